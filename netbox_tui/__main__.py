@@ -1,0 +1,3 @@
+from netbox_tui.cli import main
+
+raise SystemExit(main())

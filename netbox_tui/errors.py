@@ -1,0 +1,114 @@
+"""Typed errors. Each carries a one-line message and a hint of what to do next.
+
+Nothing here may contain a token: messages are built from URLs, status codes and NetBox's own
+error bodies, never from request headers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class NetBoxTUIError(Exception):
+    """Base error: `message` says what went wrong, `hint` what to do next."""
+
+    kind = "error"
+    title = "Error"
+    default_hint = ""
+
+    def __init__(self, message: str, hint: str | None = None, *, detail: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint if hint is not None else self.default_hint
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.hint}" if self.hint else self.message
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "message": self.message, "hint": self.hint}
+
+
+class ConfigError(NetBoxTUIError):
+    kind = "config"
+    title = "Configuration error"
+    default_hint = "Fix the value in the config file, the environment or the command line (see config.example.toml)."
+
+
+class NetBoxError(NetBoxTUIError):
+    """Anything that went wrong talking to NetBox."""
+
+    kind = "netbox"
+    title = "NetBox error"
+
+
+class UnreachableError(NetBoxError):
+    kind = "unreachable"
+    title = "NetBox unreachable"
+    default_hint = "Check the URL and that NetBox is running and reachable from this host; or use --demo / --snapshot FILE."
+
+
+class TimeoutError(NetBoxError):  # noqa: A001 - deliberate: our own timeout type
+    kind = "timeout"
+    title = "NetBox timed out"
+    default_hint = "NetBox is slow or overloaded: ask for fewer rows (a filter, a site), retry, or raise timeout_read."
+
+
+class TLSError(NetBoxError):
+    kind = "tls"
+    title = "TLS verification failed"
+    default_hint = "Point ca_bundle at your CA certificate (or set verify_tls = false for a lab you trust)."
+
+
+class AuthError(NetBoxError):
+    kind = "auth"
+    title = "Token rejected"
+    default_hint = "Check NETBOX_TOKEN / token_file: NetBox answers 403 for a token that is wrong, expired or lacks read permission."
+
+
+class NotFoundError(NetBoxError):
+    kind = "not_found"
+    title = "Not found"
+    default_hint = "Check the name or id; the object may have been deleted or be outside your permissions."
+
+
+class BadFilterError(NetBoxError):
+    """NetBox answered 400: its JSON body says which filter value it refused."""
+
+    kind = "bad_filter"
+    title = "NetBox refused a filter"
+    default_hint = "Use a slug or id for sites, regions, roles and tenants (e.g. region=us-ct), or rephrase the question."
+
+
+class UnknownFilterError(NetBoxError):
+    """Refused before sending: NetBox would silently ignore the filter and return the whole table."""
+
+    kind = "unknown_filter"
+    title = "Unknown filter"
+    default_hint = "This filter does not exist on that endpoint; NetBox would ignore it and return everything."
+
+
+class ServerError(NetBoxError):
+    kind = "server"
+    title = "NetBox server error"
+    default_hint = "NetBox failed on its side (5xx); retry in a moment or check the NetBox server logs."
+
+
+class InvalidResponseError(NetBoxError):
+    kind = "invalid_response"
+    title = "Unexpected answer"
+    default_hint = "The URL may point at something that is not the NetBox API (a proxy or login page); check NETBOX_URL."
+
+
+class ResponseTooLargeError(NetBoxError):
+    kind = "too_large"
+    title = "Response too large"
+    default_hint = "Narrow the question (a site, a device, a status) or raise max_response_mb."
+
+
+class WriteRefusedError(NetBoxError):
+    """netbox-tui is read-only by construction."""
+
+    kind = "write_refused"
+    title = "Write refused"
+    default_hint = "netbox-tui only reads from NetBox; make changes in NetBox itself."
