@@ -1,0 +1,76 @@
+"""Builds the client stack for a run: a live NetBox, a snapshot file, or the embedded demo.
+
+All three go through the same NetBoxClient; a snapshot is only another httpx transport.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from netbox_tui.config import NetBoxProfile, Settings
+from netbox_tui.errors import ConfigError
+from netbox_tui.netbox.cache import CacheMode, ResponseCache
+from netbox_tui.netbox.client import NetBoxClient
+
+DEMO_URL = "http://demo.snapshot.invalid"  # never resolved: the snapshot transport answers in-process
+
+
+@dataclass
+class Backend:
+    client: NetBoxClient
+    label: str  # what the UI shows: the URL, or "snapshot of <url> taken <when>"
+    snapshot: Optional[Path] = None
+    snapshot_meta: Optional[dict] = None
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+        self.client.cache.close()
+
+
+def demo_snapshot_path() -> Path:
+    return Path(str(resources.files("netbox_tui").joinpath("data/demo-snapshot.json.gz")))
+
+
+def make_cache(settings: Settings, mode: CacheMode) -> ResponseCache:
+    if not settings.cache.enabled:
+        mode = CacheMode.OFF
+    return ResponseCache(
+        settings.cache.directory(),
+        settings.cache.ttl_for,
+        size_limit_mb=settings.cache.size_limit_mb,
+        mode=mode,
+    )
+
+
+def open_backend(
+    settings: Settings,
+    *,
+    demo: bool = False,
+    snapshot: Optional[Path] = None,
+    cache_mode: CacheMode = CacheMode.NORMAL,
+) -> Backend:
+    if demo:
+        snapshot = demo_snapshot_path()
+    if snapshot is not None:
+        from netbox_tui.netbox.snapshot import SnapshotTransport
+
+        transport = SnapshotTransport.from_file(Path(snapshot))
+        meta = transport.meta
+        profile = NetBoxProfile(url=DEMO_URL if demo else meta.get("url") or DEMO_URL)
+        # A snapshot answers from memory: caching it on disk would only cost time.
+        cache = ResponseCache(None, settings.cache.ttl_for, mode=CacheMode.OFF)
+        client = NetBoxClient(profile, cache=cache, transport=transport)
+        what = "demo data" if demo else f"snapshot {Path(snapshot).name}"
+        label = f"{what}: NetBox {meta.get('netbox_version', '?')} at {meta.get('url', '?')}, taken {meta.get('taken_at', '?')}"
+        return Backend(client, label, Path(snapshot), meta)
+    profile = settings.active()
+    if not profile.url:
+        raise ConfigError(
+            "no NetBox URL configured",
+            "Set NETBOX_URL and NETBOX_TOKEN, pass --url/--token, use a profile (--profile), or try --demo.",
+        )
+    client = NetBoxClient(profile, cache=make_cache(settings, cache_mode))
+    return Backend(client, profile.url)
