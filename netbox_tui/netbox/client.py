@@ -100,7 +100,8 @@ def check_read_only(method: str, path: str) -> None:
     method = method.upper()
     if method in ("GET", "HEAD"):
         return
-    if method == "POST" and path.rstrip("/").endswith("/graphql"):
+    # GraphQL lives at <prefix>/graphql/, outside the REST API: a REST path ending in graphql/ is not it.
+    if method == "POST" and path.rstrip("/").endswith("/graphql") and "/api/" not in path + "/":
         return
     raise WriteRefusedError(f"refused {method} {path}: netbox-tui never writes to NetBox")
 
