@@ -49,6 +49,7 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    scope: Optional[str] = Field(None, description="a place or container named loosely (\"at dm akron\", \"in New York\"): the resolver tries site, location, region, tenant, cluster")
     site: Optional[str] = None
     region: Optional[str] = None
     tenant: Optional[str] = None
@@ -74,7 +75,9 @@ class Filters(BaseModel):
 
 
 Audit = Literal["no_primary_ip", "no_serial", "no_platform", "no_tenant", "no_asset_tag", "unconnected_interfaces"]
-Metric = Literal["rack_utilisation", "prefix_utilisation", "site_summary", "interface_usage", "vlan_topology", "cable_trace"]
+Metric = Literal[
+    "rack_utilisation", "prefix_utilisation", "available_ips", "site_summary", "interface_usage", "vlan_topology", "cable_trace"
+]
 
 
 class Intent(BaseModel):

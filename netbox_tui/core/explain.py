@@ -1,0 +1,45 @@
+"""Errors in plain words: what went wrong, likely causes, next steps, questions to try instead.
+
+Offline templates always work; when an LLM is configured it may reword them (llm.py), but the
+template is the floor.
+"""
+
+from __future__ import annotations
+
+from netbox_tui.core.results import ErrorInfo
+from netbox_tui.errors import NetBoxTUIError
+
+EXAMPLES = ["VLANs at DM-Akron", "interfaces on ncsu-coreswitch1", "free IPs in 10.112.129.0/24", "which devices have no primary IP"]
+
+TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
+    # kind: (likely causes, next steps)
+    "unreachable": (["NetBox is down or restarting", "the URL or port is wrong", "a firewall or VPN blocks this host"],
+                    ["check the URL with `netbox-tui config`", "try `curl -I <url>/api/` from this host", "work offline with --snapshot FILE or --demo"]),
+    "timeout": (["NetBox is overloaded or the query is large (interfaces are slow server-side)", "the network is slow"],
+                ["narrow the question to a site or device", "press r to retry", "raise timeout_read in the profile"]),
+    "tls": (["the server's certificate is signed by a private CA", "the certificate expired or names another host"],
+            ["set ca_bundle to your CA's PEM file", "for a lab you trust: verify_tls = false"]),
+    "auth": (["the token is wrong, expired or revoked", "the token lacks read permission", "a v2 token is used on NetBox < 4.5"],
+             ["check NETBOX_TOKEN or token_file", "create a read-only token in NetBox under your user profile"]),
+    "not_found": (["the object was deleted or renamed", "your token cannot see it"], ["search by a broader name", "check the spelling"]),
+    "bad_filter": (["a filter value is not one NetBox accepts (sites and regions take slugs)"], ["rephrase with the exact name", "ask for the list first, e.g. “sites in <region>”"]),
+    "unknown_filter": (["the filter does not exist on that NetBox endpoint"], ["rephrase the question"]),
+    "server": (["NetBox failed on its side (5xx)", "a database or worker problem"], ["retry in a moment", "check NetBox's logs"]),
+    "invalid_response": (["the URL points at a proxy, login page or another service", "NetBox is misconfigured"], ["check that <url>/api/ answers JSON"]),
+    "too_large": (["the answer is bigger than max_response_mb"], ["add a filter: a site, a device, a status"]),
+    "write_refused": (["netbox-tui never changes NetBox"], ["make the change in NetBox itself", "ask what would be affected first"]),
+    "bad_question": (["the question is empty, too long or not about NetBox objects"], ["ask in a sentence: object + where, e.g. “devices at DM-Akron”"]),
+    "config": (["a configuration value is missing or malformed"], ["run `netbox-tui config` to see the effective settings", "compare with config.example.toml"]),
+    "limitation": (["NetBox's API has no filter or endpoint for this combination"], ["ask it another way (see the suggestions)"]),
+}
+
+
+def explain(exc: NetBoxTUIError) -> ErrorInfo:
+    causes, steps = TEMPLATES.get(exc.kind, ([], []))
+    return ErrorInfo(kind=exc.kind, message=exc.message, hint=exc.hint, causes=list(causes),
+                     next_steps=list(steps), alternatives=list(EXAMPLES[:3]))
+
+
+def explain_limitation(message: str, hint: str) -> ErrorInfo:
+    causes, steps = TEMPLATES["limitation"]
+    return ErrorInfo(kind="limitation", message=message, hint=hint, causes=list(causes), next_steps=list(steps), alternatives=list(EXAMPLES[:3]))
