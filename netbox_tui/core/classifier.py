@@ -224,6 +224,12 @@ class RuleClassifier:
             if hostname:
                 filters["device" if target not in (None, ObjectType.device) else "name"] = hostname
 
+        leftover = _leftover(scan.text)
+        if leftover and not filters and not metric and not audit:
+            # Never drop words silently: a bare name is looked up across kinds ("DM-Akron", "jbb 1");
+            # beside an object type it is NetBox's own search ("jbb branches" -> sites?q=jbb).
+            filters["name" if target is None else "search"] = leftover
+        type_given = target is not None or bool(set(filters) - {"name"}) or bool(metric or audit)
         target = self._default_target(target, filters, metric, audit)
         kind = self._kind(target, filters, metric, audit)
         related = self._related(target, metric)
@@ -242,6 +248,7 @@ class RuleClassifier:
             metric=metric,  # type: ignore[arg-type]
             complexity=complexity,  # type: ignore[arg-type]
             expected_format=fmt,  # type: ignore[arg-type]
+            type_given=type_given,
             source="rules",
         )
 
@@ -428,6 +435,20 @@ class RuleClassifier:
             "available_ips": [ObjectType.ip_address],
             "interface_usage": [ObjectType.interface],
         }.get(metric or "", [])
+
+
+_FILLER = {
+    "show", "me", "list", "all", "the", "a", "an", "what", "which", "who", "are", "is", "get", "find", "display", "give",
+    "please", "how", "many", "much", "do", "does", "we", "i", "you", "have", "there", "any", "every", "our", "my", "can",
+    "could", "would", "tell", "about", "lookup", "look", "up", "search", "for", "info", "information", "details", "on",
+    "in", "at", "of", "with", "and", "or", "to", "whats", "what's", "where", "see", "view", "check", "count", "number",
+    "their", "them", "its", "it", "all", "everything", "currently", "now", "here", "this", "that", "these", "those",
+}
+
+
+def _leftover(text: str) -> str:
+    words = [w.strip(".,;:?!'\"") for w in text.split()]
+    return " ".join(w for w in words if w and w.lower() not in _FILLER)
 
 
 def _is_object_word(name: str) -> bool:

@@ -18,11 +18,12 @@ class Flow:
     nodes: dict[str, str]
     edges: tuple[Edge, ...]
 
-    def check(self, src: str, dst: str) -> Edge:
-        for e in self.edges:
-            if e.src == src and e.dst == dst:
-                return e
-        raise RuntimeError(f"undeclared transition {src} -> {dst}")
+    def check(self, src: str, dst: str, hint: str = "") -> Edge:
+        """The declared edge src -> dst (the one whose label starts with `hint` if several)."""
+        found = [e for e in self.edges if e.src == src and e.dst == dst]
+        if not found:
+            raise RuntimeError(f"undeclared transition {src} -> {dst}")
+        return next((e for e in found if hint and e.when.startswith(hint)), found[0])
 
     def to_text(self) -> str:
         lines = ["netbox-tui orchestrator flow", ""]
@@ -57,6 +58,7 @@ FLOW = Flow(
         Edge("route", "limitations", "not answerable through NetBox's API"),
         Edge("execute", "format", "all steps done"),
         Edge("execute", "limitations", "step failed or timed out"),
+        Edge("execute", "route", "a name turned out to be another kind of object: plan again"),
         Edge("limitations", "execute", "retry with a simplified plan"),
         Edge("limitations", "format", "partial answer or user guidance"),
         Edge("format", "done", "answer ready"),

@@ -69,6 +69,7 @@ class Filters(BaseModel):
     manufacturer: Optional[str] = None
     device_type: Optional[str] = None
     tag: Optional[str] = None
+    search: Optional[str] = Field(None, description="other words, searched with NetBox's own q= search")
 
     def given(self) -> dict[str, str]:
         return {k: v for k, v in self.model_dump().items() if v}
@@ -89,6 +90,7 @@ class Intent(BaseModel):
     filters: Filters = Field(default_factory=Filters)
     audit: Optional[Audit] = None
     metric: Optional[Metric] = None
+    type_given: bool = Field(True, description="false when the question names something without saying what kind of object it is")
     complexity: Literal["simple", "moderate", "complex"] = "simple"
     expected_format: Literal["table", "single", "summary", "topology", "trace"] = "table"
     source: Literal["rules", "llm"] = "rules"

@@ -20,8 +20,8 @@ from netbox_tui.core.executor import Executor
 from netbox_tui.core.explain import explain, explain_limitation
 from netbox_tui.core.graph import FLOW
 from netbox_tui.core.intent import Filters, Intent, IntentKind, ObjectType
-from netbox_tui.core.plan import Context, NeedsChoice, NotFound, Outcome, Plan
-from netbox_tui.core.planner import Limitation, make_plan, noun, path_of
+from netbox_tui.core.plan import Context, NeedsChoice, NotFound, Outcome, Plan, Reroute
+from netbox_tui.core.planner import Limitation, cap, make_plan, noun, path_of
 from netbox_tui.core.progress import ProgressCallback, ProgressEvent
 from netbox_tui.core.results import Answer, Choice, Column, PlanInfo, Stats, Table, TableQuery
 from netbox_tui.errors import NetBoxTUIError
@@ -50,6 +50,9 @@ class _Run:
     failure: Optional[BaseException] = None
     outcome: Optional[Outcome] = None
     retried: bool = False
+    edge_hint: str = ""  # picks among edges with the same ends (simple / complex plan)
+    calls0: int = 0
+    hits0: int = 0
     preresolved: dict[str, list[Entity]] = field(default_factory=dict)
 
 
@@ -96,13 +99,14 @@ class Orchestrator:
         calls0, hits0, bytes0 = self.client.stats.calls, self.client.stats.cache_hits, self.client.stats.bytes
         emit = on_progress or (lambda e: None)
         run = _Run(question=question, started=started, emit=emit, answer=Answer(question=question), intent=intent,
-                   preresolved=dict(preresolved or {}))
+                   calls0=calls0, hits0=hits0, preresolved=dict(preresolved or {}))
         with self._cache_mode(CacheMode.REFRESH if refresh else None):
             state = "classify"
             while state != "done":
                 nxt = await getattr(self, f"_node_{state}")(run, offset)
-                edge = FLOW.check(state, nxt)
-                self._emit(run, state if state != "format" else "format", "done", edge.when)
+                edge = FLOW.check(state, nxt, run.edge_hint)
+                run.edge_hint = ""
+                self._emit(run, state, "done", f"→ {nxt}: {edge.when}")
                 state = nxt
         s = self.client.stats
         llm_tokens = run.answer.stats.llm_tokens
@@ -207,7 +211,7 @@ class Orchestrator:
             run.failure = exc
             return "format"
         run.answer.intent = run.intent
-        self._emit(run, "classify", "done", f"{run.intent.kind.value}: {noun(run.intent.target.value)} ({run.intent.source})")
+        self._emit(run, "classify", "info", f"{run.intent.kind.value}: {noun(run.intent.target.value)} ({run.intent.source})")
         return "route"
 
     async def _classify(self, run: _Run) -> Intent:
@@ -232,9 +236,9 @@ class Orchestrator:
             return "limitations"
         run.ctx = Context(self.client, self.resolver, run.intent, run.question, page_size=self.page_size, offset=offset)
         run.ctx.resolved.update(run.preresolved)
-        run.plan.steps = [s for s in run.plan.steps if not (s.name.startswith("resolve:") and _slot_kind(s.name) in run.preresolved)]
         run.answer.plan = PlanInfo(kind=run.plan.kind, steps=run.plan.describe())
-        self._emit(run, "route", "done", f"{run.plan.kind} plan, {len(run.plan.steps)} steps")
+        run.edge_hint = "simple" if run.plan.kind == "direct" else "complex"
+        self._emit(run, "route", "info", f"{run.plan.kind} plan, {len(run.plan.steps)} steps")
         return "execute"
 
     async def _node_execute(self, run: _Run, offset: int) -> str:
@@ -243,6 +247,11 @@ class Orchestrator:
         try:
             await executor.run(run.plan, run.ctx)
             run.outcome = run.plan.finish(run.ctx)
+        except Reroute as exc:
+            run.intent = run.answer.intent = exc.intent
+            run.preresolved.update(exc.resolved)
+            run.edge_hint = ""
+            return "route"
         except (NeedsChoice, NotFound) as exc:
             run.failure = exc
             return "format"
@@ -275,7 +284,8 @@ class Orchestrator:
         if isinstance(exc, NeedsChoice):
             ans.status = "needs_choice"
             res = exc.resolution
-            ans.answer = f"“{res.text}” matches several {exc.slot if exc.slot != 'scope' else 'objects'}: which one?"
+            what = {"scope": "places", "object": "objects", "name": "objects"}.get(exc.slot, f"{exc.slot}s")
+            ans.answer = f"“{res.text}” matches several {what}: which one?"
             ans.choices = [Choice(kind="candidate", label=e.label, question=_replace(run.question, res.text, e.name)) for e, _ in res.candidates[:8]]
         elif isinstance(exc, NotFound):
             res = exc.resolution
@@ -283,7 +293,7 @@ class Orchestrator:
             closest = [e.label for e, _ in res.candidates[:3]]
             ans.status = "ok"
             ans.answer = f"No {exc.noun} matches “{res.text}”." + (f" Closest: {', '.join(closest)}." if closest else "")
-            ans.tables = [Table(title=f"{noun(model).capitalize()} matching “{res.text}”", object_type=model, columns=table_columns(model), rows=[], total=0, limit=self.page_size)]
+            ans.tables = [Table(title=cap(f"{noun(model)} matching “{res.text}”"), object_type=model, columns=table_columns(model), rows=[], total=0, limit=self.page_size)]
             ans.choices = [Choice(kind="suggestion", label=e.label, question=_replace(run.question, res.text, e.name)) for e, _ in res.candidates[:3]]
         elif isinstance(exc, Limitation):
             ans.status = "error"
@@ -336,7 +346,7 @@ class Orchestrator:
             from netbox_tui.netbox.client import normalise_params
 
             path = path_of(rel) if rel != "virtualization.vminterface" else "virtualization/interfaces/"
-            tables.append(Table(title=f"{label.capitalize()} of {ent.label}", object_type=model, columns=table_columns(model),
+            tables.append(Table(title=cap(f"{label} of {ent.label}"), object_type=model, columns=table_columns(model),
                                 rows=[shape_row(model, r) for r in page.results], total=page.count, offset=0, limit=self.page_size,
                                 query=TableQuery(path=path, params=normalise_params({flt: ent.id}), fields=fields_for(rel) if rel != "virtualization.vminterface" else [])))
         summary = ", ".join(f"{t.total:,} {label}" for (label, _, _), t in zip(related, tables))
@@ -349,7 +359,7 @@ class Orchestrator:
     def _emit(self, run: _Run, phase: str, state: str, description: str) -> None:
         s = self.client.stats
         run.emit(ProgressEvent(phase=phase, state=state, description=description, elapsed=time.perf_counter() - run.started,  # type: ignore[arg-type]
-                               api_calls=run.answer.stats.api_calls or 0, cache_hits=0))
+                               api_calls=s.calls - run.calls0, cache_hits=s.cache_hits - run.hits0))
 
     @contextmanager
     def _cache_mode(self, mode: Optional[CacheMode]) -> Iterator[None]:
@@ -363,10 +373,6 @@ class Orchestrator:
             yield
         finally:
             cache.mode = before
-
-
-def _slot_kind(step_name: str) -> str:
-    return step_name.split(":", 1)[1]
 
 
 def _replace(question: str, typed: str, exact: str) -> str:

@@ -35,6 +35,15 @@ class NotFound(Exception):
         self.noun = noun
 
 
+class Reroute(Exception):
+    """A step learnt what the question is really about (a bare name turned out to be a site): plan again."""
+
+    def __init__(self, intent: "Intent", resolved: dict[str, list[Entity]]) -> None:
+        super().__init__("reroute")
+        self.intent = intent
+        self.resolved = resolved
+
+
 @dataclass
 class Context:
     client: NetBoxClient

@@ -13,7 +13,7 @@ from typing import Any, Optional
 from netbox_tui.core.columns import cell, fields_for, shape_row, table_columns
 from netbox_tui.core.entities import KINDS, SCOPE_KINDS, DEFAULT_SCOPE, Entity, match_interface
 from netbox_tui.core.intent import Intent, IntentKind, ObjectType
-from netbox_tui.core.plan import Context, NeedsChoice, NotFound, Outcome, Plan, Step
+from netbox_tui.core.plan import Context, NeedsChoice, NotFound, Outcome, Plan, Reroute, Step
 from netbox_tui.core.results import Choice, Column, Table, TableQuery
 from netbox_tui.netbox.endpoints import EndpointRegistry
 
@@ -76,6 +76,11 @@ class Limitation(Exception):
         self.hint = hint
 
 
+def cap(text: str) -> str:
+    """Capitalise the first letter only: "VLANs at…" stays "VLANs", not "Vlans"."""
+    return text[:1].upper() + text[1:]
+
+
 def noun(model: str, n: int = 2) -> str:
     one, many = NOUNS.get(model, (model.split(".")[-1], model.split(".")[-1] + "s"))
     return one if n == 1 else many
@@ -112,6 +117,8 @@ def _resolve_step(slot: str, kind: str, text: str) -> Step:
     k = KINDS[kind]
 
     async def run(ctx: Context) -> list[Entity]:
+        if ctx.resolved.get(kind):  # known already (a drill-down, a re-route): no request
+            return ctx.resolved[kind]
         res = await ctx.resolver.resolve(kind, text)
         return _accept(ctx, slot, kind, res, k.noun)
 
@@ -149,6 +156,9 @@ def filter_params(ctx: Context, model: str, *, skip: tuple[str, ...] = ()) -> di
                 f"Ask for the {KINDS[kind].noun}'s {noun(model)} another way, e.g. “{noun(model)} at <site>”.",
             )
         params[names[0]] = [e.id for e in ents]
+    search = ctx.intent.filters.search
+    if search and ep.accepts("q"):
+        params["q"] = search
     status = ctx.intent.filters.status
     if status and ep.accepts("status"):
         params["status"] = status
@@ -175,6 +185,8 @@ def where_text(ctx: Context, model: str) -> str:
         parts.insert(0, f"({ctx.intent.filters.status})")
     if ctx.intent.audit:
         parts.append(AUDIT_PARAMS[ctx.intent.audit][1])
+    if ctx.intent.filters.search:
+        parts.append(f"matching “{ctx.intent.filters.search}”")
     return (" " + " ".join(parts)) if parts else ""
 
 
@@ -256,7 +268,7 @@ def plan_list(intent: Intent) -> Plan:
 
     def finish(ctx: Context) -> Outcome:
         path, params, fields, page = ctx.results["fetch"]
-        title = f"{noun(model).capitalize()}{where_text(ctx, model)}"
+        title = cap(f"{noun(model)}{where_text(ctx, model)}")
         table = server_table(model, title, path, params, fields, page, ctx)
         if table.total == 0:
             text = f"No {noun(model)}{where_text(ctx, model)}."
@@ -319,7 +331,7 @@ def plan_lookup(intent: Intent, *, with_counts: bool = True) -> Plan:
     def finish(ctx: Context) -> Outcome:
         path, params, fields, page = ctx.results["fetch"]
         ent = ctx.one(kind)
-        table = server_table(model, f"{KINDS[kind].noun.capitalize()} {ent.label if ent else text}", path, params, fields, page, ctx)
+        table = server_table(model, cap(f"{KINDS[kind].noun} {ent.label if ent else text}"), path, params, fields, page, ctx)
         text_out = describe_object(model, page.results[0]) if page.results else f"No {KINDS[kind].noun} {text}."
         found = ctx.results.get("counts") or {}
         if found:
@@ -351,7 +363,7 @@ def describe_object(model: str, raw: dict[str, Any]) -> str:
     for key in ("status", "role", "device_type", "site", "rack", "region", "cluster", "provider", "primary_ip", "vrf", "tenant"):
         if raw.get(key):
             bits.append(f"{key.replace('_', ' ')} {cell(raw[key])}")
-    return f"{name}: " + ", ".join(bits) + "." if bits else f"{name}."
+    return (f"{name}: " + ", ".join(bits)).rstrip(".") + "." if bits else f"{name.rstrip('.')}."
 
 
 # -- recipe: an IP address ----------------------------------------------------------------------------
@@ -526,7 +538,7 @@ def plan_ips_in_prefix(intent: Intent) -> Plan:
 
     def finish(ctx: Context) -> Outcome:
         path, params, fields, page = ctx.results["fetch"]
-        table = server_table(model, f"{noun(model).capitalize()} in {cidr}", path, params, fields, page, ctx)
+        table = server_table(model, cap(f"{noun(model)} in {cidr}"), path, params, fields, page, ctx)
         text = f"{table.total:,} {noun(model, table.total)} in {cidr}" + (f"; {page_text(table)}." if table.total else ".")
         return Outcome(text, [table], list_choices(table, ctx.page_size))
 
@@ -746,7 +758,7 @@ def plan_site_summary(intent: Intent) -> Plan:
     def finish(ctx: Context) -> Outcome:
         page, found = ctx.results["fetch"]
         site = ctx.one("site")
-        extra = [Column(key=label.lower(), title=label.capitalize()) for label, _, _ in counts]
+        extra = [Column(key=label.lower(), title=cap(label)) for label, _, _ in counts]
         table = server_table("dcim.site", f"Site {site.name}", "dcim/sites/", {"id": site.id}, fields_for("dcim.site"), page, ctx, extra_cols=extra)  # type: ignore[union-attr]
         for row in table.rows:
             row.update({label.lower(): f"{n:,}" for label, n in found.items()})
@@ -760,10 +772,42 @@ def plan_site_summary(intent: Intent) -> Plan:
     return Plan("orchestrated", [find, Step("fetch", "fetch the site and count racks, devices, VLANs, prefixes, circuits", fetch, deps=(find.name,))], finish)
 
 
+# -- recipe: a bare name, kind unknown ------------------------------------------------------------------
+
+FIND_KINDS = ("device", "site", "rack", "virtual_machine", "circuit", "region", "tenant", "cluster", "provider")
+
+
+def plan_find(intent: Intent) -> Plan:
+    text = intent.filters.name or ""
+
+    async def find(ctx: Context) -> None:
+        from netbox_tui.core.entities import decide
+
+        results = await ctx.client.gather(ctx.resolver.resolve(k, text) for k in FIND_KINDS)
+        pooled = [(e, s) for r in results for e, s in r.candidates] + [(e, 100.0) for r in results for e in r.matches if not r.candidates]
+        pooled = sorted({(e.kind, e.id): (e, s) for e, s in pooled}.values(), key=lambda p: -p[1])
+        res = decide("object", text, pooled[:8])
+        if res.status == "ambiguous":
+            labelled = [(Entity(e.kind, e.id, e.name, e.slug, f"{KINDS[e.kind].noun} {e.label}", e.raw), s) for e, s in res.candidates]
+            raise NeedsChoice("object", res.__class__(res.kind, text, "ambiguous", candidates=labelled))
+        if res.status == "not_found":
+            raise NotFound("name", res, "device, site, rack, VM, circuit or other object")
+        ent = res.matches[0]
+        model = KINDS[ent.kind].object_type
+        raise Reroute(intent.model_copy(update={"target": ObjectType(model), "kind": IntentKind.device_lookup, "type_given": True}), {ent.kind: [ent]})
+
+    def finish(ctx: Context) -> Outcome:  # pragma: no cover - find always re-routes or raises
+        raise AssertionError("find re-routes")
+
+    return Plan("multi_step", [Step("find", f"find “{text}” among devices, sites, racks, VMs, circuits…", find)], finish)
+
+
 # -- routing --------------------------------------------------------------------------------------------
 
 def make_plan(intent: Intent) -> Plan:
     f = intent.filters
+    if not intent.type_given and f.name and not (f.ip or f.prefix):
+        return plan_find(intent)
     if intent.metric == "cable_trace":
         return plan_trace(intent)
     if intent.metric == "vlan_topology":
