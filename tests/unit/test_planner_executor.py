@@ -1,0 +1,169 @@
+"""Plans for each intent, and how the executor runs them (no NetBox: steps and respx)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from netbox_tui.config import NetBoxProfile
+from netbox_tui.core.classifier import RuleClassifier
+from netbox_tui.core.entities import EntityResolver
+from netbox_tui.core.executor import Executor
+from netbox_tui.core.graph import FLOW
+from netbox_tui.core.orchestrator import Orchestrator
+from netbox_tui.core.plan import Context, Outcome, Plan, Step
+from netbox_tui.core.planner import make_plan
+from netbox_tui.errors import AuthError, TimeoutError
+from netbox_tui.netbox.client import NetBoxClient
+
+TOKEN = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.parametrize("question,kind,steps", [
+    ("list all VLANs", "direct", ["fetch"]),
+    ("devices at dm akron", "multi_step", ["resolve:scope", "fetch"]),
+    ("show device dmi01-akron-rtr01", "multi_step", ["resolve:name", "fetch", "counts"]),
+    ("where is 172.16.0.5", "orchestrated", ["fetch", "containing"]),
+    ("how full is prefix 10.112.129.0/24", "orchestrated", ["find", "usage", "containing", "free"]),
+    ("free IPs in 10.112.129.0/24", "orchestrated", ["find", "usage", "containing", "free"]),
+    ("what is connected to dmi01-yonkers-rtr01 GigabitEthernet0/0/0", "multi_step", ["resolve:device", "interfaces", "trace"]),
+    ("VLANs with their devices and interfaces", "orchestrated", ["vlans", "interfaces"]),
+    ("rack utilization at MDF", "orchestrated", ["resolve:scope", "racks", "devices"]),
+    ("summarize site DM-Nashua", "orchestrated", ["resolve:name", "fetch"]),
+    ("which devices have no primary IP", "direct", ["fetch"]),
+    ("DM-Akron", "multi_step", ["find"]),
+])
+def test_plan_for_each_pattern(question: str, kind: str, steps: list[str]) -> None:
+    plan = make_plan(RuleClassifier().classify(question))
+    assert plan.kind == kind
+    assert [s.name for s in plan.steps] == steps
+    assert all(s.description for s in plan.steps)
+
+
+def test_every_intent_kind_gets_a_plan() -> None:
+    kinds = {RuleClassifier().classify(q).kind.value for q in [
+        "show device dmi01-akron-rtr01", "list all VLANs", "interfaces on ncsu-coreswitch1",
+        "rack utilization at MDF", "which devices have no serial"]}
+    assert kinds == {"device_lookup", "bulk_discovery", "relationship_analysis", "performance_query", "configuration_audit"}
+
+
+def _ctx() -> Context:
+    client = NetBoxClient(NetBoxProfile(url="http://netbox.test", token=TOKEN))
+    return Context(client, EntityResolver(client), RuleClassifier().classify("list all VLANs"), "list all VLANs")
+
+
+async def test_independent_steps_run_concurrently() -> None:
+    started: list[str] = []
+    both = asyncio.Event()
+
+    def step(name: str) -> Step:
+        async def run(ctx: Context) -> str:
+            started.append(name)
+            if len(started) == 2:
+                both.set()
+            await asyncio.wait_for(both.wait(), 2)  # deadlocks unless both run at once
+            return name
+        return Step(name, name, run)
+
+    async def after(ctx: Context) -> list[str]:
+        return [ctx.results["a"], ctx.results["b"]]
+
+    events: list[Any] = []
+    plan = Plan("orchestrated", [step("a"), step("b"), Step("c", "c", after, deps=("a", "b"))], lambda ctx: Outcome(""))
+    ctx = _ctx()
+    await Executor(5, events.append, 0.0).run(plan, ctx)
+    assert ctx.results["c"] == ["a", "b"]
+    assert [(e.step, e.total_steps, e.state) for e in events if e.description == "c"] == [(3, 3, "start"), (3, 3, "done")]
+
+
+async def test_timeout_uses_the_fallback_and_marks_partial() -> None:
+    async def hang(ctx: Context) -> None:
+        await asyncio.Event().wait()
+
+    async def simple(ctx: Context) -> str:
+        return "simplified"
+
+    events: list[Any] = []
+    ctx = _ctx()
+    plan = Plan("direct", [Step("fetch", "fetch", hang, fallback=simple)], lambda ctx: Outcome(""))
+    await Executor(0.05, events.append, 0.0).run(plan, ctx)
+    assert ctx.results["fetch"] == "simplified" and ctx.partial
+    assert any(e.state == "fallback" for e in events) and ctx.notes
+
+
+async def test_optional_step_failure_gives_a_partial_answer() -> None:
+    async def fails(ctx: Context) -> None:
+        raise TimeoutError("NetBox did not answer")
+
+    ctx = _ctx()
+    await Executor(1, lambda e: None, 0.0).run(Plan("direct", [Step("counts", "counts", fails, optional=True)], lambda c: Outcome("")), ctx)
+    assert ctx.results["counts"] is None and ctx.partial
+
+
+async def test_auth_errors_are_not_papered_over() -> None:
+    async def denied(ctx: Context) -> None:
+        raise AuthError("token rejected")
+
+    async def simple(ctx: Context) -> str:
+        return "never"
+
+    with pytest.raises(AuthError):
+        await Executor(1, lambda e: None, 0.0).run(Plan("direct", [Step("s", "s", denied, fallback=simple)], lambda c: Outcome("")), _ctx())
+
+
+async def test_slow_netbox_falls_back_to_brief_rows_and_keeps_the_answer() -> None:
+    """A page of full rows that does not come in time is replaced by brief rows, marked partial."""
+    client = NetBoxClient(NetBoxProfile(url="http://netbox.test", token=TOKEN))
+    orch = Orchestrator(client, step_timeout=0.2)
+
+    async def vlans(request: httpx.Request) -> httpx.Response:
+        if "brief" not in request.url.params:
+            await asyncio.sleep(5)  # the slow serializer
+        return httpx.Response(200, json={"count": 63, "next": "x", "previous": None, "results": [{"id": 1, "display": "Data (100)"}]})
+
+    events: list[Any] = []
+    with respx.mock(base_url="http://netbox.test") as mock:
+        mock.get("/api/ipam/vlans/").mock(side_effect=vlans)
+        answer = await orch.ask("list all VLANs", on_progress=events.append)
+    assert answer.status == "partial"
+    assert answer.tables[0].total == 63 and answer.tables[0].rows[0]["display"] == "Data (100)"
+    assert "simplified" in answer.answer
+    assert any(e.state == "fallback" for e in events)
+    await client.aclose()
+
+
+async def test_server_error_gives_a_plain_language_error() -> None:
+    client = NetBoxClient(NetBoxProfile(url="http://netbox.test", token=TOKEN, max_attempts=1))
+    orch = Orchestrator(client)
+    with respx.mock(base_url="http://netbox.test") as mock:
+        mock.get("/api/ipam/vlans/").mock(return_value=httpx.Response(500, text="<html>oops</html>"))
+        answer = await orch.ask("list all VLANs")
+    assert answer.status == "error" and answer.error is not None
+    assert answer.error.kind == "server" and answer.error.causes and answer.error.next_steps and answer.error.alternatives
+    await client.aclose()
+
+
+async def test_every_transition_is_declared_and_reported() -> None:
+    client = NetBoxClient(NetBoxProfile(url="http://netbox.test", token=TOKEN))
+    events: list[Any] = []
+    with respx.mock(base_url="http://netbox.test") as mock:
+        mock.get("/api/ipam/vlans/").mock(return_value=httpx.Response(200, json={"count": 0, "next": None, "previous": None, "results": []}))
+        await Orchestrator(client).ask("list all VLANs", on_progress=events.append)
+    transitions = [e.description for e in events if e.description.startswith("→ ")]
+    assert transitions == ["→ route: intent", "→ execute: simple: direct plan", "→ format: all steps done", "→ done: answer ready"]
+    declared = {f"→ {e.dst}: {e.when}" for e in FLOW.edges}
+    assert set(transitions) <= declared
+    await client.aclose()
+
+
+def test_graph_prints() -> None:
+    text = FLOW.to_text()
+    for node in ("classify", "route", "execute", "limitations", "format"):
+        assert f"[{node}]" in text
+    assert FLOW.to_mermaid().startswith("flowchart TD")
+    with pytest.raises(RuntimeError):
+        FLOW.check("classify", "execute")
