@@ -129,6 +129,10 @@ COLUMNS: dict[str, list[Col]] = {
         Col("name", "Name", "name"), Col("type", "Type", "type"), Col("group", "Group", "group"),
         Col("scope", "Scope", "scope"), Col("status", "Status", "status"),
     ],
+    "virtualization.vminterface": [
+        Col("virtual_machine", "VM", "virtual_machine"), Col("name", "Name", "name"), Col("enabled", "On", "enabled"),
+        Col("mode", "Mode", "mode"), Col("description", "Description", "description"),
+    ],
     "tenancy.tenant": [Col("name", "Name", "name"), Col("group", "Group", "group"), Col("description", "Description", "description")],
     "dcim.region": [Col("name", "Name", "name"), Col("slug", "Slug", "slug"), Col("parent", "Parent", "parent")],
     "circuits.provider": [Col("name", "Name", "name"), Col("slug", "Slug", "slug"), Col("circuit_count", "Circuits", "circuit_count")],

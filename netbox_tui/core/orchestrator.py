@@ -21,7 +21,8 @@ from netbox_tui.core.explain import explain, explain_limitation
 from netbox_tui.core.graph import FLOW
 from netbox_tui.core.intent import Filters, Intent, IntentKind, ObjectType
 from netbox_tui.core.plan import Context, NeedsChoice, NotFound, Outcome, Plan, Reroute
-from netbox_tui.core.planner import Limitation, cap, make_plan, noun, path_of
+from netbox_tui.core.planner import CACHE_KIND, Limitation, cap, counted, make_plan, noun, path_of
+from netbox_tui.netbox.client import normalise_params
 from netbox_tui.core.progress import ProgressCallback, ProgressEvent
 from netbox_tui.core.results import Answer, Choice, Column, PlanInfo, Stats, Table, TableQuery
 from netbox_tui.errors import NetBoxTUIError
@@ -180,7 +181,8 @@ class Orchestrator:
         """Drill down on one row: a device's interfaces, IPs and cables; a VLAN's interfaces; a site's contents…"""
         obj_id, name = row.get("id"), str(row.get("name") or row.get("display") or "")
         kind_of = {"dcim.device": "device", "dcim.site": "site", "dcim.rack": "rack", "ipam.vlan": "vlan", "virtualization.cluster": "cluster",
-                   "circuits.provider": "provider", "dcim.region": "region", "tenancy.tenant": "tenant"}
+                   "circuits.provider": "provider", "dcim.region": "region", "tenancy.tenant": "tenant",
+                   "virtualization.virtualmachine": "virtual_machine", "circuits.circuit": "circuit"}
         if object_type == "dcim.interface" and obj_id is not None:
             dev = str(row.get("device") or "")
             return await self.ask(f"what is connected to {dev} {row.get('name')}", on_progress=on_progress)
@@ -188,7 +190,7 @@ class Orchestrator:
             return await self.ask(f"free IPs in {row['prefix']}", on_progress=on_progress)
         kind = kind_of.get(object_type)
         if kind is None or obj_id is None:
-            raise NetBoxTUIError(f"nothing to drill into for a {noun(object_type, 1)}", "Select a device, site, rack, VLAN, prefix or interface.")
+            raise NetBoxTUIError(f"nothing to drill into for a {noun(object_type, 1)}", "Select a device, interface, site, rack, VLAN, prefix, VM, circuit, cluster, provider, region or tenant.")
         ent = Entity(kind, int(obj_id), name, display=str(row.get("display") or name))
         return await self._drill_tables(object_type, ent, on_progress)
 
@@ -322,38 +324,35 @@ class Orchestrator:
     # -- helpers ---------------------------------------------------------------------------------
 
     async def _drill_tables(self, object_type: str, ent: Entity, on_progress: ProgressCallback) -> Answer:
+        """One table per related kind, fetched concurrently: one request each, whatever the row."""
         from netbox_tui.core.planner import DRILL_QUESTION, RELATED_COUNTS
 
-        related = RELATED_COUNTS.get(object_type, [])
-        if object_type == "ipam.vlan":
-            intent = Intent(kind=IntentKind.relationship_analysis, target=ObjectType.vlan, metric="vlan_topology", filters=Filters(vlan=str(ent.id)))
-            question = f"interfaces and devices of VLAN {ent.label}"
-            topo = await self.ask(question, intent=intent.model_copy(update={"filters": Filters()}), on_progress=on_progress)
-            topo.tables = [t.model_copy(update={"rows": [r for r in t.rows if r.get("id") == ent.id]}) for t in topo.tables]
-            for t in topo.tables:
-                t.total = len(t.rows)
-            return topo
+        if object_type == "ipam.vlan":  # interfaces' vlan_id takes one value: fine for one VLAN
+            related = [("interfaces", "dcim.interface", "vlan_id"), ("VM interfaces", "virtualization.vminterface", "vlan_id")]
+        else:
+            related = RELATED_COUNTS.get(object_type, [])
         started = time.perf_counter()
         calls0 = self.client.stats.calls
-        tables: list[Table] = []
+        if on_progress:
+            on_progress(ProgressEvent(phase="execute", state="start", description=f"fetch {', '.join(r[0] for r in related)} of {ent.label}", step=1, total_steps=1))
         pages = await self.client.gather(
-            self.client.page(path_of(rel) if rel != "virtualization.vminterface" else "virtualization/interfaces/", {flt: ent.id},
-                             limit=self.page_size, fields=fields_for(rel) if rel != "virtualization.vminterface" else None, kind="default")
+            self.client.page(path_of(rel), {flt: ent.id}, limit=self.page_size, fields=fields_for(rel), kind=CACHE_KIND.get(rel, "default"))
             for _, rel, flt in related
         )
-        for (label, rel, flt), page in zip(related, pages):
-            model = rel if rel != "virtualization.vminterface" else "virtualization.virtualmachine"
-            from netbox_tui.netbox.client import normalise_params
-
-            path = path_of(rel) if rel != "virtualization.vminterface" else "virtualization/interfaces/"
-            tables.append(Table(title=cap(f"{label} of {ent.label}"), object_type=model, columns=table_columns(model),
-                                rows=[shape_row(model, r) for r in page.results], total=page.count, offset=0, limit=self.page_size,
-                                query=TableQuery(path=path, params=normalise_params({flt: ent.id}), fields=fields_for(rel) if rel != "virtualization.vminterface" else [])))
-        summary = ", ".join(f"{t.total:,} {label}" for (label, _, _), t in zip(related, tables))
+        tables = [
+            Table(title=cap(f"{label} of {ent.label}"), object_type=rel, columns=table_columns(rel), rows=[shape_row(rel, r) for r in page.results],
+                  total=page.count, offset=0, limit=self.page_size,
+                  query=TableQuery(path=path_of(rel), params=normalise_params({flt: ent.id}), fields=fields_for(rel), kind=CACHE_KIND.get(rel, "default")))
+            for (label, rel, flt), page in zip(related, pages)
+        ]
+        summary = ", ".join(counted(t.total, label) for (label, _, _), t in zip(related, tables))
         ans = Answer(question=f"drill into {ent.label}", status="ok", answer=f"{ent.label}: {summary}.", tables=tables,
                      plan=PlanInfo(kind="orchestrated", steps=[f"fetch {label} of {ent.label}" for label, _, _ in related]))
-        ans.choices = [Choice(kind="drill_down", label=f"{label} of {ent.label}", question=DRILL_QUESTION.get((object_type, label), "").format(name=ent.name) or None) for label, _, _ in related]
+        ans.choices = [Choice(kind="drill_down", label=f"{label} of {ent.label}", question=q.format(name=ent.name))
+                       for label, _, _ in related if (q := DRILL_QUESTION.get((object_type, label)))]
         ans.stats = Stats(api_calls=self.client.stats.calls - calls0, elapsed_ms=int((time.perf_counter() - started) * 1000))
+        if on_progress:
+            on_progress(ProgressEvent(phase="done", state="done", description=ans.answer, step=1, total_steps=1, elapsed=time.perf_counter() - started, api_calls=ans.stats.api_calls))
         return ans
 
     def _emit(self, run: _Run, phase: str, state: str, description: str) -> None:

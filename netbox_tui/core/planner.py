@@ -27,6 +27,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "dcim.devicetype": ("device type", "device types"), "dcim.devicerole": ("device role", "device roles"),
     "ipam.vlangroup": ("VLAN group", "VLAN groups"), "dcim.location": ("location", "locations"),
     "ipam.aggregate": ("aggregate", "aggregates"), "circuits.circuittermination": ("circuit termination", "circuit terminations"),
+    "virtualization.vminterface": ("VM interface", "VM interfaces"),
 }
 
 # Cache kind per model (TTL classes of config.DEFAULT_TTL).
@@ -79,6 +80,16 @@ class Limitation(Exception):
 def cap(text: str) -> str:
     """Capitalise the first letter only: "VLANs at…" stays "VLANs", not "Vlans"."""
     return text[:1].upper() + text[1:]
+
+
+def counted(n: int, label: str) -> str:
+    """'1 rack', '2 racks', '1 IP address', '5 prefixes'."""
+    if n == 1:
+        for plural, one in (("addresses", "address"), ("prefixes", "prefix"), ("switches", "switch")):
+            if label.endswith(plural):
+                return f"1 {label[: -len(plural)]}{one}"
+        return f"1 {label[:-1]}" if label.endswith("s") else f"1 {label}"
+    return f"{n:,} {label}"
 
 
 def noun(model: str, n: int = 2) -> str:
@@ -290,7 +301,8 @@ RELATED_COUNTS: dict[str, list[tuple[str, str, str]]] = {
     "circuits.provider": [("circuits", "circuits.circuit", "provider_id")],
     "tenancy.tenant": [("devices", "dcim.device", "tenant_id"), ("prefixes", "ipam.prefix", "tenant_id")],
     "dcim.region": [("sites", "dcim.site", "region_id")],
-    "virtualization.virtualmachine": [("interfaces", "virtualization.vminterface", "virtual_machine_id")],
+    "virtualization.virtualmachine": [("interfaces", "virtualization.vminterface", "virtual_machine_id"), ("IP addresses", "ipam.ipaddress", "virtual_machine_id")],
+    "circuits.circuit": [("terminations", "circuits.circuittermination", "circuit_id")],
 }
 
 
@@ -319,7 +331,7 @@ def plan_lookup(intent: Intent, *, with_counts: bool = True) -> Plan:
         ent = ctx.one(kind)
         assert ent is not None
         pages = await ctx.client.gather(
-            ctx.client.page(path_of(rel) if rel != "virtualization.vminterface" else "virtualization/interfaces/", {flt: ent.id}, limit=1, brief=True, kind="utilisation")
+            ctx.client.page(path_of(rel), {flt: ent.id}, limit=1, brief=True, kind="utilisation")
             for _, rel, flt in counts
         )
         return {label: p.count for (label, _, _), p in zip(counts, pages)}
@@ -335,7 +347,7 @@ def plan_lookup(intent: Intent, *, with_counts: bool = True) -> Plan:
         text_out = describe_object(model, page.results[0]) if page.results else f"No {KINDS[kind].noun} {text}."
         found = ctx.results.get("counts") or {}
         if found:
-            text_out += " " + ", ".join(f"{n:,} {label}" for label, n in found.items()) + "."
+            text_out += " " + ", ".join(counted(n, label) for label, n in found.items()) + "."
         typed = (ctx.intent.filters.name or "").strip()
         if ent and typed and typed.lower() != ent.name.lower():
             text_out = f"(“{typed}” taken as {ent.name}) " + text_out
@@ -726,7 +738,7 @@ def plan_rack_utilisation(intent: Intent) -> Plan:
         table = local_table(ctx, "rack-utilisation", model, f"Rack utilisation{where_text(ctx, model)}", rows, cols)
         total_u = sum(float(r.get("u_height") or 0) for r in rk)
         all_used = sum(used.values())
-        text = f"{len(rk)} racks{where_text(ctx, model)}: {all_used:g} of {total_u:g} rack units used ({(100 * all_used / total_u if total_u else 0):.0f}%)"
+        text = f"{counted(len(rk), 'racks')}{where_text(ctx, model)}: {all_used:g} of {total_u:g} rack units used ({(100 * all_used / total_u if total_u else 0):.0f}%)"
         text += f"; fullest first, {page_text(table)}." if table.total else "."
         return Outcome(text, [table], list_choices(table, ctx.page_size))
 
@@ -764,7 +776,7 @@ def plan_site_summary(intent: Intent) -> Plan:
             row.update({label.lower(): f"{n:,}" for label, n in found.items()})
         raw = page.results[0] if page.results else {}
         head = describe_object("dcim.site", raw) if raw else f"{site.name}."  # type: ignore[union-attr]
-        text = head + " It has " + ", ".join(f"{n:,} {label}" for label, n in found.items()) + "."
+        text = head + " It has " + ", ".join(counted(n, label) for label, n in found.items()) + "."
         choices = [Choice(kind="drill_down", label=f"{label} at {site.name}", question=DRILL_QUESTION[("dcim.site", label)].format(name=site.name))  # type: ignore[union-attr]
                    for label, n in found.items() if n]
         return Outcome(text, [table], choices)
