@@ -23,6 +23,9 @@ audit: no_primary_ip | no_serial | no_platform | no_tenant | no_asset_tag | unco
 Examples: "VLANs at DM-Akron" -> {{"kind":"bulk_discovery","target":"ipam.vlan","filters":{{"scope":"DM-Akron"}}}}; "free IPs in 10.1.0.0/24" -> {{"kind":"performance_query","target":"ipam.prefix","metric":"available_ips","filters":{{"prefix":"10.1.0.0/24"}}}}."""
 
 
+EXPLAIN = """You help a network engineer who asked a NetBox question that failed. In at most three short sentences, say what went wrong, the likely cause and what to do next. Plain text, no markdown. Never suggest changing NetBox data from this tool: it is read-only."""
+
+
 class LLMError(Exception):
     pass
 
@@ -77,3 +80,19 @@ class LLMClassifier:
         usage = getattr(resp, "usage", None)
         used = (getattr(usage, "total_tokens", 0) or 0) if usage else 0
         return intent, used or sent + self.budget.encoder.count(content)
+
+    async def explain(self, question: str, error: dict[str, Any]) -> tuple[str, int]:
+        """A plain-words explanation of an error, from the template's facts; budgeted like classify."""
+        facts = self.budget.fit_text(json.dumps({"question": question, **error}, ensure_ascii=False), self.budget.max_tokens - 200)
+        messages = [{"role": "system", "content": EXPLAIN}, {"role": "user", "content": facts}]
+        resp = await self._openai().chat.completions.create(
+            model=self.model, messages=messages, temperature=self.settings.temperature, max_tokens=150,
+        )
+        text = (resp.choices[0].message.content or "").strip()
+        if not text:
+            raise LLMError("empty explanation")
+        from netbox_tui.core.columns import safe_text
+
+        usage = getattr(resp, "usage", None)
+        used = (getattr(usage, "total_tokens", 0) or 0) if usage else 0
+        return safe_text(text, 600), used or self.prompt_tokens(messages) + self.budget.encoder.count(text)

@@ -319,7 +319,22 @@ class Orchestrator:
                 self._local.update(run.ctx.local_rows)
                 if run.ctx.notes:
                     ans.answer += " Note: " + " ".join(run.ctx.notes)
+        # Refused or malformed questions keep the template: their text is not worth sending anywhere.
+        if ans.error is not None and self.llm is not None and ans.error.kind not in ("bad_question", "write_refused"):
+            await self._llm_explain(run)
         return "done"
+
+    async def _llm_explain(self, run: _Run) -> None:
+        """Reword the template explanation with the LLM; on any failure the template stands."""
+        ans = run.answer
+        assert ans.error is not None
+        try:
+            text, tokens = await asyncio.wait_for(self.llm.explain(run.question, ans.error.model_dump()), self.llm.settings.timeout)
+        except Exception as exc:
+            self._emit(run, "format", "fallback", f"LLM explanation unavailable ({exc.__class__.__name__}); using the template")
+            return
+        ans.answer = text
+        ans.stats.llm_tokens += tokens
 
     # -- helpers ---------------------------------------------------------------------------------
 

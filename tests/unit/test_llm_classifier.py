@@ -145,3 +145,38 @@ async def test_a_write_request_never_reaches_the_llm(fake_openai: FakeOpenAI) ->
     assert fake_openai.requests == []
     assert orch.client.stats.calls == 0
     await orch.client.aclose()
+
+
+async def test_errors_are_explained_by_the_llm_when_configured(fake_openai: FakeOpenAI) -> None:
+    def reply(body: dict) -> tuple[int, dict]:
+        if body.get("response_format"):  # classification
+            return 200, fake_openai.completion(json.dumps({"kind": "bulk_discovery", "target": "ipam.vlan"}), total_tokens=50)
+        return 200, fake_openai.completion("NetBox refused the token. Check NETBOX_TOKEN.\x1b[31m", total_tokens=40)
+
+    fake_openai.reply = reply
+    orch = _orchestrator_with(LLMClassifier(settings(fake_openai)))
+    with respx.mock(base_url="http://netbox.test") as mock:
+        mock.get("/api/ipam/vlans/").mock(return_value=httpx.Response(403, json={"detail": "Invalid token"}))
+        answer = await orch.ask("list all VLANs")
+    assert answer.status == "error" and answer.error is not None and answer.error.kind == "auth"
+    assert answer.answer == "NetBox refused the token. Check NETBOX_TOKEN."  # escape sequence stripped
+    assert answer.error.next_steps  # the template's facts stay in the error object
+    assert answer.stats.llm_tokens == 90
+    explain_request = fake_openai.requests[-1]["body"]
+    assert "response_format" not in explain_request and "auth" in explain_request["messages"][-1]["content"]
+    await orch.client.aclose()
+
+
+async def test_failed_explanation_keeps_the_template(fake_openai: FakeOpenAI) -> None:
+    def reply(body: dict) -> tuple[int, dict]:
+        if body.get("response_format"):
+            return 200, fake_openai.completion(json.dumps({"kind": "bulk_discovery", "target": "ipam.vlan"}))
+        return 500, {"error": {"message": "down"}}
+
+    fake_openai.reply = reply
+    orch = _orchestrator_with(LLMClassifier(settings(fake_openai)))
+    with respx.mock(base_url="http://netbox.test") as mock:
+        mock.get("/api/ipam/vlans/").mock(return_value=httpx.Response(403, json={"detail": "Invalid token"}))
+        answer = await orch.ask("list all VLANs")
+    assert answer.status == "error" and "token rejected or lacks permission" in answer.answer
+    await orch.client.aclose()
