@@ -442,7 +442,7 @@ _FILLER = {
     "please", "how", "many", "much", "do", "does", "we", "i", "you", "have", "there", "any", "every", "our", "my", "can",
     "could", "would", "tell", "about", "lookup", "look", "up", "search", "for", "info", "information", "details", "on",
     "in", "at", "of", "with", "and", "or", "to", "whats", "what's", "where", "see", "view", "check", "count", "number",
-    "their", "them", "its", "it", "all", "everything", "currently", "now", "here", "this", "that", "these", "those",
+    "their", "them", "its", "it", "everything", "currently", "now", "here", "this", "that", "these", "those",
 }
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional, Sequence
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from netbox_tui.netbox.client import NetBoxClient
 

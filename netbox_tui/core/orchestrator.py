@@ -7,6 +7,7 @@ and `drill`, and receive typed results (results.py) and progress events (progres
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -19,15 +20,16 @@ from netbox_tui.core.entities import Entity, EntityResolver
 from netbox_tui.core.executor import Executor
 from netbox_tui.core.explain import explain, explain_limitation
 from netbox_tui.core.graph import FLOW
-from netbox_tui.core.intent import Filters, Intent, IntentKind, ObjectType
+from netbox_tui.core.intent import Intent
 from netbox_tui.core.plan import Context, NeedsChoice, NotFound, Outcome, Plan, Reroute
-from netbox_tui.core.planner import CACHE_KIND, Limitation, cap, counted, make_plan, noun, path_of
-from netbox_tui.netbox.client import normalise_params
+from netbox_tui.core.planner import (
+    CACHE_KIND, DRILL_QUESTION, RELATED_COUNTS, Limitation, cap, counted, make_plan, noun, path_of, plan_list,
+)
 from netbox_tui.core.progress import ProgressCallback, ProgressEvent
 from netbox_tui.core.results import Answer, Choice, Column, PlanInfo, Stats, Table, TableQuery
 from netbox_tui.errors import NetBoxTUIError
 from netbox_tui.netbox.cache import CacheMode
-from netbox_tui.netbox.client import NetBoxClient
+from netbox_tui.netbox.client import NetBoxClient, normalise_params
 
 
 @dataclass
@@ -268,8 +270,6 @@ class Orchestrator:
         # A plain list is the simplified plan for anything orchestrated that timed out or failed server-side.
         simplifiable = isinstance(exc, asyncio.TimeoutError) or getattr(exc, "kind", "") in ("timeout", "server", "too_large")
         if simplifiable and not run.retried and run.plan is not None and run.plan.kind != "direct" and run.intent is not None:
-            from netbox_tui.core.planner import plan_list
-
             run.retried = True
             run.plan = plan_list(run.intent.model_copy(update={"metric": None}))
             run.plan.kind = "fallback"
@@ -340,8 +340,6 @@ class Orchestrator:
 
     async def _drill_tables(self, object_type: str, ent: Entity, on_progress: ProgressCallback) -> Answer:
         """One table per related kind, fetched concurrently: one request each, whatever the row."""
-        from netbox_tui.core.planner import DRILL_QUESTION, RELATED_COUNTS
-
         if object_type == "ipam.vlan":  # interfaces' vlan_id takes one value: fine for one VLAN
             related = [("interfaces", "dcim.interface", "vlan_id"), ("VM interfaces", "virtualization.vminterface", "vlan_id")]
         else:
@@ -358,9 +356,9 @@ class Orchestrator:
             Table(title=cap(f"{label} of {ent.label}"), object_type=rel, columns=table_columns(rel), rows=[shape_row(rel, r) for r in page.results],
                   total=page.count, offset=0, limit=self.page_size,
                   query=TableQuery(path=path_of(rel), params=normalise_params({flt: ent.id}), fields=fields_for(rel), kind=CACHE_KIND.get(rel, "default")))
-            for (label, rel, flt), page in zip(related, pages)
+            for (label, rel, flt), page in zip(related, pages, strict=True)
         ]
-        summary = ", ".join(counted(t.total, label) for (label, _, _), t in zip(related, tables))
+        summary = ", ".join(counted(t.total, label) for (label, _, _), t in zip(related, tables, strict=True))
         ans = Answer(question=f"drill into {ent.label}", status="ok", answer=f"{ent.label}: {summary}.", tables=tables,
                      plan=PlanInfo(kind="orchestrated", steps=[f"fetch {label} of {ent.label}" for label, _, _ in related]))
         ans.choices = [Choice(kind="drill_down", label=f"{label} of {ent.label}", question=q.format(name=ent.name))
@@ -391,7 +389,5 @@ class Orchestrator:
 
 def _replace(question: str, typed: str, exact: str) -> str:
     """The question with the loosely typed name replaced by an exact one, for a one-key choice."""
-    import re
-
     out, n = re.subn(re.escape(typed), exact, question, count=1, flags=re.I)
     return out if n else f"{question} {exact}"

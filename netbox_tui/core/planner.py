@@ -334,7 +334,7 @@ def plan_lookup(intent: Intent, *, with_counts: bool = True) -> Plan:
             ctx.client.page(path_of(rel), {flt: ent.id}, limit=1, brief=True, kind="utilisation")
             for _, rel, flt in counts
         )
-        return {label: p.count for (label, _, _), p in zip(counts, pages)}
+        return {label: p.count for (label, _, _), p in zip(counts, pages, strict=True)}
 
     steps = resolves + [find, Step("fetch", f"fetch the {KINDS[kind].noun}", fetch, deps=(find.name,))]
     if counts:
@@ -765,7 +765,7 @@ def plan_site_summary(intent: Intent) -> Plan:
             [ctx.client.page("dcim/sites/", {"id": site.id}, limit=1, fields=fields, kind="device")]
             + [ctx.client.page(path_of(rel), {flt: site.id}, limit=1, brief=True, kind="utilisation") for _, rel, flt in counts]
         )
-        return page, {label: p.count for (label, _, _), p in zip(counts, related)}
+        return page, {label: p.count for (label, _, _), p in zip(counts, related, strict=True)}
 
     def finish(ctx: Context) -> Outcome:
         page, found = ctx.results["fetch"]
