@@ -23,10 +23,27 @@ from netbox_tui.core.graph import FLOW
 from netbox_tui.core.intent import Intent
 from netbox_tui.core.plan import Context, NeedsChoice, NotFound, Outcome, Plan, Reroute
 from netbox_tui.core.planner import (
-    CACHE_KIND, DRILL_QUESTION, RELATED_COUNTS, Limitation, cap, counted, make_plan, noun, path_of, plan_list,
+    CACHE_KIND,
+    DRILL_QUESTION,
+    RELATED_COUNTS,
+    Limitation,
+    cap,
+    counted,
+    make_plan,
+    noun,
+    path_of,
+    plan_list,
 )
 from netbox_tui.core.progress import ProgressCallback, ProgressEvent
-from netbox_tui.core.results import Answer, Choice, Column, PlanInfo, Stats, Table, TableQuery
+from netbox_tui.core.results import (
+    Answer,
+    Choice,
+    Column,
+    PlanInfo,
+    Stats,
+    Table,
+    TableQuery,
+)
 from netbox_tui.errors import NetBoxTUIError
 from netbox_tui.netbox.cache import CacheMode
 from netbox_tui.netbox.client import NetBoxClient, normalise_params

@@ -11,9 +11,23 @@ from collections import Counter, defaultdict
 from typing import Any, Optional
 
 from netbox_tui.core.columns import cell, fields_for, shape_row, table_columns
-from netbox_tui.core.entities import KINDS, SCOPE_KINDS, DEFAULT_SCOPE, Entity, match_interface
+from netbox_tui.core.entities import (
+    DEFAULT_SCOPE,
+    KINDS,
+    SCOPE_KINDS,
+    Entity,
+    match_interface,
+)
 from netbox_tui.core.intent import Intent, IntentKind, ObjectType
-from netbox_tui.core.plan import Context, NeedsChoice, NotFound, Outcome, Plan, Reroute, Step
+from netbox_tui.core.plan import (
+    Context,
+    NeedsChoice,
+    NotFound,
+    Outcome,
+    Plan,
+    Reroute,
+    Step,
+)
 from netbox_tui.core.results import Choice, Column, Table, TableQuery
 from netbox_tui.netbox.endpoints import EndpointRegistry
 
