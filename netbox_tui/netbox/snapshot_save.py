@@ -1,0 +1,115 @@
+"""`netbox-tui snapshot save FILE`: export, read-only, what netbox-tui queries of a NetBox.
+
+Every object of each endpoint in `snapshot.ENDPOINTS` (full JSON, so the emulator can serve any
+field), the keys of a brief row per endpoint, the cable trace of every cabled interface and a
+subset of /api/status/. Goes through the normal client (read-only by construction), fetching
+endpoints concurrently within the client's limits. Progress goes to stderr; the file is written
+only at the end, atomically, so an interrupted save leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TextIO
+
+from netbox_tui.netbox.client import NetBoxClient
+from netbox_tui.netbox.snapshot import (
+    ENDPOINTS,
+    FORMAT,
+    STATUS_KEYS,
+    VERSION,
+    write_snapshot,
+)
+
+Report = Callable[[str], None]
+
+
+def _printer(stream: TextIO) -> Report:
+    def report(line: str) -> None:
+        print(f"snapshot: {line}", file=stream, flush=True)
+
+    return report
+
+
+async def export_snapshot(
+    client: NetBoxClient,
+    *,
+    endpoints: tuple[str, ...] = ENDPOINTS,
+    report: Report | None = None,
+) -> dict[str, Any]:
+    """The snapshot document of the NetBox behind `client` (nothing is written)."""
+    say = report or (lambda line: None)
+    started = time.perf_counter()
+    status = await client.status()
+    version = str(status.get("netbox-version") or "")
+    say(f"NetBox {version or '?'} at {client.base_url}")
+
+    total = len(endpoints)
+    done = 0
+    rows: dict[str, list[dict[str, Any]]] = {}
+    brief: dict[str, list[str]] = {}
+
+    async def one(path: str) -> None:
+        nonlocal done
+        t0 = time.perf_counter()
+        data = await client.list_all(path, use_cache=False)
+        sample = await client.page(path, limit=1, brief=True, use_cache=False)
+        rows[path] = data
+        if sample.results:
+            brief[path] = list(sample.results[0].keys())
+        done += 1
+        say(f"[{done:>2}/{total}] {path:<34} {len(data):>6} rows  ({time.perf_counter() - t0:.1f} s)")
+
+    await asyncio.gather(*(one(p) for p in endpoints))
+
+    traces: dict[str, Any] = {}
+    cabled = [r["id"] for r in rows.get("dcim/interfaces/", []) if r.get("cable")]
+    if cabled:
+        say(f"tracing {len(cabled)} cabled interfaces")
+        step = max(1, len(cabled) // 10)
+        finished = 0
+
+        async def trace(iid: int) -> None:
+            nonlocal finished
+            traces[str(iid)] = await client.get(f"dcim/interfaces/{iid}/trace/", use_cache=False)
+            finished += 1
+            if finished % step == 0 or finished == len(cabled):
+                say(f"  traces {finished}/{len(cabled)}")
+
+        await asyncio.gather(*(trace(i) for i in cabled))
+
+    objects = sum(len(v) for v in rows.values())
+    say(f"{objects} objects, {len(traces)} traces in {time.perf_counter() - started:.1f} s ({client.stats.calls} requests)")
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "url": client.base_url,
+        "netbox_version": version,
+        "taken_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "status": {k: status[k] for k in STATUS_KEYS if k in status},
+        "endpoints": {p: rows[p] for p in endpoints},
+        "brief_fields": {p: brief[p] for p in endpoints if p in brief},
+        "traces": {k: traces[k] for k in sorted(traces, key=int)},
+    }
+
+
+async def run_save(settings: Any, path: Path | str, *, stream: TextIO | None = None) -> int:
+    """Export the active profile's NetBox into `path`. Returns the process exit code."""
+    from netbox_tui.backend import open_backend
+    from netbox_tui.netbox.cache import CacheMode
+
+    path = Path(path)
+    report = _printer(stream or sys.stderr)
+    backend = open_backend(settings, cache_mode=CacheMode.OFF)
+    try:
+        data = await export_snapshot(backend.client, report=report)
+    finally:
+        await backend.aclose()
+    size = write_snapshot(path, data)
+    report(f"wrote {path} ({size / 1e6:.2f} MB)")
+    return 0

@@ -1,0 +1,1 @@
+"""Contract tests: the real NetBox against the snapshot emulator."""
