@@ -972,6 +972,18 @@ def _cable_by_end(side: str) -> Filter:
     return custom(build)
 
 
+def _scope_filter(model: str) -> Filter:
+    """VLAN groups `site=<id>`, `region=<id>`…: scope_type is that model and scope_id one of the ids."""
+
+    def build(store: Any, spec: ModelSpec, values: list[str]) -> Any:
+        ids = set(_int_values(values))
+        if not ids:
+            return None
+        return lambda row: str(row.get("scope_type") or "").split(".")[-1] == model and row.get("scope_id") in ids
+
+    return custom(build)
+
+
 def _circuit_terminations(store: Any, row: dict[str, Any]) -> list[Any]:
     return store.referencing(CIRCUIT_TERMINATIONS, "circuit", row["id"])
 
@@ -1426,7 +1438,9 @@ def _specs() -> dict[str, ModelSpec]:
     add(ModelSpec(
         VLAN_GROUPS, "VLANGroup", (nat("name"), PK),
         {**ident("name", "slug", "description", q=search("name", "description")),
-         "scope_id": num("scope_id"), "total_vlan_ids": num("total_vlan_ids"), **tenancy()},
+         "scope_id": num("scope_id"), "total_vlan_ids": num("total_vlan_ids"), **tenancy(),
+         **{name: _scope_filter(name.replace("_", "")) for name in (
+             "region", "site_group", "site", "location", "rack_group", "rack", "cluster_group", "cluster")}},
         brief=("id", "url", "display", "name", "slug", "description", "vlan_count"),
         order_fields=NAT_NAME,
     ))

@@ -154,6 +154,8 @@ QUERIES: list[Q] = [
     q("dcim/virtual-chassis/", "site=ncsu-065"),
     q("ipam/vlans/", "group=jbb104&group=jbb109"),
     q("ipam/vlans/", "group_id=3&vid__gte=200"),
+    q("ipam/vlan-groups/", "site=15&site=16"),
+    q("ipam/vlan-groups/", "region=1", empty=True),
     # tags: all of them (AND), any of them, none of them
     q("dcim/sites/", "tag=quebec"),
     q("dcim/sites/", "tag=quebec&tag=juliett"),
