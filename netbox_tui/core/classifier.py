@@ -24,17 +24,21 @@ class BadQuestionError(NetBoxTUIError):
     default_hint = 'Ask about NetBox objects, e.g. "VLANs at DM-Akron", "interfaces on ncsu-coreswitch1", "free IPs in 10.112.129.0/24".'
 
 
+# Terminal escape sequences: CSI (colours, cursor), OSC (window title…), and two-character ones.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]|\x1b[@-_]")
+
+
 def clean_question(raw: str) -> str:
     """Drop control and format characters (terminal escapes included), collapse whitespace."""
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in raw)
-    text = re.sub(r"\x1b\[[0-9;?]*[ -/]*[@-~]", " ", text)
+    text = _ESCAPES.sub(" ", raw)
+    text = "".join("" if unicodedata.category(c) == "Cf" else " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
     return re.sub(r"\s+", " ", text).strip()
 
 
 # Asking to change NetBox: refused in words, never attempted.
 _WRITE_ANYWHERE = re.compile(r"\b(delete|remove|destroy|wipe|purge|erase|truncate|decommission them|shut ?down)\b", re.I)
 _WRITE_LEADING = re.compile(
-    r"^(please\s+|can you\s+|could you\s+|go\s+)?(create|add|update|change|set|rename|assign|modify|edit|drop|move|patch|put|post|provision|allocate|reserve)\b",
+    r"^(please\s+|can you\s+|could you\s+|go\s+)?(create|add|update|change|set|rename|assign|modify|edit|drop|move|provision|allocate|reserve)\b(?![ -]panels?)",
     re.I,
 )
 
@@ -103,18 +107,33 @@ _STATUS_WORDS = {
     "available": "available", "container": "container", "dhcp": "dhcp", "retired": "decommissioning",
 }
 
+_NONE = r"(?:no|without|missing|lacking|lack|with no|has no|have no|lacks|empty|blank|don'?t have|do not have|doesn'?t have|does not have|not have)"
 _AUDITS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(?:no|without|missing|lacking|lack|with no|has no|have no|lacks|empty)\b[\w\s]{0,12}?\bprimary[ -]?ip(?:v?[46])?(?:[ -]?address(?:es)?)?\b", re.I), "no_primary_ip"),
-    (re.compile(r"\b(?:no|without|missing|lacking|lack|with no|has no|have no|lacks|empty|blank)\b[\w\s]{0,12}?\bserial(?:[ -]?numbers?)?\b", re.I), "no_serial"),
-    (re.compile(r"\b(?:no|without|missing|lacking|lack|with no|has no|have no|lacks|empty)\b[\w\s]{0,12}?\bplatforms?\b", re.I), "no_platform"),
-    (re.compile(r"\b(?:no|without|missing|lacking|lack|with no|has no|have no|lacks|empty)\b[\w\s]{0,12}?\btenants?\b", re.I), "no_tenant"),
-    (re.compile(r"\b(?:no|without|missing|lacking|lack|with no|has no|have no|lacks|empty|blank)\b[\w\s]{0,12}?\basset[ -]?tags?\b", re.I), "no_asset_tag"),
+    (re.compile(r"\b(?:interfaces?|ports?)\b.*?(?P<take>\b(?:have|has|with)?\s*(?:no|without)\s+(?:a\s+)?cables?)\b", re.I), "unconnected_interfaces"),
+    (re.compile(r"\b(primary[ -]?ip(?:v?[46])?|serial(?: number)?|platform|tenant|asset[ -]?tag)s?\s+(?:is|are)\s+(?:missing|empty|blank|not set|unset|null)\b", re.I), "_field_missing"),
+    (re.compile(rf"\b{_NONE}\b[\w\s]{{0,12}}?\bprimary[ -]?ip(?:v?[46])?(?:[ -]?address(?:es)?)?\b", re.I), "no_primary_ip"),
+    (re.compile(rf"\b{_NONE}\b[\w\s]{{0,12}}?\bserial(?:[ -]?numbers?)?\b", re.I), "no_serial"),
+    (re.compile(rf"\b{_NONE}\b[\w\s]{{0,12}}?\bplatforms?\b", re.I), "no_platform"),
+    (re.compile(rf"\b{_NONE}\b[\w\s]{{0,12}}?\btenants?\b", re.I), "no_tenant"),
+    (re.compile(rf"\b{_NONE}\b[\w\s]{{0,12}}?\basset[ -]?tags?\b", re.I), "no_asset_tag"),
     (re.compile(r"\b(?:unconnected|uncabled|not connected|not cabled|without (?:a )?cables?|no cables?|unused|free)\b[\w\s]{0,10}?\b(?:interfaces?|ports?)\b", re.I), "unconnected_interfaces"),
 ]
 
+_FIELD_AUDIT = {"primary": "no_primary_ip", "serial": "no_serial", "platform": "no_platform", "tenant": "no_tenant", "asset": "no_asset_tag"}
+
+
+def _span(m: re.Match[str]) -> tuple[int, int]:
+    """What a rule consumes: its `take` group if it has one (the rest is still to be read)."""
+    return m.span("take") if "take" in m.re.groupindex and m.group("take") is not None else m.span()
+
+
+def norm_word(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
 _METRICS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(?:free|available|unused|unassigned|next)\b[\w\s]{0,10}?\b(?:ips?|ip addresses|addresses)\b", re.I), "available_ips"),
-    (re.compile(r"\b(?:connected to|connects to|plugged into|plugged in|patched to|cable (?:path|trace)|trace|far[ -]end|other end|neighbou?rs? of|peer of|what'?s on the other end)\b", re.I), "cable_trace"),
+    (re.compile(r"\b(?:free|available|unused|unassigned|next)\b[\w\s]{0,10}?\b(?:ips?|ip addresses|addresses)\b|\b(?:ips?|addresses)\b[\w\s]{0,20}?\b(?:free|available|unused|unassigned)\b", re.I), "available_ips"),
+    (re.compile(r"\b(?:connected to|connects? to|plugged into|plugged in|patched to|cable (?:path|trace)|trace|far[ -]end|other end|neighbou?rs? of|peer of|what'?s on the other end|leads? to|goes to)\b|(?P<take>\bwhere does\b)(?=.*\bgo\b)", re.I), "cable_trace"),
     (re.compile(r"\bvlans?\b.*\b(?:with|and)\b.*\b(?:devices?|interfaces?|ports?)\b|\bvlan topology\b|\btopology\b.*\bvlans?\b|\b(?:devices?|interfaces?|ports?|where)\b.*\b(?:carry|carrying|use|using|on|in)\b.*\bvlan\b\s*\d+", re.I), "vlan_topology"),
     (re.compile(r"\brack\w*\b.*\b(?:utili[sz]ation|utili[sz]ed|usage|used|space|capacity|how full|full|free u|fill)\b|\b(?:utili[sz]ation|usage|space|capacity|how full)\b.*\bracks?\b", re.I), "rack_utilisation"),
     (re.compile(r"\b(?:how full|utili[sz]ation|utili[sz]ed|usage|used|capacity|fill|how much)\b", re.I), "prefix_utilisation"),
@@ -136,11 +155,17 @@ _IFACE = re.compile(
     re.I,
 )
 
+# Unmistakable interface names (a slash, or Juniper's type-fpc/pic/port): safe to read anywhere.
+_IFACE_STRICT = re.compile(r"(?<![\w-])([a-z]{1,3}-\d+(?:/\d+){1,3}(?::\d+)?(?:\.\d+)?|[a-z][a-z\-]*?\d+(?:/\d+)+(?:\.\d+)?)(?![\w/-])", re.I)
+
 _PREPS = r"at|in|on|from|for|of|within|inside|under|behind|by|to|across|per"
 _STOP_NAME = {
     "at", "in", "on", "from", "for", "of", "with", "without", "and", "or", "that", "which", "where", "having", "whose",
     "by", "to", "is", "are", "has", "have", "connected", "their", "its", "plus", "including", "grouped", "sorted",
     "ordered", "please", "now", "today", "only", "status", "role", "using", "carrying", "show", "list",
+    "does", "do", "did", "have", "carry", "carries", "use", "uses", "running", "runs", "connect", "connects", "go",
+    "goes", "enabled", "disabled", "exist", "exists", "topology", "topologies", "map", "assignments", "usage",
+    "utilisation", "utilization", "summary", "report", "overview", "right", "currently",
 }
 _TYPED_SLOTS = {
     "site": "site", "region": "region", "rack": "rack", "cluster": "cluster", "tenant": "tenant", "customer": "tenant",
@@ -148,7 +173,7 @@ _TYPED_SLOTS = {
     "location": "scope", "vlan": "vlan", "device": "device", "host": "device", "router": "device", "switch": "device",
     "interface": "interface", "port": "interface", "prefix": "prefix", "subnet": "prefix", "manufacturer": "manufacturer",
     "vendor": "manufacturer", "tag": "tag", "model": "device_type", "type": "device_type", "vm": "name",
-    "circuit": "name", "cable": "name",
+    "circuit": "name", "cable": "name", "running": "platform",
 }
 
 
@@ -175,11 +200,14 @@ def _name_after(text: str, start: int) -> Optional[str]:
     """The name that starts at `start`: words up to a stop word, object word or punctuation."""
     words = re.findall(r"[^\s,;?!()]+", text[start:])
     out: list[str] = []
-    for w in words:
+    for i, w in enumerate(words):
         lw = w.lower().strip(".'\"")
-        if lw in _STOP_NAME or (out and any(rx.fullmatch(lw) for rx, _ in _OBJECT_RE)):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if out and _is_object_word(lw) and not re.match(r"\d", following):  # "JBB Branch 109" stays whole
             break
-        if lw in ("the", "a", "an") and not out:
+        if lw in _STOP_NAME:
+            break
+        if lw in ("the", "a", "an", "called", "named") and not out:
             continue
         out.append(w.strip("'\"").rstrip("."))
         if len(out) >= 5:
@@ -193,6 +221,8 @@ class RuleClassifier:
 
     def classify(self, question: str) -> Intent:
         text = check_question(question)
+        # "how many devices does DM-Buffalo have" reads as "how many devices at DM-Buffalo".
+        text = re.sub(r"\b(?:does|do|did)\s+(?!(?:we|you|i|they|us)\b)(.+?)\s+(?:have|has|own|hold|contain|carry)\b", r"at \1", text, flags=re.I)
         scan = _Scan(text)
         filters: dict[str, str] = {}
         audit = self._audit(scan)
@@ -206,16 +236,19 @@ class RuleClassifier:
         if ip and _is_ip(ip.group(1)):
             filters["ip"] = ip.group(1)
             scan.take(ip.span())
+        leading = self._leading_name(scan)
         target = self._target(scan, metric, audit, filters)
 
-        if metric == "cable_trace" or (target is ObjectType.interface and not filters):
-            self._device_and_interface(scan, filters)
+        if metric == "cable_trace" or target in (None, ObjectType.interface, ObjectType.device) or _IFACE_STRICT.search(scan.text):
+            self._device_and_interface(scan, filters, strict=metric != "cable_trace" and target is not ObjectType.interface)
+            if "interface" in filters and target in (None, ObjectType.device):
+                target = ObjectType.interface
         self._typed_slots(scan, filters)
         role = self._role(scan, target)
         if role:
             filters["role"] = role
             target = target if target not in (None, ObjectType.device_role) else ObjectType.device
-        status = self._status(scan)
+        status = self._status(scan, metric)
         if status:
             filters["status"] = status
         self._loose_scope(scan, filters, target)
@@ -224,13 +257,33 @@ class RuleClassifier:
             if hostname:
                 filters["device" if target not in (None, ObjectType.device) else "name"] = hostname
 
+        if leading and not ({"scope", "device", "name"} & set(filters)):
+            filters["scope" if target is not None else "name"] = leading
+        # Beside interfaces, IPs and cables (or port usage), a hostname-like place is the device.
+        if (target in (ObjectType.interface, ObjectType.ip_address, ObjectType.cable) or metric == "interface_usage") \
+                and "scope" in filters and "device" not in filters and _looks_like_hostname(filters["scope"]):
+            filters["device"] = filters.pop("scope")
+        if metric == "site_summary" and "device" in filters and "name" not in filters:
+            filters["name"] = filters.pop("device")  # "overview of DM-Buffalo": what it is, the planner finds
         leftover = _leftover(scan.text)
-        if leftover and not filters and not metric and not audit:
+        if leftover and metric == "site_summary" and not filters:
+            filters["name"] = leftover
+        elif leftover and not filters and not metric and not audit:
             # Never drop words silently: a bare name is looked up across kinds ("DM-Akron", "jbb 1");
             # beside an object type it is NetBox's own search ("jbb branches" -> sites?q=jbb).
             filters["name" if target is None else "search"] = leftover
-        type_given = target is not None or bool(set(filters) - {"name"}) or bool(metric or audit)
+        # "summarize X" without saying what X is: found among sites, devices… by the planner.
+        type_given = target is not None or bool(set(filters) - {"name"}) or bool(audit) or bool(metric and metric != "site_summary")
+        if metric == "site_summary" and not type_given and _looks_like_hostname(filters.get("name", "")):
+            metric = None  # "tell me about dmi01-akron-rtr01": a device lookup, with its related counts
+        if "ip" in filters and target in (None, ObjectType.device):
+            target = ObjectType.ip_address  # "what device uses 10.1.2.3": the IP's assignment answers it
+        if "prefix" in filters and target in (None, ObjectType.ip_address) and _has_host_bits(filters["prefix"]):
+            filters["ip"] = filters.pop("prefix")  # "IP address 172.20.0.3/24" is one address
+            target = ObjectType.ip_address
         target = self._default_target(target, filters, metric, audit)
+        if target is ObjectType.device and "device" in filters and "name" not in filters and not metric and not audit and set(filters) <= {"device", "status"}:
+            filters["name"] = filters.pop("device")  # "serial number of X", "details of X": X itself
         kind = self._kind(target, filters, metric, audit)
         related = self._related(target, metric)
         complexity = "complex" if metric in ("vlan_topology", "site_summary", "rack_utilisation") else (
@@ -258,7 +311,10 @@ class RuleClassifier:
         for rx, name in _AUDITS:
             m = rx.search(scan.text)
             if m:
-                scan.take(m.span())
+                scan.take(_span(m))
+                if name == "_field_missing":  # "where the platform is missing"
+                    field = norm_word(m.group(1))
+                    return next(a for key, a in _FIELD_AUDIT.items() if field.startswith(key))
                 return name
         return None
 
@@ -274,7 +330,7 @@ class RuleClassifier:
             if name == "vlan_topology":
                 return name  # keep the words: "vlan 100" is still a slot
             if name != "available_ips":
-                scan.take(m.span())
+                scan.take(_span(m))
             return name
         return None
 
@@ -291,22 +347,20 @@ class RuleClassifier:
             return ObjectType.device
         if audit == "unconnected_interfaces":
             return ObjectType.interface
-        best: Optional[tuple[int, ObjectType, tuple[int, int]]] = None
-        for rx, otype in _OBJECT_RE:
-            m = rx.search(scan.text)
-            if m and (best is None or m.start() < best[0]):
-                # "rack R105" / "site MDF" after another object word is a filter, handled by _typed_slots.
-                best = (m.start(), otype, m.span())
+        found = sorted(
+            ((m.start(), otype, m.span()) for rx, otype in _OBJECT_RE for m in rx.finditer(scan.text)),
+            key=lambda t: t[0],
+        )
+        best = next((f for f in found if not self._is_typed_slot(scan.text, f[2])), None)
         if best is None:
             return None
         _, otype, span = best
-        if self._is_typed_slot(scan.text, span):
-            return otype  # "devices in rack R105": the slot is read by _typed_slots
         scan.take(span)
         # "site DM-Nashua", "device dmi01-akron-rtr01": a name right after the object word names it.
         name = _name_after(scan.text, span[1])
         if name and not _is_object_word(name) and not _ROLE_RE.fullmatch(name):
-            filters["name"] = name
+            slot = "interface" if otype is ObjectType.interface and _IFACE.fullmatch(name) else "name"
+            filters[slot] = name
             scan.take((span[1], span[1] + len(scan.text[span[1]:]) - len(scan.text[span[1]:].lstrip()) + len(name)))
         return otype
 
@@ -316,28 +370,48 @@ class RuleClassifier:
         before = text[: span[0]].strip().lower()
         return bool(re.search(rf"\b(?:{_PREPS})$", before))
 
-    def _device_and_interface(self, scan: _Scan, filters: dict[str, str]) -> None:
-        m = _IFACE.search(scan.text)
+    def _leading_name(self, scan: _Scan) -> Optional[str]:
+        # The first object word that is not part of a name ("JBB Branch 127" keeps "Branch").
+        first = min((m.start() for rx, _ in _OBJECT_RE for m in rx.finditer(scan.text)
+                     if not re.match(r"\s+\d", scan.text[m.end():])), default=None)
+        if not first:
+            return None
+        head = scan.text[:first]
+        words = [w for w in re.findall(r"[^\s,;?!()]+", head)]
+        keep = [w for w in words if w.lower().strip(".'\"") not in _FILLER | _LEADING_NOT_NAMES | set(_STATUS_WORDS)]
+        if not keep or len(keep) > 4 or _ROLE_RE.search(" ".join(keep)) or _IFACE_STRICT.search(" ".join(keep)):
+            return None
+        name = " ".join(keep)
+        start = head.find(keep[0])
+        end = head.rfind(keep[-1]) + len(keep[-1])
+        scan.take((start, end))
+        return name
+
+    def _device_and_interface(self, scan: _Scan, filters: dict[str, str], strict: bool = False) -> None:
+        m = (_IFACE_STRICT if strict else _IFACE).search(scan.text)
         if not m:
             return
         filters["interface"] = m.group(1).replace(" ", "")
         scan.take(m.span())
-        host = self._hostname(scan, before=m.start())
+        host = self._hostname(scan, before=m.start()) or self._hostname(scan)
         if host:
             filters["device"] = host
 
     def _typed_slots(self, scan: _Scan, filters: dict[str, str]) -> None:
         words = "|".join(sorted(_TYPED_SLOTS, key=len, reverse=True))
-        rx = re.compile(rf"\b({words})s?\b(?:\s+(?:named|called|name))?\s+", re.I)
+        rx = re.compile(rf"\b({words})\b(?:\s+(?:named|called|name))?\s+", re.I)
+        pos = 0
         while True:
-            m = rx.search(scan.text)
+            m = rx.search(scan.text, pos)
             if not m:
                 return
+            pos = m.end()
             slot = _TYPED_SLOTS[m.group(1).lower()]
             name = _name_after(scan.text, m.end())
-            scan.take((m.start(), m.end() + (len(name) if name else 0)))
-            if name and slot not in filters and not _is_object_word(name):
-                filters[slot] = name
+            if not name or _is_object_word(name) or slot in filters:
+                continue  # "interfaces carry…", "vlan topology": not a name
+            scan.take((m.start(), m.end() + len(name)))
+            filters[slot] = name
 
     def _role(self, scan: _Scan, target: Optional[ObjectType]) -> Optional[str]:
         if target not in (None, ObjectType.device, ObjectType.device_role):
@@ -352,8 +426,10 @@ class RuleClassifier:
         scan.take(m.span())
         return phrase.strip()
 
-    def _status(self, scan: _Scan) -> Optional[str]:
+    def _status(self, scan: _Scan, metric: Optional[str]) -> Optional[str]:
         for word, value in _STATUS_WORDS.items():
+            if metric == "available_ips" and word == "available":
+                continue
             m = re.search(rf"\b{word}\b", scan.text, re.I)
             if m and not re.search(rf"\b{word}\s+(?:ips?|addresses|prefixes)\b", scan.text, re.I):
                 scan.take(m.span())
@@ -437,12 +513,20 @@ class RuleClassifier:
         }.get(metric or "", [])
 
 
+# Words that may stand before an object word without naming anything.
+_LEADING_NOT_NAMES = {
+    "free", "available", "unused", "unassigned", "used", "connected", "unconnected", "cabled", "uncabled", "empty",
+    "full", "big", "biggest", "largest", "new", "old", "latest", "total", "number", "count", "many", "virtual",
+    "physical", "assigned", "tagged", "untagged", "disabled", "enabled", "down", "up", "next", "first", "last",
+}
+
 _FILLER = {
     "show", "me", "list", "all", "the", "a", "an", "what", "which", "who", "are", "is", "get", "find", "display", "give",
     "please", "how", "many", "much", "do", "does", "we", "i", "you", "have", "there", "any", "every", "our", "my", "can",
     "could", "would", "tell", "about", "lookup", "look", "up", "search", "for", "info", "information", "details", "on",
     "in", "at", "of", "with", "and", "or", "to", "whats", "what's", "where", "see", "view", "check", "count", "number",
     "their", "them", "its", "it", "everything", "currently", "now", "here", "this", "that", "these", "those",
+    "exist", "exists", "go", "goes", "use", "uses", "still", "called", "named", "enabled", "summarise", "summarize",
 }
 
 
@@ -453,6 +537,19 @@ def _leftover(text: str) -> str:
 
 def _is_object_word(name: str) -> bool:
     return any(rx.fullmatch(name.strip().lower()) for rx, _ in _OBJECT_RE)
+
+
+def _looks_like_hostname(name: str) -> bool:
+    """dmi01-akron-rtr01, ncsu-coreswitch1: one word with digits, no spaces."""
+    return " " not in name.strip() and bool(re.search(r"\d", name)) and bool(re.search(r"[a-z]", name, re.I))
+
+
+def _has_host_bits(cidr: str) -> bool:
+    try:
+        iface = ipaddress.ip_interface(cidr)
+    except ValueError:
+        return False
+    return iface.ip != iface.network.network_address and iface.network.prefixlen < iface.network.max_prefixlen
 
 
 def _is_ip(text: str) -> bool:

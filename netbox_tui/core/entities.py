@@ -60,12 +60,12 @@ KINDS: dict[str, Kind] = {k.key: k for k in [
 
 # Where a loosely named place or container is looked for, by the kind of object asked about.
 SCOPE_KINDS: dict[str, tuple[str, ...]] = {
-    "dcim.device": ("site", "location", "region", "tenant", "site_group"),
+    "dcim.device": ("site", "location", "region", "tenant", "site_group", "manufacturer", "platform", "rack"),
     "ipam.vlan": ("site", "vlan_group", "region", "tenant"),
     "ipam.prefix": ("site", "vrf", "region", "tenant", "vlan_group"),
     "ipam.ipaddress": ("vrf", "tenant", "device"),
     "dcim.site": ("region", "site_group", "tenant"),
-    "dcim.rack": ("site", "location", "region", "tenant"),
+    "dcim.rack": ("site", "location", "region", "tenant", "rack"),
     "circuits.circuit": ("provider", "site", "region", "tenant"),
     "virtualization.virtualmachine": ("cluster", "site", "tenant", "region"),
     "virtualization.cluster": ("site", "region", "tenant"),
@@ -117,20 +117,38 @@ def singular_phrase(text: str) -> str:
     return " ".join(_singular(w) for w in text.split())
 
 
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z]+|\d+", text.lower())
+
+
 def score(query: str, name: str, slug: str = "") -> float:
-    """0-100: fuzzy similarity of normalised forms, with digit groups that must agree (jbb 120 ≠ 104)."""
+    """0-100, token by token: every word typed must match a word of the name.
+
+    Whole-string similarity would take "hartford" for "DM-Stamford" (they share "dm" and "ford");
+    per-token, "hartford" vs "stamford" scores 62 and is refused. Digit groups must agree exactly
+    (R105 is not R106; JBB Branch 120 is not 104).
+    """
     q = norm(query)
     if not q:
         return 0.0
-    targets = [norm(name)] + ([norm(slug)] if slug else [])
-    if q in targets:
+    if q in (norm(name), norm(slug)):
         return 100.0
-    best = max(fuzz.WRatio(q, t) for t in targets if t) if any(targets) else 0.0
-    q_digits = re.findall(r"\d+", query)
-    if q_digits:
-        n_digits = re.findall(r"\d+", name + " " + slug)
-        best += 8 if all(d in n_digits for d in q_digits) else -15
-    return max(0.0, min(99.0, best))
+    q_tokens = _tokens(query)
+    n_tokens = _tokens(name) + _tokens(slug)
+    if not q_tokens or not n_tokens:
+        return 0.0
+    per = []
+    for qt in q_tokens:
+        if qt.isdigit():
+            per.append(100.0 if qt in n_tokens else 0.0)
+        else:
+            per.append(max(fuzz.ratio(qt, nt) for nt in n_tokens if not nt.isdigit()) if any(not nt.isdigit() for nt in n_tokens) else 0.0)
+    # Typed without separators ("dmakron"): compare against the name's joined words too.
+    worst = min(per)
+    # One badly matched word sinks the match: "dmi01-hartford-rtr01" is not "dmi01-stamford-rtr01".
+    tokenwise = worst if worst < 70 else worst * 0.7 + (sum(per) / len(per)) * 0.3
+    joined = fuzz.ratio(q, norm(name)) if len(q_tokens) == 1 else 0.0  # typed without separators: "dmakron"
+    return max(tokenwise, joined)
 
 
 def rank(query: str, entities: Sequence[Entity], limit: int = 5) -> list[tuple[Entity, float]]:
@@ -277,10 +295,7 @@ def match_interface(text: str, interfaces: Sequence[Entity]) -> Resolution:
         return Resolution("interface", text, "ok", same)
     if same:
         return Resolution("interface", text, "ambiguous", candidates=[(i, 100.0) for i in same])
+    # Interface names differ by a digit: no fuzzy guess, only the closest names to choose from.
     ranked = [(i, float(fuzz.ratio(canon, canonical_interface(i.name)))) for i in interfaces]
     ranked.sort(key=lambda p: -p[1])
-    res = decide("interface", text, ranked[:5])
-    # Interface names differ by a digit: never take a fuzzy match without asking.
-    if res.status == "ok" and ranked and ranked[0][1] < 100:
-        return Resolution("interface", text, "ambiguous" if ranked[0][1] >= MATCH_SCORE else "not_found", candidates=ranked[:5])
-    return res
+    return Resolution("interface", text, "not_found", candidates=ranked[:5])

@@ -7,6 +7,7 @@ and `drill`, and receive typed results (results.py) and progress events (progres
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from collections import Counter
@@ -47,6 +48,9 @@ from netbox_tui.core.results import (
 from netbox_tui.errors import NetBoxTUIError
 from netbox_tui.netbox.cache import CacheMode
 from netbox_tui.netbox.client import NetBoxClient, normalise_params
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -279,6 +283,14 @@ class Orchestrator:
         except (NetBoxTUIError, Limitation, asyncio.TimeoutError) as exc:
             run.failure = exc
             return "limitations"
+        except Exception as exc:  # a bug of ours must not take the app down: say it, keep going
+            log.exception("internal error answering %r", run.question)
+            run.failure = NetBoxTUIError(
+                f"internal error while answering ({exc.__class__.__name__}: {str(exc)[:120]})",
+                "Rephrase the question; if it persists, report it with the question (the log has the details).",
+            )
+            run.failure.kind = "internal"
+            return "format"
         return "format"
 
     async def _node_limitations(self, run: _Run, offset: int) -> str:

@@ -18,7 +18,7 @@ from netbox_tui.core.entities import (
     Entity,
     match_interface,
 )
-from netbox_tui.core.intent import Intent, IntentKind, ObjectType
+from netbox_tui.core.intent import Filters, Intent, IntentKind, ObjectType
 from netbox_tui.core.plan import (
     Context,
     NeedsChoice,
@@ -204,7 +204,8 @@ def where_text(ctx: Context, model: str) -> str:
             continue
         names = ", ".join(e.label for e in ents[:3]) + (f" +{len(ents) - 3}" if len(ents) > 3 else "")
         prep = {"site": "at", "location": "in", "region": "in", "rack": "in", "device": "on", "cluster": "in",
-                "provider": "from", "role": "with role", "tenant": "of tenant", "vrf": "in VRF"}.get(kind, KINDS[kind].noun)
+                "provider": "from", "role": "with role", "tenant": "of tenant", "vrf": "in VRF", "interface": "named"}.get(kind) \
+            or KINDS[kind].noun
         parts.append(f"{prep} {names}")
     if ctx.intent.filters.status:
         parts.insert(0, f"({ctx.intent.filters.status})")
@@ -278,6 +279,8 @@ def plan_list(intent: Intent) -> Plan:
         params = filter_params(ctx, model)
         if ctx.resolved.get(NAME_KIND.get(model, "")) and "name" in ctx.intent.filters.given():
             params["id"] = [e.id for e in ctx.resolved[NAME_KIND[model]]]
+        if model == "dcim.interface" and ctx.intent.filters.interface and ctx.resolved.get("device"):
+            params["id"] = [i.id for i in await _match_interface(ctx, ctx.intent.filters.interface)]
         fields = fields_for(model)
         page = await ctx.client.page(path, params, limit=ctx.page_size, offset=ctx.offset, fields=fields, kind=CACHE_KIND.get(model, "default"))
         return path, params, fields, page
@@ -639,6 +642,20 @@ def plan_trace(intent: Intent) -> Plan:
     return Plan("multi_step", steps, finish)
 
 
+async def _match_interface(ctx: Context, typed: str) -> list[Entity]:
+    """The device's interface named `typed` ("Gi0/0/0", "xe-0/0/0"): one request for the device's names."""
+    dev = ctx.one("device")
+    assert dev is not None
+    rows = await ctx.client.list_all("dcim/interfaces/", {"device_id": dev.id}, fields=["id", "name", "cable"], kind="interface")
+    res = match_interface(typed, [Entity("interface", r["id"], r["name"], raw=r) for r in rows])
+    if res.status == "ambiguous":
+        raise NeedsChoice("interface", res)
+    if res.status == "not_found":
+        raise NotFound("interface", res, f"interface on {dev.name}")
+    ctx.resolved["interface"] = res.matches
+    return res.matches
+
+
 def _owner(obj: dict[str, Any]) -> str:
     owner = (obj or {}).get("device") or (obj or {}).get("circuit") or (obj or {}).get("provider_network")
     if not owner:
@@ -765,7 +782,7 @@ def plan_rack_utilisation(intent: Intent) -> Plan:
 # -- recipe: site summary -------------------------------------------------------------------------------
 
 def plan_site_summary(intent: Intent) -> Plan:
-    text = intent.filters.name or intent.filters.site or intent.filters.scope or ""
+    text = intent.filters.name or intent.filters.site or intent.filters.scope or intent.filters.device or ""
     if not text:
         raise Limitation("a summary needs a site", "Ask e.g. “summarize site DM-Nashua”.")
     find = _resolve_step("name", "site", text)
@@ -840,10 +857,11 @@ def make_plan(intent: Intent) -> Plan:
         return plan_vlan_topology(intent)
     if intent.metric == "rack_utilisation":
         return plan_rack_utilisation(intent)
-    if intent.metric == "site_summary" and intent.target in (ObjectType.site, ObjectType.device) and not f.prefix:
-        if intent.target is ObjectType.device and (f.name or f.device):
-            return plan_lookup(intent.model_copy(update={"metric": None}))
+    if intent.metric == "site_summary" and not f.prefix:
         return plan_site_summary(intent)
+    if intent.metric == "interface_usage" and (f.device or f.name or f.scope):
+        named = f.device or f.name or f.scope
+        return plan_lookup(intent.model_copy(update={"metric": None, "target": ObjectType.device, "filters": Filters(name=named)}))
     if f.prefix and intent.target in (ObjectType.prefix, ObjectType.ip_address):
         if intent.target is ObjectType.ip_address or (intent.target is ObjectType.prefix and intent.kind is IntentKind.bulk_discovery):
             return plan_ips_in_prefix(intent)
@@ -853,6 +871,4 @@ def make_plan(intent: Intent) -> Plan:
     if intent.kind is IntentKind.device_lookup and (f.name or (intent.target is ObjectType.device and f.device)):
         if intent.target.value in NAME_KIND:
             return plan_lookup(intent)
-    if intent.target is ObjectType.interface and f.interface and f.device:
-        return plan_trace(intent.model_copy(update={"metric": "cable_trace"}))
     return plan_list(intent)

@@ -29,19 +29,7 @@ PAGE = 25
 # Questions that fail today (reported to the lead): question -> what the orchestrator does instead.
 # strict=True: a fix makes the test XPASS, which fails, so the entry must then be removed.
 KNOWN_FAILURES: dict[str, str] = {
-    "what's in rack R201": "target read as dcim.rack with rack=R201: error 'NetBox cannot filter racks by rack' (want the rack's devices)",
-    "routers in New York": "role dropped: all 28 devices in New York instead of the 7 routers",
-    "show device dmi01-bufalo-rtr01": "typo not resolved: needs_choice between dmi01-buffalo-rtr01 and dmi01-buffalo-sw01",
-    "interface xe-0/0/0 on ncsu117-distswitch1": "interface name lands in filters.name and is ignored: all 53 interfaces instead of 1",
-    "VLANs at JBB Branch 109": "scope taken as 'JBB' only: needs_choice, and candidate questions read 'VLANs at JBB Branch 104 Branch 109'",
-    "DM-Camden VLANs": "leading site name taken as a device: needs_choice among dmi01-camden-* devices",
-    "vlan topology at DM-Camden": "'topology' taken as a VLAN name: NetBox 400 'vid: Enter a whole number'",
-    "NCSU Facilities circuits": "provider before the noun becomes q= search: 0 circuits instead of 3",
-    "which IPs are free in 172.20.0.0/24": "not read as free IPs: lists the 30 used addresses instead of 224 free ones",
-    "VLANs at JBB Branch": "candidate follow-up question is 'VLANs at JBB Branch 104 Branch', which asks again",
     "which devices are on VLAN Voice at DM-Nashua": "VLAN name not resolved within the site: needs_choice among 13 identical 'Voice (200)' candidates whose question is the original one",
-    "show device dmi01-hartford-rtr01": "no such device, but needs_choice among three *-rtr01 routers instead of total 0 with closest names",
-    "VLANs at DM-Hartford": "no such site, but silently answers with DM-Stamford's VLANs",
     "show circuit KKDG9999": "total 0 but no closest names (KKDG4923 is one character class away)",
 }
 
@@ -391,7 +379,6 @@ async def test_devices_on_a_vlan_named_at_a_site(orch: Orchestrator, rest: Rest)
 # -- ambiguous and not found ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES["VLANs at JBB Branch"])
 async def test_ambiguous_site_asks_which(orch: Orchestrator, rest: Rest) -> None:
     question = "VLANs at JBB Branch"
     jbb = await rest.displays(SITE, {"q": "JBB Branch"})
