@@ -63,8 +63,11 @@ def open_backend(
         # A snapshot answers from memory: caching it on disk would only cost time.
         cache = ResponseCache(None, settings.cache.ttl_for, mode=CacheMode.OFF)
         client = NetBoxClient(profile, cache=cache, transport=transport)
-        what = "demo data" if demo else f"snapshot {Path(snapshot).name}"
-        label = f"{what}: NetBox {meta.get('netbox_version', '?')} at {meta.get('url', '?')}, taken {meta.get('taken_at', '?')}"
+        taken = str(meta.get("taken_at", "?"))[:16].replace("T", " ")
+        if demo:
+            label = f"embedded demo data (NetBox {meta.get('netbox_version', '?')} demo set, snapshot of {taken} UTC) · offline"
+        else:
+            label = f"snapshot {Path(snapshot).name} of {meta.get('url', '?')} (NetBox {meta.get('netbox_version', '?')}, {taken} UTC) · offline"
         return Backend(client, label, Path(snapshot), meta)
     profile = settings.active()
     if not profile.url:
