@@ -1,0 +1,158 @@
+"""What the result area shows, as plain data: a stack of views, each with its tables and loaded rows.
+
+No Textual here. Widgets render a `ViewState`; going back re-shows a stored view, so nothing
+already loaded is fetched again.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, Literal, Optional
+
+from netbox_tui.core.results import Answer, Choice, Table
+
+ViewKind = Literal["welcome", "answer", "drill", "summary"]
+_ids = itertools.count(1)
+
+
+def row_key(row: dict[str, Any], index: int, used: set[str]) -> str:
+    """A DataTable row key: the NetBox id, or the index when there is none (or it repeats)."""
+    rid = row.get("id")
+    key = str(rid) if rid is not None else f"#{index}"
+    if key in used:
+        key = f"{key}#{index}"
+    used.add(key)
+    return key
+
+
+@dataclass
+class TableState:
+    """One result table: the latest page's metadata (query, total) and every row loaded so far."""
+
+    table: Table
+    rows: list[dict[str, Any]]
+    filter: str = ""  # client-side, over loaded rows
+    search: Optional[str] = None  # server-side (NetBox `q`), applied with enter in the filter box
+    before_search: Optional[tuple[Table, list[dict[str, Any]]]] = None  # restored when the search is cleared
+
+    @classmethod
+    def of(cls, table: Table) -> "TableState":
+        return cls(table=table, rows=list(table.rows))
+
+    @property
+    def start(self) -> int:
+        return self.table.offset if self.rows else 0
+
+    @property
+    def total(self) -> int:
+        return max(self.table.total, self.start + len(self.rows))
+
+    @property
+    def has_more(self) -> bool:
+        return self.table.query is not None and self.start + len(self.rows) < self.table.total
+
+    @property
+    def next_offset(self) -> int:
+        return self.start + len(self.rows)
+
+    def append(self, page: Table) -> int:
+        """Add the next page's rows; returns how many were new."""
+        seen = {r.get("id") for r in self.rows if r.get("id") is not None}
+        new = [r for r in page.rows if r.get("id") is None or r.get("id") not in seen]
+        self.rows.extend(new)
+        offset = self.table.offset
+        self.table = page.model_copy(update={"rows": [], "offset": offset})
+        return len(new)
+
+    def apply_search(self, page: Table, search: str) -> None:
+        if self.before_search is None:
+            self.before_search = (self.table, self.rows)
+        self.table = page.model_copy(update={"rows": []})
+        self.rows = list(page.rows)
+        self.search = search
+        self.filter = ""
+
+    def clear_search(self) -> bool:
+        if self.before_search is None:
+            return False
+        self.table, self.rows = self.before_search
+        self.before_search = None
+        self.search = None
+        return True
+
+    def keyed_rows(self) -> list[tuple[str, dict[str, Any]]]:
+        used: set[str] = set()
+        return [(row_key(r, i, used), r) for i, r in enumerate(self.rows)]
+
+    def visible(self) -> list[tuple[str, dict[str, Any]]]:
+        rows = self.keyed_rows()
+        if not self.filter:
+            return rows
+        needle = self.filter.lower()
+        keys = [c.key for c in self.table.columns] + ["display"]
+        return [(k, r) for k, r in rows if any(needle in str(r.get(c, "")).lower() for c in keys)]
+
+    def header(self) -> str:
+        t = self.table
+        title = t.title + (f" matching “{self.search}”" if self.search else "")
+        if not self.rows:
+            return f"{title} — no rows" if self.total == 0 else f"{title} — {self.total:,} rows"
+        span = f"rows {self.start + 1:,}–{self.start + len(self.rows):,} of {self.total:,}"
+        if self.filter:
+            n = len(self.visible())
+            return f"{title} — {n:,} of {len(self.rows):,} loaded rows match “{self.filter}” ({span})"
+        return f"{title} — {span}" + (" (partial)" if t.partial else "")
+
+    def tab_label(self) -> str:
+        """Short, for a tab: "Interfaces (14)" for "Interfaces of dmi01-akron-rtr01"."""
+        title = self.table.title
+        for sep in (" of ", " on ", " in ", " at "):
+            if sep in title:
+                title = title.split(sep, 1)[0]
+                break
+        return f"{title} ({self.total:,})"
+
+
+@dataclass
+class ViewState:
+    """One entry of the view stack (the breadcrumb)."""
+
+    kind: ViewKind
+    label: str  # breadcrumb text
+    answer: Optional[Answer] = None
+    tables: list[TableState] = field(default_factory=list)
+    active: int = 0  # the table keys act on
+    # How to fetch this view again for `r`: ("ask", question) | ("drill", object_type, row) | ("summary", TableState)
+    source: tuple[Any, ...] = ()
+    id: int = field(default_factory=lambda: next(_ids))
+
+    @classmethod
+    def from_answer(cls, answer: Answer, *, kind: ViewKind = "answer", label: str = "", source: tuple[Any, ...] = ()) -> "ViewState":
+        tables = [TableState.of(t) for t in answer.tables]  # empty ones too: "no IP addresses" is an answer
+        return cls(kind=kind, label=label or answer.question, answer=answer, tables=tables,
+                   source=source or ("ask", answer.question))
+
+    @property
+    def table(self) -> Optional[TableState]:
+        if not self.tables:
+            return None
+        return self.tables[min(self.active, len(self.tables) - 1)]
+
+    def numbered_choices(self) -> list[Choice]:
+        """Choices picked with 1–9: candidates, suggestions and follow-up questions."""
+        if self.answer is None:
+            return []
+        kinds = ("candidate", "suggestion") if self.kind == "drill" else ("candidate", "suggestion", "drill_down")
+        # a drill view already shows its related tables (each pages with n): no follow-up questions for them
+        return [c for c in self.answer.choices if c.question and c.kind in kinds][:9]
+
+
+def breadcrumb(stack: list[ViewState], width: int = 0) -> str:
+    parts = [v.label for v in stack]
+    text = " › ".join(parts)
+    if width and len(text) > width:
+        while len(parts) > 1 and len(" › ".join(["…"] + parts)) > width:
+            parts = parts[1:]
+        text = " › ".join(["…"] + parts)
+    return text
