@@ -25,8 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Text of the first frame: the question box's placeholder (one style run, so one contiguous string).
-MARKER = b"a question in plain words"
+# Text of the first frame: the question box's placeholder, after the cursor cell (one style run, so
+# one contiguous string; the first character sits under the cursor and is styled apart).
+MARKER = b"question in plain words"
 
 
 def one_run(cmd: list[str], cols: int, rows: int, timeout: float) -> float:
