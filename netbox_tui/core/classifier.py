@@ -165,7 +165,8 @@ _STOP_NAME = {
     "ordered", "please", "now", "today", "only", "status", "role", "using", "carrying", "show", "list",
     "does", "do", "did", "have", "carry", "carries", "use", "uses", "running", "runs", "connect", "connects", "go",
     "goes", "enabled", "disabled", "exist", "exists", "topology", "topologies", "map", "assignments", "usage",
-    "utilisation", "utilization", "summary", "report", "overview", "right", "currently",
+    "utilisation", "utilization", "summary", "report", "overview", "right", "currently", "made", "built",
+    "manufactured",
 }
 _TYPED_SLOTS = {
     "site": "site", "region": "region", "rack": "rack", "cluster": "cluster", "tenant": "tenant", "customer": "tenant",
@@ -173,7 +174,8 @@ _TYPED_SLOTS = {
     "location": "scope", "vlan": "vlan", "device": "device", "host": "device", "router": "device", "switch": "device",
     "interface": "interface", "port": "interface", "prefix": "prefix", "subnet": "prefix", "manufacturer": "manufacturer",
     "vendor": "manufacturer", "tag": "tag", "model": "device_type", "type": "device_type", "vm": "name",
-    "circuit": "name", "cable": "name", "running": "platform",
+    "circuit": "name", "cable": "name", "running": "platform", "made by": "manufacturer", "built by": "manufacturer",
+    "manufactured by": "manufacturer", "from vendor": "manufacturer",
 }
 
 

@@ -139,9 +139,14 @@ class Orchestrator:
         self._emit(run, "done", "done", f"{run.answer.status}: {run.answer.stats.api_calls} API calls")
         return run.answer
 
-    async def page(self, table: Table, offset: int, *, limit: Optional[int] = None, search: Optional[str] = None) -> Table:
-        """Rows [offset, offset+limit) of a table; `search` filters server-side with NetBox's `q`."""
-        limit = limit or self.page_size
+    async def page(self, table: Table, offset: int, *, limit: Optional[int] = None, search: Optional[str] = None,
+                   refresh: bool = False) -> Table:
+        """Rows [offset, offset+limit) of a table; `search` filters server-side with NetBox's `q`
+        (None keeps the table's own filters, including a `q` its question used)."""
+        with self._cache_mode(CacheMode.REFRESH if refresh else None):
+            return await self._page(table, offset, limit or self.page_size, search)
+
+    async def _page(self, table: Table, offset: int, limit: int, search: Optional[str]) -> Table:
         q = table.query
         if q is None:
             raise NetBoxTUIError("this table cannot be paged", "Ask the question again.")
@@ -155,16 +160,20 @@ class Orchestrator:
             free = await self.client.get(q.path or "", {"limit": offset + limit}, kind="utilisation")
             rows = [{"id": None, "display": f["address"], "address": f["address"], "vrf": cell(f.get("vrf"))} for f in free]
             return table.model_copy(update={"rows": rows[offset: offset + limit], "offset": offset, "limit": limit})
-        params = [p for p in q.params if p[0] != "q"]
-        if search:
-            params.append(("q", search))
+        params = list(q.params)
+        if search is not None:
+            params = [p for p in params if p[0] != "q"] + ([("q", search)] if search else [])
         page = await self.client.page(q.path or "", params, limit=limit, offset=offset, fields=q.fields or None, kind=q.kind)
         rows = [shape_row(table.object_type, r) for r in page.results]
         new_q = q.model_copy(update={"params": params})
         return table.model_copy(update={"rows": rows, "offset": offset, "limit": limit, "total": page.count, "query": new_q})
 
-    async def summary(self, table: Table) -> Table:
+    async def summary(self, table: Table, *, refresh: bool = False) -> Table:
         """Aggregates of the whole result (not only loaded rows): counts by status, site, role…"""
+        with self._cache_mode(CacheMode.REFRESH if refresh else None):
+            return await self._summary(table)
+
+    async def _summary(self, table: Table) -> Table:
         dims = SUMMARY_DIMENSIONS.get(table.object_type, ["status"])
         q = table.query
         partial = False
@@ -200,8 +209,12 @@ class Orchestrator:
         return Table(title=title, object_type=table.object_type, columns=[Column(key="dimension", title="By"), Column(key="value", title="Value"), Column(key="count", title="Count")],
                      rows=out[: max(len(out), 1)], total=len(out), offset=0, limit=len(out) or 1, partial=partial, query=TableQuery(local_key=key))
 
-    async def drill(self, object_type: str, row: dict[str, Any], *, on_progress: ProgressCallback = None) -> Answer:
+    async def drill(self, object_type: str, row: dict[str, Any], *, on_progress: ProgressCallback = None, refresh: bool = False) -> Answer:
         """Drill down on one row: a device's interfaces, IPs and cables; a VLAN's interfaces; a site's contents…"""
+        with self._cache_mode(CacheMode.REFRESH if refresh else None):
+            return await self._drill(object_type, row, on_progress)
+
+    async def _drill(self, object_type: str, row: dict[str, Any], on_progress: ProgressCallback) -> Answer:
         obj_id, name = row.get("id"), str(row.get("name") or row.get("display") or "")
         kind_of = {"dcim.device": "device", "dcim.site": "site", "dcim.rack": "rack", "ipam.vlan": "vlan", "virtualization.cluster": "cluster",
                    "circuits.provider": "provider", "dcim.region": "region", "tenancy.tenant": "tenant",

@@ -167,11 +167,17 @@ def _accept(ctx: Context, slot: str, kind: str, res: Any, noun_text: str) -> lis
     return res.matches
 
 
+def resolved_in_order(ctx: Context) -> list[tuple[str, list[Entity]]]:
+    """Resolved objects in a fixed order: resolution steps finish in any order, answers must not."""
+    order = list(FILTER_PARAMS) + ["interface"]
+    return sorted(ctx.resolved.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+
+
 def filter_params(ctx: Context, model: str, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """Resolved objects, status and audit -> NetBox filters valid on the model's endpoint."""
     ep = registry().for_model(model)
     params: dict[str, Any] = {}
-    for kind, ents in ctx.resolved.items():
+    for kind, ents in resolved_in_order(ctx):
         if kind in skip or (kind == NAME_KIND.get(model) and "name" in ctx.intent.filters.given()):
             continue
         names = [p for p in FILTER_PARAMS.get(kind, ()) if ep.accepts(p)]
@@ -199,7 +205,7 @@ def filter_params(ctx: Context, model: str, *, skip: tuple[str, ...] = ()) -> di
 
 def where_text(ctx: Context, model: str) -> str:
     parts = []
-    for kind, ents in ctx.resolved.items():
+    for kind, ents in resolved_in_order(ctx):
         if kind == NAME_KIND.get(model):
             continue
         names = ", ".join(e.label for e in ents[:3]) + (f" +{len(ents) - 3}" if len(ents) > 3 else "")
@@ -235,7 +241,9 @@ def list_choices(table: Table, page_size: int, drill: bool = True) -> list[Choic
     if table.total > 1:
         out.append(Choice(kind="filter", label="filter these rows"))
     if drill and table.rows:
-        out.append(Choice(kind="drill_down", label=f"drill into a {noun(table.object_type, 1)}: {DRILL_LABEL.get(table.object_type, 'details')}"))
+        one = noun(table.object_type, 1)
+        article = "an" if one[:1].lower() in "aeio" else "a"
+        out.append(Choice(kind="drill_down", label=f"drill into {article} {one}: {DRILL_LABEL.get(table.object_type, 'details')}"))
     return out
 
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from rich.text import Text
 from textual import on, work
@@ -60,7 +59,8 @@ GENERIC_EXAMPLES = ["list all sites", "all devices", "list all VLANs", "all inte
 
 # Object types the orchestrator can drill into (Orchestrator.drill).
 DRILLABLE = {"dcim.device", "dcim.site", "dcim.rack", "ipam.vlan", "virtualization.cluster", "circuits.provider",
-             "dcim.region", "tenancy.tenant", "dcim.interface", "ipam.prefix"}
+             "dcim.region", "tenancy.tenant", "dcim.interface", "ipam.prefix", "virtualization.virtualmachine",
+             "circuits.circuit"}
 MAX_VIEWS = 30
 
 
@@ -271,19 +271,6 @@ class NetBoxApp(App[int]):
         self.refresh_bindings()
         return True
 
-    @contextmanager
-    def _refreshing(self, refresh: bool) -> Iterator[None]:
-        """Bypass the cache for one drill or summary (ask() does this itself with refresh=True)."""
-        cache = self.backend.client.cache
-        if not refresh or cache.mode is CacheMode.OFF:
-            yield
-            return
-        before, cache.mode = cache.mode, CacheMode.REFRESH
-        try:
-            yield
-        finally:
-            cache.mode = before
-
     def _failed(self, run_id: int, exc: BaseException) -> None:
         if isinstance(exc, NetBoxTUIError):
             self.post_message(WorkFailed(run_id, exc.title, explain(exc)))
@@ -321,8 +308,7 @@ class NetBoxApp(App[int]):
     @work(exclusive=True, group="netbox", exit_on_error=False, description="drill down")
     async def _drill_worker(self, run_id: int, object_type: str, row: dict, label: str, placement: Placement, refresh: bool) -> None:
         try:
-            with self._refreshing(refresh):
-                answer = await self.orchestrator.drill(object_type, row, on_progress=self._progress_callback(run_id))
+            answer = await self.orchestrator.drill(object_type, row, on_progress=self._progress_callback(run_id), refresh=refresh)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -345,8 +331,7 @@ class NetBoxApp(App[int]):
     @work(exclusive=True, group="netbox", exit_on_error=False, description="summary")
     async def _summary_worker(self, run_id: int, ts: TableState, placement: Placement, refresh: bool) -> None:
         try:
-            with self._refreshing(refresh):
-                table = await self.orchestrator.summary(ts.table)
+            table = await self.orchestrator.summary(ts.table, refresh=refresh)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -564,7 +549,7 @@ class NetBoxApp(App[int]):
         view, ts = self.view, self.view.table if self.view else None
         if view is None or ts is None or not ts.has_more:
             return
-        search = ts.search if ts.search is not None else _q_of(ts.table)
+        search = ts.search  # None keeps the table's own filters (a q its question used)
         end = min(ts.next_offset + self.orchestrator.page_size, ts.total)
         run_id = self._begin(f"loading rows {ts.next_offset + 1:,}–{end:,} of {ts.total:,}")
         self._page_worker(run_id, view.id, view.active, ts.table, ts.next_offset, search, False)
@@ -775,13 +760,6 @@ class NetBoxApp(App[int]):
         await self._place(ViewState(kind="welcome", label="home", answer=self._welcome_answer(), source=("welcome",)), "push", focus=False)
         self.chat.add(plain(f"profile {name}: {backend.label}", "bold"))
         self._load_server_info()
-
-
-def _q_of(table: Table) -> Optional[str]:
-    """The table's own `q` (a search the question made), kept when paging: page() drops q unless passed."""
-    if table.query is None:
-        return None
-    return next((v for k, v in table.query.params if k == "q"), None)
 
 
 def _title_for(kind: str) -> str:
