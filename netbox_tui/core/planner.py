@@ -210,7 +210,9 @@ def where_text(ctx: Context, model: str) -> str:
             continue
         names = ", ".join(e.label for e in ents[:3]) + (f" +{len(ents) - 3}" if len(ents) > 3 else "")
         prep = {"site": "at", "location": "in", "region": "in", "rack": "in", "device": "on", "cluster": "in",
-                "provider": "from", "role": "with role", "tenant": "of tenant", "vrf": "in VRF", "interface": "named"}.get(kind) \
+                "provider": "from", "role": "with role", "tenant": "of tenant", "vrf": "in VRF", "interface": "named",
+                "manufacturer": "made by", "platform": "running", "device_type": "of type", "tag": "tagged",
+                "site_group": "in site group", "vlan_group": "in VLAN group"}.get(kind) \
             or KINDS[kind].noun
         parts.append(f"{prep} {names}")
     if ctx.intent.filters.status:
