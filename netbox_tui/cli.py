@@ -132,7 +132,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(json.dumps(settings.safe_dump(), indent=2))
             return 0
         if command == "snapshot":
-            from netbox_tui.netbox.snapshot import run_save
+            if getattr(args, "demo", None) or getattr(args, "snapshot", None):
+                raise NetBoxTUIError("snapshot save reads a live NetBox; --demo and --snapshot do not apply",
+                                     "Give --url/--token, a --profile, or NETBOX_URL and NETBOX_TOKEN.")
+            if not settings.active().url:
+                raise NetBoxTUIError("snapshot save needs a NetBox to read from",
+                                     "Give --url/--token, a --profile, or NETBOX_URL and NETBOX_TOKEN.")
+            from netbox_tui.netbox.snapshot_save import run_save
 
             return asyncio.run(run_save(settings, args.file))
         demo = _wants_demo(args, settings)
