@@ -195,7 +195,8 @@ class EntityResolver:
                 self._tables[key] = [_entity(kind, r) for r in rows]
         return self._tables[key]
 
-    async def search(self, key: str, text: str, params: Optional[dict[str, Any]] = None) -> list[Entity]:
+    async def search(self, key: str, text: str, params: Optional[dict[str, Any]] = None, *,
+                     mode: Literal["both", "exact", "words"] = "both") -> list[Entity]:
         """Large kinds: exact (case-insensitive) first, else any object whose name holds a token.
 
         The exact look-up fetches the columns a table shows, so a lookup needs no second request.
@@ -209,18 +210,20 @@ class EntityResolver:
         if key == "vlan" and text.strip().isdigit():
             page = await self.client.page(kind.path, {**base, "vid": int(text)}, limit=1000, fields=wide, kind="vlan")
             return [_entity(kind, r) for r in page.results]
-        page = await self.client.page(kind.path, {**base, f"{label}__ie": text.strip()}, limit=100, fields=wide, kind="device")
-        if page.results:
-            return [_entity(kind, r) for r in page.results]
+        if mode != "words":
+            page = await self.client.page(kind.path, {**base, f"{label}__ie": text.strip()}, limit=100, fields=wide, kind="device")
+            if page.results or mode == "exact":
+                return [_entity(kind, r) for r in page.results]
         tokens = [t for t in re.split(r"[\s\-_./:]+", text) if len(t) >= 2 and not t.isdigit()] or [text.strip()]
         page = await self.client.page(kind.path, {**base, f"{label}__ic": tokens[:8]}, limit=1000, fields=wide, kind="device")
         return [_entity(kind, r) for r in page.results]
 
-    async def resolve(self, key: str, text: str, params: Optional[dict[str, Any]] = None) -> Resolution:
+    async def resolve(self, key: str, text: str, params: Optional[dict[str, Any]] = None, *,
+                      mode: Literal["both", "exact", "words"] = "both") -> Resolution:
         kind = KINDS[key]
         if key == "role":
             return await self._resolve_role(text)
-        entities = await (self.search(key, text, params) if kind.large else self.table(key))
+        entities = await (self.search(key, text, params, mode=mode) if kind.large else self.table(key))
         if key == "vlan" and text.strip().isdigit():
             if len(entities) == 1:
                 return Resolution(key, text, "ok", entities)

@@ -430,6 +430,18 @@ class Orchestrator:
 
 
 def _replace(question: str, typed: str, exact: str) -> str:
-    """The question with the loosely typed name replaced by an exact one, for a one-key choice."""
-    out, n = re.subn(re.escape(typed), exact, question, count=1, flags=re.I)
-    return out if n else f"{question} {exact}"
+    """The question with the loosely typed name replaced by an exact one, for a one-key choice.
+
+    Words right after the typed name that the exact name also holds are replaced too:
+    "VLANs at JBB Branch" with "JBB" typed becomes "VLANs at JBB Branch 104", not "… 104 Branch".
+    """
+    m = re.search(re.escape(typed), question, flags=re.I)
+    if not m:
+        return f"{question} {exact}"
+    end = m.end()
+    words = {w.lower() for w in exact.split()}
+    for word in re.finditer(r"\s+(\S+)", question[end:]):
+        if word.start() != end - m.end() or word.group(1).lower() not in words:
+            break
+        end = m.end() + word.end()
+    return question[: m.start()] + exact + question[end:]

@@ -632,9 +632,9 @@ def plan_trace(intent: Intent) -> Plan:
             n = near[0] if near else {}
             out_rows.append({
                 "id": n.get("id"), "display": cell(n.get("display")),
-                "near": f"{_owner(n)} {cell(n.get('name') or n.get('display'))}".strip(),
+                "near": _end_label(n),
                 "cable": cell(cable.get("display") if cable else None) if cable else "—",
-                "far": ", ".join(f"{_owner(f)} {cell(f.get('name') or f.get('display'))}".strip() for f in (far or [])) or "—",
+                "far": ", ".join(_end_label(f) for f in (far or [])) or "—",
             })
         cols = [Column(key="near", title="Near end"), Column(key="cable", title="Cable"), Column(key="far", title="Far end")]
         table = local_table(ctx, f"trace:{iface.id}", model, f"Cable path from {dev.name} {iface.name}", out_rows, cols)  # type: ignore[union-attr]
@@ -642,7 +642,7 @@ def plan_trace(intent: Intent) -> Plan:
             text = f"{dev.name} {iface.name} has no cable."  # type: ignore[union-attr]
         else:
             last = segments[-1][2] or []
-            end = ", ".join(f"{_owner(f)} {cell(f.get('name') or f.get('display'))}".strip() for f in last) or "an open end"
+            end = ", ".join(_end_label(f) for f in last) or "an open end"
             text = f"{dev.name} {iface.name} → {end} ({len(out_rows)} segment{'s' if len(out_rows) != 1 else ''})."  # type: ignore[union-attr]
         return Outcome(text, [table], [])
 
@@ -664,6 +664,12 @@ async def _match_interface(ctx: Context, typed: str) -> list[Entity]:
         raise NotFound("interface", res, f"interface on {dev.name}")
     ctx.resolved["interface"] = res.matches
     return res.matches
+
+
+def _end_label(obj: dict[str, Any]) -> str:
+    """'dmi01-akron-rtr01 Gi0/0/0', 'KKDG4923: Termination Z' (a circuit's display already names it)."""
+    own, name = _owner(obj), cell(obj.get("name") or obj.get("display"))
+    return name if not own or name.startswith(own) else f"{own} {name}"
 
 
 def _owner(obj: dict[str, Any]) -> str:
@@ -836,9 +842,14 @@ def plan_find(intent: Intent) -> Plan:
     async def find(ctx: Context) -> None:
         from netbox_tui.core.entities import decide
 
-        results = await ctx.client.gather(ctx.resolver.resolve(k, text) for k in FIND_KINDS)
+        # Stage 1, one round trip: exact names everywhere (small tables whole, large ones by name__ie).
+        results = await ctx.client.gather(ctx.resolver.resolve(k, text, mode="exact") for k in FIND_KINDS)
+        if not any(r.status == "ok" for r in results):
+            # Stage 2, only when nothing is named exactly: the typed words, on the large kinds.
+            large = [k for k in FIND_KINDS if KINDS[k].large]
+            results += await ctx.client.gather(ctx.resolver.resolve(k, text, mode="words") for k in large)
         pooled = [(e, s) for r in results for e, s in r.candidates] + [(e, 100.0) for r in results for e in r.matches if not r.candidates]
-        pooled = sorted({(e.kind, e.id): (e, s) for e, s in pooled}.values(), key=lambda p: -p[1])
+        pooled = sorted({(e.kind, e.id): (e, s) for e, s in pooled}.values(), key=lambda p: (-p[1], p[0].kind, p[0].name))
         res = decide("object", text, pooled[:8])
         if res.status == "ambiguous":
             labelled = [(Entity(e.kind, e.id, e.name, e.slug, f"{KINDS[e.kind].noun} {e.label}", e.raw), s) for e, s in res.candidates]
