@@ -6,8 +6,10 @@ Keep this file small: area-specific fixtures live in tests/<area>/conftest.py.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Callable
 
+import httpx
 import pytest
 
 # Public read-only tokens that ship inside the NetBox demo dump (../shared/netbox-demo/README.md):
@@ -98,3 +100,40 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     terminalreporter.write_line(line)
     if os.environ.get("NETBOX_TUI_REQUIRE_INTEGRATION") == "1" and ran == 0:
         terminalreporter.write_line("FAILED: no integration test ran against the real NetBox (scripts/netbox-dev)")
+
+
+# -- the real NetBox (scripts/netbox-dev) ------------------------------------------------------------
+# tests/integration and tests/contract need it: their tests carry the `integration` marker.
+
+NETBOX_DEFAULT_URL = "http://127.0.0.1:8000"
+_REAL_NETBOX_DIRS = tuple(Path(__file__).resolve().parent / d for d in ("integration", "contract"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(d in Path(str(item.path)).resolve().parents for d in _REAL_NETBOX_DIRS):
+            item.add_marker(pytest.mark.integration)
+
+
+def _probe(url: str) -> str | None:
+    """None if NetBox answers /api/status/ with the demo token, else why not."""
+    try:
+        resp = httpx.get(f"{url}/api/status/", headers={"Authorization": f"Token {DEMO_TOKEN_V1}"}, timeout=10)
+    except httpx.HTTPError as exc:
+        return f"{exc.__class__.__name__}: {exc}"
+    if resp.status_code != 200 or "netbox-version" not in resp.text:
+        return f"HTTP {resp.status_code} from {url}/api/status/"
+    return None
+
+
+@pytest.fixture(scope="session")
+def netbox_url() -> str:
+    """NETBOX_TEST_URL, else http://127.0.0.1:8000 if it answers. Under CI an absent NetBox fails loudly."""
+    url = os.environ.get("NETBOX_TEST_URL", NETBOX_DEFAULT_URL).rstrip("/")
+    problem = _probe(url)
+    if problem is None:
+        return url
+    message = f"real NetBox not reachable at {url} ({problem}); start it with scripts/netbox-dev"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI: {message}", pytrace=False)
+    pytest.skip(message)

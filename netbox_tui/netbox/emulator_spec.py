@@ -649,16 +649,21 @@ def _ip_address_filter(store: Any, spec: ModelSpec, values: list[str]) -> Any:
     return pred
 
 
-def _ip_parent(store: Any, spec: ModelSpec, values: list[str]) -> Any:
+def _parent_nets(values: list[str]) -> Any:
+    """The networks of a `parent=` filter: None when no value is given, [] when one is not a network."""
     values = [v for v in values if v]
     if not values:
         return None
-    nets = []
-    for v in values:
-        net = _as_net(v.strip())
-        if net is None:
-            return lambda row: False
-        nets.append(net)
+    nets = [_as_net(v.strip()) for v in values]
+    return [] if any(n is None for n in nets) else nets
+
+
+def _ip_parent(store: Any, spec: ModelSpec, values: list[str]) -> Any:
+    nets = _parent_nets(values)
+    if nets is None:
+        return None
+    if not nets:
+        return lambda row: False
 
     def pred(row: dict[str, Any]) -> bool:
         host = _host(row.get("address"))
@@ -668,15 +673,11 @@ def _ip_parent(store: Any, spec: ModelSpec, values: list[str]) -> Any:
 
 
 def _range_parent(store: Any, spec: ModelSpec, values: list[str]) -> Any:
-    values = [v for v in values if v]
-    if not values:
+    nets = _parent_nets(values)
+    if nets is None:
         return None
-    nets = []
-    for v in values:
-        net = _as_net(v.strip())
-        if net is None:
-            return lambda row: False
-        nets.append(net)
+    if not nets:
+        return lambda row: False
 
     def pred(row: dict[str, Any]) -> bool:
         lo, hi = _host(row.get("start_address")), _host(row.get("end_address"))

@@ -10,12 +10,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from netbox_tui.config import NetBoxProfile, Settings
@@ -24,40 +22,11 @@ from netbox_tui.netbox.emulator import SnapshotTransport
 from netbox_tui.netbox.snapshot import load_snapshot
 from netbox_tui.netbox.snapshot_save import run_save
 
-DEFAULT_URL = "http://127.0.0.1:8000"
 TOKEN_V1 = "0123456789abcdef0123456789abcdef01234567"  # public read-only token of the demo dump
 SNAPSHOT_URL = "http://snapshot.invalid"  # never resolved: the transport answers in-process
 
-_HERE = Path(__file__).resolve().parent
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Everything under tests/contract/ needs the real NetBox: the `integration` marker."""
-    for item in items:
-        if _HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(pytest.mark.integration)
-
-
-def _probe(url: str) -> str | None:
-    try:
-        resp = httpx.get(f"{url}/api/status/", headers={"Authorization": f"Token {TOKEN_V1}"}, timeout=10)
-    except httpx.HTTPError as exc:
-        return f"{exc.__class__.__name__}: {exc}"
-    if resp.status_code != 200 or "netbox-version" not in resp.text:
-        return f"HTTP {resp.status_code} from {url}/api/status/"
-    return None
-
-
-@pytest.fixture(scope="session")
-def netbox_url() -> str:
-    url = os.environ.get("NETBOX_TEST_URL", DEFAULT_URL).rstrip("/")
-    problem = _probe(url)
-    if problem is None:
-        return url
-    message = f"real NetBox not reachable at {url} ({problem}); start it with scripts/netbox-dev"
-    if os.environ.get("CI"):
-        pytest.fail(f"CI: {message}", pytrace=False)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
