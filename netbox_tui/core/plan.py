@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Literal, Optional
+from typing import Any, Awaitable, Callable, Literal, Optional
 
 from netbox_tui.core.entities import Entity, EntityResolver, Resolution
 from netbox_tui.core.intent import Intent
 from netbox_tui.core.results import Choice, Table
 from netbox_tui.netbox.client import NetBoxClient
-
-if TYPE_CHECKING:
-    pass
 
 PlanKind = Literal["direct", "multi_step", "orchestrated", "fallback"]
 
@@ -61,6 +58,13 @@ class Context:
     def one(self, slot: str) -> Optional[Entity]:
         found = self.resolved.get(slot)
         return found[0] if found else None
+
+    def must(self, slot: str) -> Entity:
+        """The resolved object a later step depends on (its resolve step ran first, or raised)."""
+        found = self.one(slot)
+        if found is None:
+            raise RuntimeError(f"{slot} was not resolved before it was needed")
+        return found
 
 
 @dataclass

@@ -301,7 +301,7 @@ def plan_list(intent: Intent) -> Plan:
         page = await ctx.client.page(path, params, limit=ctx.page_size, offset=ctx.offset, brief=True, kind=CACHE_KIND.get(model, "default"))
         return path, params, ["id", "display"], page
 
-    main = Step("fetch", f"count {noun(model)} and fetch the first {'page' if True else ''}", fetch,
+    main = Step("fetch", f"count {noun(model)} and fetch the first page", fetch,
                 deps=tuple(s.name for s in resolves), fallback=fetch_brief)
 
     def finish(ctx: Context) -> Outcome:
@@ -608,7 +608,7 @@ def plan_trace(intent: Intent) -> Plan:
         if res.status == "ambiguous":
             raise NeedsChoice("interface", res)
         if res.status == "not_found":
-            raise NotFound("interface", res, f"interface on {ctx.one('device').name}")  # type: ignore[union-attr]
+            raise NotFound("interface", res, f"interface on {ctx.must('device').name}")
         iface = res.matches[0]
         ctx.resolved["interface"] = [iface]
         if not iface.raw.get("cable"):
@@ -616,16 +616,16 @@ def plan_trace(intent: Intent) -> Plan:
         return await ctx.client.get(f"dcim/interfaces/{iface.id}/trace/", kind="cable")
 
     def finish(ctx: Context) -> Outcome:
-        dev = ctx.one("device")
+        dev = ctx.must("device")
         rows = ctx.results["interfaces"]
         model = "dcim.interface"
         if not iface_text:
             connected = [r for r in rows if r.get("link_peers")]
             shaped = [shape_row(model, r) for r in connected]
-            table = local_table(ctx, f"connected:{dev.id}", model, f"Connected interfaces of {dev.name}", shaped, table_columns(model))  # type: ignore[union-attr]
-            text = f"{dev.name} has {len(connected)} connected interfaces out of {len(rows)}; {page_text(table) or 'none'}."  # type: ignore[union-attr]
+            table = local_table(ctx, f"connected:{dev.id}", model, f"Connected interfaces of {dev.name}", shaped, table_columns(model))
+            text = f"{dev.name} has {len(connected)} connected interfaces out of {len(rows)}; {page_text(table) or 'none'}."
             return Outcome(text, [table], list_choices(table, ctx.page_size))
-        iface = ctx.one("interface")
+        iface = ctx.must("interface")
         segments = ctx.results.get("trace") or []
         out_rows = []
         for near, cable, far in segments:
@@ -637,13 +637,13 @@ def plan_trace(intent: Intent) -> Plan:
                 "far": ", ".join(_end_label(f) for f in (far or [])) or "—",
             })
         cols = [Column(key="near", title="Near end"), Column(key="cable", title="Cable"), Column(key="far", title="Far end")]
-        table = local_table(ctx, f"trace:{iface.id}", model, f"Cable path from {dev.name} {iface.name}", out_rows, cols)  # type: ignore[union-attr]
+        table = local_table(ctx, f"trace:{iface.id}", model, f"Cable path from {dev.name} {iface.name}", out_rows, cols)
         if not out_rows:
-            text = f"{dev.name} {iface.name} has no cable."  # type: ignore[union-attr]
+            text = f"{dev.name} {iface.name} has no cable."
         else:
             last = segments[-1][2] or []
             end = ", ".join(_end_label(f) for f in last) or "an open end"
-            text = f"{dev.name} {iface.name} → {end} ({len(out_rows)} segment{'s' if len(out_rows) != 1 else ''})."  # type: ignore[union-attr]
+            text = f"{dev.name} {iface.name} → {end} ({len(out_rows)} segment{'s' if len(out_rows) != 1 else ''})."
         return Outcome(text, [table], [])
 
     steps = [find_dev,
@@ -816,15 +816,15 @@ def plan_site_summary(intent: Intent) -> Plan:
 
     def finish(ctx: Context) -> Outcome:
         page, found = ctx.results["fetch"]
-        site = ctx.one("site")
+        site = ctx.must("site")
         extra = [Column(key=label.lower(), title=cap(label)) for label, _, _ in counts]
-        table = server_table("dcim.site", f"Site {site.name}", "dcim/sites/", {"id": site.id}, fields_for("dcim.site"), page, ctx, extra_cols=extra)  # type: ignore[union-attr]
+        table = server_table("dcim.site", f"Site {site.name}", "dcim/sites/", {"id": site.id}, fields_for("dcim.site"), page, ctx, extra_cols=extra)
         for row in table.rows:
             row.update({label.lower(): f"{n:,}" for label, n in found.items()})
         raw = page.results[0] if page.results else {}
-        head = describe_object("dcim.site", raw) if raw else f"{site.name}."  # type: ignore[union-attr]
+        head = describe_object("dcim.site", raw) if raw else f"{site.name}."
         text = head + " It has " + ", ".join(counted(n, label) for label, n in found.items()) + "."
-        choices = [Choice(kind="drill_down", label=f"{label} at {site.name}", question=DRILL_QUESTION[("dcim.site", label)].format(name=site.name))  # type: ignore[union-attr]
+        choices = [Choice(kind="drill_down", label=f"{label} at {site.name}", question=DRILL_QUESTION[("dcim.site", label)].format(name=site.name))
                    for label, n in found.items() if n]
         return Outcome(text, [table], choices)
 
