@@ -216,6 +216,12 @@ class EntityResolver:
                 return [_entity(kind, r) for r in page.results]
         tokens = [t for t in re.split(r"[\s\-_./:]+", text) if len(t) >= 2 and not t.isdigit()] or [text.strip()]
         page = await self.client.page(kind.path, {**base, f"{label}__ic": tokens[:8]}, limit=1000, fields=wide, kind="device")
+        if not page.results:
+            # Nothing holds the words: offer names that start alike ("KKDG9999" -> KKDG4923), so a
+            # not-found answer still has closest names. Only on this path: one more request.
+            stem = max((re.match(r"[A-Za-z]{3,}", t) for t in tokens), key=lambda m: len(m.group(0)) if m else 0, default=None)
+            if stem:
+                page = await self.client.page(kind.path, {**base, f"{label}__isw": stem.group(0)}, limit=100, fields=wide, kind="device")
         return [_entity(kind, r) for r in page.results]
 
     async def resolve(self, key: str, text: str, params: Optional[dict[str, Any]] = None, *,

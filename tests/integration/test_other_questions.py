@@ -30,7 +30,6 @@ PAGE = 25
 # strict=True: a fix makes the test XPASS, which fails, so the entry must then be removed.
 KNOWN_FAILURES: dict[str, str] = {
     "which devices are on VLAN Voice at DM-Nashua": "VLAN name not resolved within the site: needs_choice among 13 identical 'Voice (200)' candidates whose question is the original one",
-    "show circuit KKDG9999": "total 0 but no closest names (KKDG4923 is one character class away)",
 }
 
 
