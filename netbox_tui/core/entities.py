@@ -148,7 +148,8 @@ def score(query: str, name: str, slug: str = "") -> float:
     # One badly matched word sinks the match: "dmi01-hartford-rtr01" is not "dmi01-stamford-rtr01".
     tokenwise = worst if worst < 70 else worst * 0.7 + (sum(per) / len(per)) * 0.3
     joined = fuzz.ratio(q, norm(name)) if len(q_tokens) == 1 else 0.0  # typed without separators: "dmakron"
-    return max(tokenwise, joined)
+    # 100 is kept for the exact name: "DM-Nashua" must beat "DM-Nashua 2", whose words all match too.
+    return min(max(tokenwise, joined), 99.0)
 
 
 def rank(query: str, entities: Sequence[Entity], limit: int = 5) -> list[tuple[Entity, float]]:

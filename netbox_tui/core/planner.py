@@ -711,7 +711,9 @@ def plan_vlan_topology(intent: Intent) -> Plan:
         by_vlan: dict[int, list[tuple[str, str]]] = defaultdict(list)
         for i in dev_ifaces + vm_ifaces:
             owner = (i.get("device") or i.get("virtual_machine") or {}).get("name", "?")
-            vids = ([i["untagged_vlan"]["id"]] if i.get("untagged_vlan") else []) + [t["id"] for t in i.get("tagged_vlans") or []]
+            # A set: an interface whose untagged VLAN is also in its tagged list carries it once.
+            vids = {i["untagged_vlan"]["id"]} if i.get("untagged_vlan") else set()
+            vids.update(t["id"] for t in i.get("tagged_vlans") or [])
             for v in vids:
                 by_vlan[v].append((owner, i["name"]))
         rows = []

@@ -167,3 +167,20 @@ def test_graph_prints() -> None:
     assert FLOW.to_mermaid().startswith("flowchart TD")
     with pytest.raises(RuntimeError):
         FLOW.check("classify", "execute")
+
+
+async def test_vlan_topology_counts_an_interface_once_per_vlan() -> None:
+    """An interface whose untagged VLAN is also in its tagged list carries that VLAN once."""
+    client = NetBoxClient(NetBoxProfile(url="http://netbox.test", token=TOKEN))
+    vlan = {"id": 7, "display": "Data (100)", "vid": 100, "name": "Data"}
+    iface = {"id": 1, "name": "Gi1/0/1", "device": {"id": 3, "name": "sw1"}, "mode": {"value": "tagged"},
+             "untagged_vlan": {"id": 7}, "tagged_vlans": [{"id": 7}]}
+    page = lambda rows: httpx.Response(200, json={"count": len(rows), "next": None, "previous": None, "results": rows})  # noqa: E731
+    with respx.mock(base_url="http://netbox.test") as mock:
+        mock.get("/api/ipam/vlans/").mock(return_value=page([vlan]))
+        mock.get("/api/dcim/interfaces/").mock(return_value=page([iface]))
+        mock.get("/api/virtualization/interfaces/").mock(return_value=page([]))
+        answer = await Orchestrator(client).ask("VLANs with their devices and interfaces")
+    row = answer.tables[0].rows[0]
+    assert (row["interfaces"], row["devices"], row["device_names"]) == ("1", "1", "sw1")
+    await client.aclose()
