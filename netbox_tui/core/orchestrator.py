@@ -30,6 +30,7 @@ from netbox_tui.core.planner import (
     Limitation,
     cap,
     counted,
+    free_ip_rows,
     make_plan,
     noun,
     path_of,
@@ -48,7 +49,6 @@ from netbox_tui.core.results import (
 from netbox_tui.errors import NetBoxTUIError
 from netbox_tui.netbox.cache import CacheMode
 from netbox_tui.netbox.client import NetBoxClient, normalise_params
-
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,7 @@ SUMMARY_DIMENSIONS: dict[str, list[str]] = {
     "virtualization.virtualmachine": ["cluster", "status", "site", "role"],
     "virtualization.cluster": ["type", "group", "status"],
 }
+LOCAL_TABLES = 64  # client-side tables kept for paging (the TUI's back stack holds at most 30 views)
 SUMMARY_ROW_CAP = 5000  # rows fetched (few fields) to aggregate; above it the summary is marked partial
 
 
@@ -158,7 +159,7 @@ class Orchestrator:
             return table.model_copy(update={"rows": rows[offset: offset + limit], "offset": offset, "limit": limit, "total": len(rows)})
         if q.kind == "available":
             free = await self.client.get(q.path or "", {"limit": offset + limit}, kind="utilisation")
-            rows = [{"id": None, "display": f["address"], "address": f["address"], "vrf": cell(f.get("vrf"))} for f in free]
+            rows = free_ip_rows(free)
             return table.model_copy(update={"rows": rows[offset: offset + limit], "offset": offset, "limit": limit})
         params = list(q.params)
         if search is not None:
@@ -204,7 +205,7 @@ class Orchestrator:
                 rest = sum(n for _, n in counts.most_common()[12:])
                 out.append({"id": None, "display": f"{d}: other", "dimension": d.replace("_", " "), "value": f"({len(counts) - 12} more)", "count": f"{rest:,}"})
         key = f"summary:{table.title}"
-        self._local[key] = out
+        self._keep_local({key: out})
         title = f"Summary of {table.title} ({len(values):,}{' of ' + format(table.total, ',') if partial else ''} rows)"
         return Table(title=title, object_type=table.object_type, columns=[Column(key="dimension", title="By"), Column(key="value", title="Value"), Column(key="count", title="Count")],
                      rows=out[: max(len(out), 1)], total=len(out), offset=0, limit=len(out) or 1, partial=partial, query=TableQuery(local_key=key))
@@ -234,6 +235,14 @@ class Orchestrator:
         status = await self.client.status()
         version = str(status.get("netbox-version", "?"))
         return ServerInfo(url=self.client.base_url, version=version, label=f"NetBox {version} at {self.client.base_url}")
+
+    def _keep_local(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """Client-side tables stay pageable; the oldest go first past LOCAL_TABLES (long TUI sessions)."""
+        for key, rows in tables.items():
+            self._local.pop(key, None)
+            self._local[key] = rows
+        while len(self._local) > LOCAL_TABLES:
+            self._local.pop(next(iter(self._local)))
 
     def local_rows(self, key: str) -> list[dict[str, Any]]:
         return list(self._local.get(key, []))
@@ -358,7 +367,7 @@ class Orchestrator:
             partial = bool(run.ctx and run.ctx.partial)
             ans.status = "partial" if partial else "ok"
             if run.ctx:
-                self._local.update(run.ctx.local_rows)
+                self._keep_local(run.ctx.local_rows)
                 if run.ctx.notes:
                     ans.answer += " Note: " + " ".join(run.ctx.notes)
         # Refused or malformed questions keep the template: their text is not worth sending anywhere.

@@ -528,7 +528,7 @@ def plan_prefix(intent: Intent) -> Plan:
         if want_free or status != "container":
             free_rows = ctx.results.get("free") or []
             total_free = max(size - used, 0) if status != "container" else len(free_rows)
-            rows = [{"id": None, "display": f["address"], "address": f["address"], "vrf": cell(f.get("vrf"))} for f in free_rows]
+            rows = free_ip_rows(free_rows)
             ctx.local_rows[f"free:{p['id']}"] = rows
             shown = rows[ctx.offset: ctx.offset + ctx.page_size]
             free_table = Table(
@@ -553,6 +553,11 @@ def plan_prefix(intent: Intent) -> Plan:
     if want_free or intent.metric == "prefix_utilisation" or intent.kind is IntentKind.device_lookup:
         steps.append(Step("free", "list free IP addresses", free, deps=("find",), optional=True))
     return Plan("orchestrated", steps, finish)
+
+
+def free_ip_rows(free: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of NetBox's available-ips answer (free addresses have no id)."""
+    return [{"id": None, "display": f["address"], "address": f["address"], "vrf": cell(f.get("vrf"))} for f in free]
 
 
 def _collapse(children: list[str], parent: Any) -> list[Any]:

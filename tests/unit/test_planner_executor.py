@@ -184,3 +184,17 @@ async def test_vlan_topology_counts_an_interface_once_per_vlan() -> None:
     row = answer.tables[0].rows[0]
     assert (row["interfaces"], row["devices"], row["device_names"]) == ("1", "1", "sw1")
     await client.aclose()
+
+
+async def test_client_side_tables_are_bounded() -> None:
+    from netbox_tui.core.orchestrator import LOCAL_TABLES
+
+    client = NetBoxClient(NetBoxProfile(url="http://netbox.test", token=TOKEN))
+    orch = Orchestrator(client)
+    for i in range(LOCAL_TABLES + 6):
+        orch._keep_local({f"t{i}": [{"id": i}]})
+    assert orch.local_rows("t0") == [] and orch.local_rows(f"t{LOCAL_TABLES + 5}") == [{"id": LOCAL_TABLES + 5}]
+    orch._keep_local({"t6": [{"id": "again"}]})  # re-kept: newest again, so it survives the next eviction
+    orch._keep_local({"new": []})
+    assert orch.local_rows("t6") == [{"id": "again"}] and orch.local_rows("t7") == []
+    await client.aclose()
