@@ -165,4 +165,7 @@ def shape_row(object_type: str, raw: dict[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {"id": raw.get("id"), "display": safe_text(raw.get("display") or raw.get("name") or raw.get("id"))}
     for c in columns_for(object_type):
         row[c.key] = c.text(raw)
+    first = columns_for(object_type)[0].key
+    if row.get(first) == "—" and first in ("name", "label", "cid", "address", "prefix"):
+        row[first] = row["display"]  # unnamed devices and cables: NetBox's display says what they are
     return row
