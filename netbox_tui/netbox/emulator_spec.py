@@ -620,33 +620,6 @@ def _present_in_vrf(to: str | None) -> Filter:
     return custom(build)
 
 
-def _ip_address_filter(store: Any, spec: ModelSpec, values: list[str]) -> Any:
-    """IP `address=`: with a mask the exact address and mask, without it the host."""
-    values = [v for v in values if v]
-    if not values:
-        return None
-    exact: set[Any] = set()
-    hosts: set[Any] = set()
-    for v in values:
-        try:
-            hosts.add(ipaddress.ip_address(v))
-            continue
-        except ValueError:
-            pass
-        iface = _as_ip(v)
-        if iface is not None:
-            exact.add(iface)
-    if not exact and not hosts:
-        return lambda row: False
-
-    def pred(row: dict[str, Any]) -> bool:
-        try:
-            mine = ipaddress.ip_interface(str(row.get("address")))
-        except ValueError:
-            return False
-        return mine in exact or mine.ip in hosts
-
-    return pred
 
 
 def _parent_nets(values: list[str]) -> Any:
@@ -714,7 +687,10 @@ def _inet_cmp(a: Any, b: Any) -> int:
     return (ka > kb) - (ka < kb)
 
 
-def _range_address(field_name: str) -> Filter:
+def _address_filter(field_name: str) -> Filter:
+    """An address filter (IP `address=`, IP range `start_address=`…): with a mask the exact
+    address and mask, without it the host."""
+
     def build(store: Any, spec: ModelSpec, values: list[str]) -> Any:
         values = [v for v in values if v]
         if not values:
@@ -1397,7 +1373,7 @@ def _specs() -> dict[str, ModelSpec]:
         IP_RANGES, "IPRange", (Term(("vrf",), "refid", nulls_first=True), Term(("start_address",), "inet"), PK),
         {
             **ident("description", q=search("description", "start_address", "end_address", extra=_range_search)),
-            "start_address": _range_address("start_address"), "end_address": _range_address("end_address"),
+            "start_address": _address_filter("start_address"), "end_address": _address_filter("end_address"),
             "contains": custom(_range_contains), "parent": custom(_range_parent),
             "family": _family("start_address"), "size": num("size"),
             "vrf_id": fk("vrf", VRFS), "vrf": fk("vrf", VRFS, "rd"),
@@ -1414,7 +1390,7 @@ def _specs() -> dict[str, ModelSpec]:
         IP_ADDRESSES, "IPAddress", (Term(("address",), "inet"), PK),
         {
             **ident("dns_name", "description", q=search("dns_name", "description", extra=_ip_istartswith)),
-            "address": custom(_ip_address_filter), "parent": custom(_ip_parent),
+            "address": _address_filter("address"), "parent": custom(_ip_parent),
             "family": _family("address"),
             "mask_length": _mask_length("address", "exact"), "mask_length__gte": _mask_length("address", "gte"),
             "mask_length__lte": _mask_length("address", "lte"),
