@@ -108,27 +108,27 @@ _STATUS_WORDS = {
 }
 
 _NONE = r"(?:no|without|missing|lacking|lack|with no|has no|have no|lacks|empty|blank|don'?t have|do not have|doesn'?t have|does not have|not have)"
+# The fields an audit looks for, each as users name it.
+_AUDIT_FIELDS = {
+    "no_primary_ip": r"primary[ -]?ip(?:v?[46])?(?:[ -]?address(?:es)?)?",
+    "no_serial": r"serial(?:[ -]?numbers?)?",
+    "no_platform": r"platforms?",
+    "no_tenant": r"tenants?",
+    "no_asset_tag": r"asset[ -]?tags?",
+}
 _AUDITS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:interfaces?|ports?)\b.*?(?P<take>\b(?:have|has|with)?\s*(?:no|without)\s+(?:a\s+)?cables?)\b", re.I), "unconnected_interfaces"),
-    (re.compile(r"\b(primary[ -]?ip(?:v?[46])?|serial(?: number)?|platform|tenant|asset[ -]?tag)s?\s+(?:is|are)\s+(?:missing|empty|blank|not set|unset|null)\b", re.I), "_field_missing"),
-    (re.compile(rf"\b{_NONE}\b[\w\s]{{0,12}}?\bprimary[ -]?ip(?:v?[46])?(?:[ -]?address(?:es)?)?\b", re.I), "no_primary_ip"),
-    (re.compile(rf"\b{_NONE}\b[\w\s]{{0,12}}?\bserial(?:[ -]?numbers?)?\b", re.I), "no_serial"),
-    (re.compile(rf"\b{_NONE}\b[\w\s]{{0,12}}?\bplatforms?\b", re.I), "no_platform"),
-    (re.compile(rf"\b{_NONE}\b[\w\s]{{0,12}}?\btenants?\b", re.I), "no_tenant"),
-    (re.compile(rf"\b{_NONE}\b[\w\s]{{0,12}}?\basset[ -]?tags?\b", re.I), "no_asset_tag"),
+    # "where the platform is missing"
+    *((re.compile(rf"\b(?:{field})\s+(?:is|are)\s+(?:missing|empty|blank|not set|unset|null)\b", re.I), audit) for audit, field in _AUDIT_FIELDS.items()),
+    # "without a serial", "don't have a primary IPv4 address"
+    *((re.compile(rf"\b{_NONE}\b[\w\s]{{0,12}}?\b(?:{field})\b", re.I), audit) for audit, field in _AUDIT_FIELDS.items()),
     (re.compile(r"\b(?:unconnected|uncabled|not connected|not cabled|without (?:a )?cables?|no cables?|unused|free)\b[\w\s]{0,10}?\b(?:interfaces?|ports?)\b", re.I), "unconnected_interfaces"),
 ]
-
-_FIELD_AUDIT = {"primary": "no_primary_ip", "serial": "no_serial", "platform": "no_platform", "tenant": "no_tenant", "asset": "no_asset_tag"}
 
 
 def _span(m: re.Match[str]) -> tuple[int, int]:
     """What a rule consumes: its `take` group if it has one (the rest is still to be read)."""
     return m.span("take") if "take" in m.re.groupindex and m.group("take") is not None else m.span()
-
-
-def norm_word(text: str) -> str:
-    return re.sub(r"[^a-z]", "", text.lower())
 
 
 _METRICS: list[tuple[re.Pattern[str], str]] = [
@@ -314,9 +314,6 @@ class RuleClassifier:
             m = rx.search(scan.text)
             if m:
                 scan.take(_span(m))
-                if name == "_field_missing":  # "where the platform is missing"
-                    field = norm_word(m.group(1))
-                    return next(a for key, a in _FIELD_AUDIT.items() if field.startswith(key))
                 return name
         return None
 
