@@ -18,7 +18,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
 
 from netbox_tui.netbox.collation import naturalize_interface
 
@@ -532,17 +532,24 @@ def _contains(mine: Any, query: Any) -> bool:
     return query.subnet_of(mine)
 
 
+def _last_number(values: list[str]) -> Optional[float]:
+    """A one-value number filter: NetBox keeps the last value; empty means no filter."""
+    value = values[-1] if values else ""
+    if value == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise Invalid("Enter a number.") from None
+
+
 def _family(path: str) -> Filter:
     """NumberFilter with lookup `family` (a decimal value)."""
 
     def build(store: Any, spec: ModelSpec, values: list[str]) -> Any:
-        value = values[-1] if values else ""
-        if value == "":
+        wanted = _last_number(values)
+        if wanted is None:
             return None
-        try:
-            wanted = float(value)
-        except ValueError:
-            raise Invalid("Enter a number.") from None
 
         def pred(row: dict[str, Any]) -> bool:
             net = _net(row.get(path))
@@ -810,13 +817,9 @@ def _assigned_vlan(attr: str) -> Filter:
     """Interfaces `vlan_id`/`vlan` (one number): the untagged, a tagged or the Q-in-Q VLAN."""
 
     def build(store: Any, spec: ModelSpec, values: list[str]) -> Any:
-        value = values[-1] if values else ""
-        if value == "":
+        wanted = _last_number(values)
+        if wanted is None:
             return None
-        try:
-            wanted = float(value)
-        except ValueError:
-            raise Invalid("Enter a number.") from None
 
         def pred(row: dict[str, Any]) -> bool:
             for vlan in _iface_vlans(store, row):
