@@ -30,9 +30,7 @@ class Kind:
 
     @property
     def fields(self) -> list[str]:
-        base = ["id", "display", self.label]
-        if not self.large or self.key in ("rack",):
-            base.append("slug") if self.key not in ("rack", "device", "virtual_machine", "circuit", "vlan", "prefix") else None
+        base = ["id", "display", self.label] + ([] if self.large else ["slug"])  # large kinds have no slug
         return list(dict.fromkeys(base + list(self.extra)))
 
 

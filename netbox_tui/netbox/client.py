@@ -15,7 +15,7 @@ import logging
 import random
 import ssl
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence, TypeVar, Union
 from urllib.parse import quote, urlencode
 
@@ -119,12 +119,6 @@ class Page:
     @property
     def end(self) -> int:
         return self.offset + len(self.results)
-
-
-@dataclass
-class ClientOptions:
-    cache_kind: str = "default"
-    extra_headers: dict[str, str] = field(default_factory=dict)
 
 
 class NetBoxClient:
