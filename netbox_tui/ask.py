@@ -1,4 +1,7 @@
-"""`netbox-tui ask`: one question, one answer, as JSON or rendered with rich. Exit 0 unless error."""
+"""`netbox-tui ask`: one question, one answer, as JSON or rendered with rich.
+
+Exit codes: 0 ok, partial or needs_choice; 3 not_found (a named object does not exist); 1 error.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +9,13 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from netbox_tui.backend import open_backend
 from netbox_tui.config import Settings
-from netbox_tui.core.orchestrator import Orchestrator
 from netbox_tui.core.progress import ProgressEvent
 from netbox_tui.core.results import Answer
 from netbox_tui.netbox.cache import CacheMode
+from netbox_tui.session import Session
 
-
-def make_orchestrator(settings: Settings, client, page_size: Optional[int] = None) -> Orchestrator:
-    llm = None
-    if settings.llm.enabled:
-        from netbox_tui.core.llm import LLMClassifier
-
-        llm = LLMClassifier(settings.llm)
-    return Orchestrator(client, page_size=page_size or settings.ui.page_size, step_timeout=settings.ui.step_timeout, llm=llm)
+EXIT = {"ok": 0, "partial": 0, "needs_choice": 0, "not_found": 3, "error": 1}
 
 
 async def run_ask(
@@ -35,35 +30,38 @@ async def run_ask(
     offset: int,
     progress: bool,
 ) -> int:
-    backend = open_backend(settings, demo=demo, snapshot=snapshot, cache_mode=cache_mode)
+    session = Session.open(settings, demo=demo, snapshot=snapshot, cache_mode=cache_mode, page_size=page_size)
     try:
-        orch = make_orchestrator(settings, backend.client, page_size)
-
         def on_progress(event: ProgressEvent) -> None:
             if progress:
                 print(event.line(), file=sys.stderr)
 
-        answer = await orch.ask(question, on_progress=on_progress, offset=max(offset, 0))
+        answer = await session.orchestrator.ask(question, on_progress=on_progress, offset=max(offset, 0))
     finally:
-        await backend.aclose()
-    if backend.client.cache.warning:
-        print(f"netbox-tui: {backend.client.cache.warning}", file=sys.stderr)
+        await session.aclose()
+    if session.cache_warning:
+        print(f"netbox-tui: {session.cache_warning}", file=sys.stderr)
     if as_json:
         print(answer.to_json())
     else:
-        render(answer, backend.label)
-    return 1 if answer.status == "error" else 0
+        render(answer, session.label)
+    return EXIT.get(answer.status, 1)
 
 
 def render(answer: Answer, source: str) -> None:
-    """Rich rendering for a terminal: the summary, each table's first page, the choices."""
+    """Rich rendering for a terminal: the summary, how the question was read, each table's first
+    page, the choices. Every string is printed as Text, never as markup."""
     from rich.console import Console
     from rich.table import Table as RichTable
     from rich.text import Text
 
     console = Console(highlight=False)
-    style = {"ok": "green", "partial": "yellow", "needs_choice": "cyan", "error": "red"}[answer.status]
+    style = {"ok": "green", "partial": "yellow", "needs_choice": "cyan", "not_found": "yellow", "error": "red"}[answer.status]
     console.print(Text(answer.answer, style=style))
+    if answer.interpretation is not None:
+        console.print(Text("read as: " + answer.interpretation.line(), style="dim"))
+        if answer.interpretation.not_understood:
+            console.print(Text("not understood: " + ", ".join(answer.interpretation.not_understood), style="yellow"))
     if answer.error:
         for label, items in (("Likely causes", answer.error.causes), ("Next steps", answer.error.next_steps), ("Try instead", answer.error.alternatives)):
             if items:
@@ -76,9 +74,9 @@ def render(answer: Answer, source: str) -> None:
         for c in t.columns:
             table.add_column(Text(c.title), overflow="fold")
         for r in t.rows:
-            table.add_row(*(Text(str(r.get(c.key, ""))) for c in t.columns))  # Text: stored text is never markup
+            table.add_row(*(Text(str(r.get(c.key, ""))) for c in t.columns))
         console.print(table)
     for c in answer.choices:
         console.print(Text(f"  • {c.label}" + (f"  → netbox-tui ask \"{c.question}\"" if c.question else ""), style="dim"))
     s = answer.stats
-    console.print(Text(f"{source} · {s.api_calls} API calls · {s.cache_hits} cached · {s.elapsed_ms} ms", style="dim"))
+    console.print(Text(f"{source} · {s.api_calls} API call{'s' if s.api_calls != 1 else ''} · {s.cache_hits} cached · {s.elapsed_ms} ms", style="dim"))

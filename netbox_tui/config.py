@@ -31,6 +31,7 @@ DEFAULT_TTL = {
     "vlan": 1800,
     "cable": 7200,
     "utilisation": 60,
+    "names": 3600,
     "default": 300,
 }
 

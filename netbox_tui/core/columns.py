@@ -1,18 +1,28 @@
-"""Which columns each kind of object shows, which fields that needs (`fields=`), and cell text.
+"""The columns of a table of any model, the fields they need (`fields=`), and cell text.
 
-NetBox text is user-supplied: every cell goes through `safe_text`, so stored text can never
-drive the terminal (escape sequences and control characters are removed).
+Which fields a table shows comes from the vocabulary (`columns` per model) or, for a model it does
+not list, from the schema (its label, then status, site, type, role, tenant, description when it
+has them). Cells are one line of text; NetBox text is user-supplied, so every cell goes through
+`safe_text` and can never drive the terminal.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from netbox_tui.core.results import Column
+from netbox_tui.schema import load as load_schema
+from netbox_tui.schema.vocab import load as load_vocab
 
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+EMPTY = "—"
+_DEFAULT_FIELDS = ("status", "site", "type", "role", "tenant", "description")
+_TITLES = {"link_peers": "Connected to", "assigned_object": "Assigned to", "a_terminations": "A side", "b_terminations": "B side",
+           "termination_a": "A end", "termination_z": "Z end", "primary_ip": "Primary IP", "device_type": "Type", "u_height": "U",
+           "untagged_vlan": "Untagged", "tagged_vlans": "Tagged", "vid": "VID", "vrf": "VRF", "dns_name": "DNS name",
+           "vcpus": "vCPUs", "memory": "Memory MB", "enabled": "On", "mgmt_only": "Mgmt", "commit_rate": "Kbps", "cid": "Circuit ID",
+           "position": "U pos", "rd": "RD", "asn": "ASN", "term_side": "Side", "rir": "RIR", "virtual_machine": "VM"}
 
 
 def safe_text(value: Any, limit: int = 200) -> str:
@@ -22,10 +32,12 @@ def safe_text(value: Any, limit: int = 200) -> str:
 
 def cell(value: Any) -> str:
     """NetBox JSON value -> one line of text: nested objects by display, choices by label."""
-    if value is None or value == "":
-        return "—"
+    if value is None or value == "" or value == []:
+        return EMPTY
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     if isinstance(value, dict):
         if "label" in value and "value" in value and len(value) <= 3:
             return safe_text(value["label"])
@@ -36,136 +48,127 @@ def cell(value: Any) -> str:
     if isinstance(value, list):
         parts = [cell(v) for v in value[:6]]
         more = f" +{len(value) - 6}" if len(value) > 6 else ""
-        return safe_text(", ".join(parts) + more) if parts else "—"
+        return safe_text(", ".join(parts) + more) if parts else EMPTY
     return safe_text(value)
 
 
-@dataclass(frozen=True)
-class Col:
-    key: str
-    title: str
-    field: str  # NetBox field to fetch
-    get: Optional[Callable[[dict[str, Any]], Any]] = None  # how to read it, if not row[field]
-
-    def text(self, row: dict[str, Any]) -> str:
-        return cell(self.get(row) if self.get else row.get(self.field))
-
-
-def _peer(row: dict[str, Any]) -> Any:
-    peers = row.get("link_peers") or []
-    out = []
-    for p in peers:
-        dev = (p.get("device") or {}).get("name") or (p.get("circuit") or {}).get("cid")
-        out.append(f"{dev} {p.get('name') or p.get('display')}" if dev else p.get("display"))
-    return ", ".join(o for o in out if o) or None
+def end_label(obj: Any) -> str:
+    """One end of a link: 'dmi01-akron-rtr01 Gi0/0/0', 'KKDG4923 Z', a site, a power panel…"""
+    if not isinstance(obj, dict):
+        return cell(obj)
+    owner = obj.get("device") or obj.get("virtual_machine") or obj.get("circuit") or obj.get("power_panel") or obj.get("provider_network")
+    name = obj.get("name")
+    if isinstance(obj.get("circuit"), dict) and obj.get("term_side"):
+        return f"{cell(obj['circuit'].get('cid') or obj['circuit'])} {obj['term_side']}"
+    if isinstance(owner, dict) and name:
+        own = cell(owner.get("name") or owner.get("cid") or owner)
+        return f"{own} {safe_text(name)}" if not str(name).startswith(own) else safe_text(name)
+    return cell(obj.get("display") or name or obj)
 
 
-def _assigned(row: dict[str, Any]) -> Any:
-    obj = row.get("assigned_object")
-    if not obj:
+def _peers(value: Any) -> Any:
+    return ", ".join(end_label(p) for p in value) if isinstance(value, list) and value else None
+
+
+def _assigned(value: Any) -> Any:
+    return end_label(value) if isinstance(value, dict) else None
+
+
+def _terminations(value: Any) -> Any:
+    if not isinstance(value, list) or not value:
         return None
-    parent = (obj.get("device") or obj.get("virtual_machine") or {}).get("name")
-    return f"{parent} {obj.get('name')}" if parent else obj.get("display")
+    return ", ".join(end_label(t.get("object") if isinstance(t, dict) and "object" in t else t) for t in value)
 
 
-def _terms(side: str) -> Callable[[dict[str, Any]], Any]:
-    def get(row: dict[str, Any]) -> Any:
-        out = []
-        for t in row.get(f"{side}_terminations") or []:
-            obj = t.get("object") or {}
-            dev = (obj.get("device") or {}).get("name") or (obj.get("circuit") or {}).get("cid")
-            out.append(f"{dev} {obj.get('name') or obj.get('display') or ''}".strip() if dev else obj.get("display"))
-        return ", ".join(o for o in out if o) or None
-
-    return get
+def _circuit_end(value: Any) -> Any:
+    """A circuit's A or Z end: where it lands (a site, a provider network) and its port speed."""
+    if not isinstance(value, dict):
+        return None
+    where = value.get("termination") or value.get("site") or value.get("provider_network")
+    speed = value.get("port_speed")
+    return cell(where) + (f" ({speed:,} Kbps)" if isinstance(speed, int) else "")
 
 
-COLUMNS: dict[str, list[Col]] = {
-    "dcim.device": [
-        Col("name", "Name", "name"), Col("status", "Status", "status"), Col("site", "Site", "site"),
-        Col("rack", "Rack", "rack"), Col("role", "Role", "role"), Col("type", "Type", "device_type"),
-        Col("primary_ip", "Primary IP", "primary_ip"),
-    ],
-    "dcim.interface": [
-        Col("device", "Device", "device"), Col("name", "Name", "name"), Col("type", "Type", "type"),
-        Col("enabled", "On", "enabled"), Col("mode", "Mode", "mode"), Col("peer", "Connected to", "link_peers", _peer),
-        Col("description", "Description", "description"),
-    ],
-    "ipam.vlan": [
-        Col("vid", "VID", "vid"), Col("name", "Name", "name"), Col("site", "Site", "site"), Col("group", "Group", "group"),
-        Col("status", "Status", "status"), Col("tenant", "Tenant", "tenant"),
-    ],
-    "ipam.prefix": [
-        Col("prefix", "Prefix", "prefix"), Col("status", "Status", "status"), Col("scope", "Scope", "scope"),
-        Col("vlan", "VLAN", "vlan"), Col("vrf", "VRF", "vrf"), Col("role", "Role", "role"), Col("tenant", "Tenant", "tenant"),
-    ],
-    "ipam.ipaddress": [
-        Col("address", "Address", "address"), Col("status", "Status", "status"), Col("vrf", "VRF", "vrf"),
-        Col("assigned", "Assigned to", "assigned_object", _assigned), Col("dns_name", "DNS name", "dns_name"),
-        Col("role", "Role", "role"),
-    ],
-    "dcim.site": [
-        Col("name", "Name", "name"), Col("status", "Status", "status"), Col("region", "Region", "region"),
-        Col("tenant", "Tenant", "tenant"), Col("facility", "Facility", "facility"), Col("description", "Description", "description"),
-    ],
-    "dcim.rack": [
-        Col("name", "Name", "name"), Col("site", "Site", "site"), Col("location", "Location", "location"),
-        Col("status", "Status", "status"), Col("u_height", "U", "u_height"), Col("role", "Role", "role"),
-    ],
-    "dcim.cable": [
-        Col("label", "Label", "label"), Col("a", "A side", "a_terminations", _terms("a")),
-        Col("b", "B side", "b_terminations", _terms("b")), Col("status", "Status", "status"), Col("type", "Type", "type"),
-    ],
-    "circuits.circuit": [
-        Col("cid", "Circuit ID", "cid"), Col("provider", "Provider", "provider"), Col("type", "Type", "type"),
-        Col("status", "Status", "status"), Col("tenant", "Tenant", "tenant"), Col("commit_rate", "Kbps", "commit_rate"),
-    ],
-    "virtualization.virtualmachine": [
-        Col("name", "Name", "name"), Col("status", "Status", "status"), Col("cluster", "Cluster", "cluster"),
-        Col("site", "Site", "site"), Col("vcpus", "vCPUs", "vcpus"), Col("memory", "Memory MB", "memory"),
-        Col("primary_ip", "Primary IP", "primary_ip"),
-    ],
-    "virtualization.cluster": [
-        Col("name", "Name", "name"), Col("type", "Type", "type"), Col("group", "Group", "group"),
-        Col("scope", "Scope", "scope"), Col("status", "Status", "status"),
-    ],
-    "virtualization.vminterface": [
-        Col("virtual_machine", "VM", "virtual_machine"), Col("name", "Name", "name"), Col("enabled", "On", "enabled"),
-        Col("mode", "Mode", "mode"), Col("description", "Description", "description"),
-    ],
-    "tenancy.tenant": [Col("name", "Name", "name"), Col("group", "Group", "group"), Col("description", "Description", "description")],
-    "dcim.region": [Col("name", "Name", "name"), Col("slug", "Slug", "slug"), Col("parent", "Parent", "parent")],
-    "circuits.provider": [Col("name", "Name", "name"), Col("slug", "Slug", "slug"), Col("circuit_count", "Circuits", "circuit_count")],
-    "ipam.vrf": [Col("name", "Name", "name"), Col("rd", "RD", "rd"), Col("tenant", "Tenant", "tenant")],
-    "dcim.platform": [Col("name", "Name", "name"), Col("manufacturer", "Manufacturer", "manufacturer")],
-    "dcim.manufacturer": [Col("name", "Name", "name"), Col("slug", "Slug", "slug")],
-    "dcim.devicetype": [Col("model", "Model", "model"), Col("manufacturer", "Manufacturer", "manufacturer"), Col("u_height", "U", "u_height")],
-    "dcim.devicerole": [Col("name", "Name", "name"), Col("slug", "Slug", "slug")],
-    "ipam.vlangroup": [Col("name", "Name", "name"), Col("scope", "Scope", "scope")],
-    "dcim.location": [Col("name", "Name", "name"), Col("site", "Site", "site"), Col("status", "Status", "status")],
-    "ipam.aggregate": [Col("prefix", "Prefix", "prefix"), Col("rir", "RIR", "rir"), Col("tenant", "Tenant", "tenant")],
-    "circuits.circuittermination": [Col("circuit", "Circuit", "circuit"), Col("term_side", "Side", "term_side"), Col("termination", "Termination", "termination")],
+def _vlans(value: Any) -> Any:
+    if isinstance(value, dict):
+        return f"{value.get('vid')} {value.get('name')}".strip() if value.get("vid") is not None else cell(value)
+    if isinstance(value, list) and value:
+        vids = [str(v.get("vid")) for v in value if isinstance(v, dict) and v.get("vid") is not None]
+        return ",".join(vids) if vids else cell(value)
+    return None
+
+
+# How a field's value reads, where plain `cell` would not say it well. By field name, for any model.
+RENDER: dict[str, Callable[[Any], Any]] = {
+    "link_peers": _peers, "connected_endpoints": _peers, "assigned_object": _assigned,
+    "a_terminations": _terminations, "b_terminations": _terminations,
+    "termination_a": _circuit_end, "termination_z": _circuit_end,
+    "untagged_vlan": _vlans, "tagged_vlans": _vlans,
 }
 
 
-def columns_for(object_type: str) -> list[Col]:
-    return COLUMNS.get(object_type, [Col("name", "Name", "name")])
+def read(row: dict[str, Any], path: str) -> Any:
+    """`a.b` follows a nested object: a device's `device_type.manufacturer`."""
+    value: Any = row
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
-def fields_for(object_type: str, extra: tuple[str, ...] = ()) -> list[str]:
-    """`fields=` for a list request: only what the columns show (NetBox drops unknown names silently)."""
-    return list(dict.fromkeys(["id", "display"] + [c.field for c in columns_for(object_type)] + list(extra)))
+def text_of(row: dict[str, Any], path: str) -> str:
+    value = read(row, path)
+    render = RENDER.get(path.split(".")[-1])
+    return cell(render(value) if render else value)
 
 
-def table_columns(object_type: str, extra: list[Column] | None = None) -> list[Column]:
-    return [Column(key=c.key, title=c.title) for c in columns_for(object_type)] + list(extra or [])
+def field_paths(model: str) -> list[str]:
+    """The fields (paths) a table of `model` shows, label first."""
+    m = load_schema().get(model)
+    listed = load_vocab().model(model).columns
+    if listed:
+        return list(listed)
+    if m is None:
+        return ["display"]
+    label = m.label if m.label in m.fields else "display"
+    return [label] + [f for f in _DEFAULT_FIELDS if f in m.fields and f != label]
 
 
-def shape_row(object_type: str, raw: dict[str, Any]) -> dict[str, Any]:
+def key_of(path: str) -> str:
+    return path.split(".")[-1]
+
+
+def title_of(model: str, path: str) -> str:
+    key = key_of(path)
+    if key in _TITLES:
+        return _TITLES[key]
+    m = load_schema().get(model)
+    f = m.fields.get(path) if m is not None else None
+    words = (f.title.split("(")[0].strip() if f is not None and f.title else key.replace("_", " "))
+    return words[:1].upper() + words[1:]
+
+
+def table_columns(model: str, extra: Optional[list[str]] = None, columns: Optional[list[Column]] = None) -> list[Column]:
+    """Columns for a table of `model`, plus fields the question asked about."""
+    paths = list(dict.fromkeys(field_paths(model) + list(extra or [])))
+    return [Column(key=key_of(p), title=title_of(model, p)) for p in paths] + list(columns or [])
+
+
+def fetch_fields(model: str, extra: Optional[list[str]] = None) -> list[str]:
+    """`fields=` for a list request: what the columns show (NetBox drops unknown names silently,
+    so only the model's own fields are sent; a.b needs a)."""
+    m = load_schema().get(model)
+    roots = [p.split(".")[0] for p in field_paths(model) + list(extra or [])]
+    own = [r for r in roots if m is None or r in m.fields]
+    return list(dict.fromkeys(["id", "display"] + own))
+
+
+def shape_row(model: str, raw: dict[str, Any], extra: Optional[list[str]] = None) -> dict[str, Any]:
+    """A NetBox object -> a table row: id, display, and one text per column."""
     row: dict[str, Any] = {"id": raw.get("id"), "display": safe_text(raw.get("display") or raw.get("name") or raw.get("id"))}
-    for c in columns_for(object_type):
-        row[c.key] = c.text(raw)
-    first = columns_for(object_type)[0].key
-    if row.get(first) == "—" and first in ("name", "label", "cid", "address", "prefix"):
+    paths = list(dict.fromkeys(field_paths(model) + list(extra or [])))
+    for p in paths:
+        row[key_of(p)] = text_of(raw, p)
+    first = key_of(paths[0]) if paths else "display"
+    if row.get(first) == EMPTY:
         row[first] = row["display"]  # unnamed devices and cables: NetBox's display says what they are
     return row

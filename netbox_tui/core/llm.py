@@ -1,33 +1,125 @@
-"""LLM classifier: asks an OpenAI-compatible endpoint for a structured Intent.
+"""LLM classifier: asks an OpenAI-compatible endpoint for the same Intent the rules fill.
 
-Used only when an API key or base_url is configured. The reply must validate as an Intent;
-anything else (invalid JSON, a timeout, an HTTP error) is raised to the orchestrator, which
-falls back to the offline rules and says so in the progress events. What is sent is counted
-with tiktoken and kept under the configured budget. `openai` is imported lazily: it is slow.
+Used only when an API key or base_url is configured. The prompt lists NetBox's models and, for
+the models people ask about most, their filters and choice values (from the schema layer), cut
+to the token budget. The reply must validate as an Intent whose every condition names a filter
+the target's endpoint has; anything else (invalid JSON, an unknown model or filter, a timeout,
+an HTTP error) is raised to the orchestrator, which falls back to the offline rules and says so.
+Words of the question the reply does not account for are `not_understood`, as with the rules.
+`openai` is imported lazily: it is slow to import.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from functools import lru_cache
+from typing import Any, Optional
 
 from netbox_tui.config import LLMSettings
 from netbox_tui.core.budget import Budget, get_encoder
-from netbox_tui.core.intent import Intent, IntentKind, ObjectType
+from netbox_tui.core.intent import Intent
+from netbox_tui.core.lexicon import fold, lexicon
+from netbox_tui.schema import BOOL, CHOICE, REF
+from netbox_tui.schema import load as load_schema
 
-SYSTEM = """You classify questions about a NetBox inventory into a JSON intent. Answer with JSON only.
-kind: device_lookup (one named object or IP), bulk_discovery (lists), relationship_analysis (VLAN->interfaces->devices, cable trace, things on a device), performance_query (rack or prefix utilisation, free IPs, site summary), configuration_audit (objects missing a field).
-target: the NetBox model of the main result, one of: {targets}.
-filters: names exactly as the user typed them (do not invent ids or slugs). Use scope for a loosely named place ("at dm akron"), name for the object itself, device+interface for cable traces, ip for one address, prefix for a CIDR.
-audit: no_primary_ip | no_serial | no_platform | no_tenant | no_asset_tag | unconnected_interfaces. metric: rack_utilisation | prefix_utilisation | available_ips | site_summary | interface_usage | vlan_topology | cable_trace.
-Examples: "VLANs at DM-Akron" -> {{"kind":"bulk_discovery","target":"ipam.vlan","filters":{{"scope":"DM-Akron"}}}}; "free IPs in 10.1.0.0/24" -> {{"kind":"performance_query","target":"ipam.prefix","metric":"available_ips","filters":{{"prefix":"10.1.0.0/24"}}}}."""
-
+SYSTEM = """You turn a question about a NetBox inventory into a JSON intent. Answer with JSON only, no prose.
+Fields: target (the model of the result table), conditions [{{field, op, value, text}}], attributes [fields asked about one object],
+aggregate {{op: count|group, by}}, relations [{{model, negate, conditions}}] ("sites with no VLANs": {{model: ipam.vlan, negate: true}}),
+pattern (trace | vlan_topology | rack_utilisation | free_ips | prefix_utilisation | site_summary), not_understood [words you cannot map].
+A condition's field is a filter of the target's endpoint (listed below); op is eq, ne, ic, empty, not_empty, gt, lt or within;
+text is the words of the question it came from. A named object (site, device, role…) is a condition whose value is the name exactly as typed,
+with model set to its model; never invent ids or slugs. The object the question is about itself: field "id", model = target.
+Models: {models}
+Filters of common models (name: type or choices): {filters}
+Examples: "disabled ports on sw1" -> {{"target":"dcim.interface","conditions":[{{"field":"device","model":"dcim.device","value":"sw1","text":"sw1"}},{{"field":"enabled","value":false,"text":"disabled"}}]}};
+"platform of rtr1" -> {{"target":"dcim.device","conditions":[{{"field":"id","model":"dcim.device","value":"rtr1","text":"rtr1"}}],"attributes":["platform"]}};
+"devices per role" -> {{"target":"dcim.device","aggregate":{{"op":"group","by":"role"}}}}."""
 
 EXPLAIN = """You help a network engineer who asked a NetBox question that failed. In at most three short sentences, say what went wrong, the likely cause and what to do next. Plain text, no markdown. Never suggest changing NetBox data from this tool: it is read-only."""
+
+# The models whose filters the prompt spells out (the others are listed by name only).
+COMMON = ("dcim.device", "dcim.interface", "dcim.site", "dcim.rack", "dcim.cable", "ipam.vlan", "ipam.prefix", "ipam.ipaddress",
+          "circuits.circuit", "virtualization.virtualmachine", "tenancy.tenant", "dcim.powerfeed", "ipam.asn")
 
 
 class LLMError(Exception):
     pass
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> tuple[str, str]:
+    """The models and the common models' filters, compactly: `dcim.interface enabled:bool mode:access|tagged… site:ref`."""
+    schema = load_schema()
+    models = ", ".join(f"{n} ({schema.verbose(n)})" for n in schema.names if n.split(".")[0] in ("dcim", "ipam", "circuits", "virtualization", "tenancy", "vpn", "wireless"))
+    lines = []
+    for name in COMMON:
+        m = schema.get(name)
+        if m is None:
+            continue
+        parts = []
+        for f in m.filters.values():
+            if f.name.endswith("_id") or f.name in ("q", "tag", "id", "created", "last_updated", "created_by_request", "modified_by_request", "updated_by_request"):
+                continue
+            if f.type == BOOL:
+                parts.append(f"{f.name}:bool")
+            elif f.type == CHOICE:
+                values = [str(c.value) for c in m.choices(f.name)]
+                parts.append(f"{f.name}:" + "|".join(values[:8]) + ("|…" if len(values) > 8 else ""))
+            elif f.type == REF and f.to:
+                parts.append(f"{f.name}:{f.to}")
+        lines.append(f"{name} " + " ".join(parts[:40]))
+    return models, "\n".join(lines)
+
+
+def validate(intent: Intent) -> Intent:
+    """An intent the schema can answer: its target a model, each condition a filter of the target's
+    endpoint (or of the related model, in relations). Raises LLMError otherwise: never sent."""
+    schema = load_schema()
+    m = schema.get(intent.target)
+    if m is None:
+        raise LLMError(f"unknown model {intent.target!r}")
+
+    def check(model: Any, conds: list[Any]) -> None:
+        for c in conds:
+            if c.field == "id" and c.model == model.name:
+                continue
+            name = c.field if c.field in model.filters else f"{c.field}_id"
+            if name not in model.filters and not (c.model and model.ref_filter(c.model)):
+                raise LLMError(f"{model.name} has no filter {c.field!r}")
+            if c.model is not None and schema.get(c.model) is None:
+                raise LLMError(f"unknown model {c.model!r}")
+
+    check(m, intent.conditions)
+    for r in intent.relations:
+        rm = schema.get(r.model)
+        if rm is None:
+            raise LLMError(f"unknown model {r.model!r}")
+        check(rm, r.conditions)
+    for a in intent.attributes:
+        if a.split(".")[0] not in m.fields:
+            raise LLMError(f"{intent.target} has no field {a!r}")
+    if intent.aggregate is not None and intent.aggregate.by and intent.aggregate.by not in m.fields:
+        raise LLMError(f"{intent.target} has no field {intent.aggregate.by!r} to group by")
+    return intent
+
+
+def unaccounted(question: str, intent: Intent) -> list[str]:
+    """Words of the question no part of the intent came from (the rules' `not_understood`)."""
+    lex = lexicon()
+    used = " ".join([c.text for c in intent.conditions] + [r.text for r in intent.relations] + [c.text for r in intent.relations for c in r.conditions]
+                    + [intent.aggregate.text if intent.aggregate else ""] + list(intent.attributes)).lower()
+    used_words = set(fold(used)) | set(re.findall(r"[\w:/.-]+", used))
+    target_words = {w for key, ms in lex.base.phrases.items() for m in ms if m.kind in ("noun",) and m.model == intent.target for w in key}
+    extra = {w for key, ms in lex.of_model(intent.target).phrases.items() for m in ms if m.kind == "field" and (m.name in intent.attributes or set(m.fields) & set(intent.attributes)) for w in key}
+    cue_words = {w for key, ms in lex.base.phrases.items() for m in ms if m.kind in ("cue", "pattern") for w in key}
+    out = []
+    for raw in re.findall(r"[\w][\w\-./:+&']*", question):
+        key = fold(raw)
+        if not key or all(k in lex.skip or k in used_words or k in target_words or k in extra or k in cue_words for k in key) or raw.lower() in used_words:
+            continue
+        out.append(raw)
+    return out
 
 
 class LLMClassifier:
@@ -36,6 +128,7 @@ class LLMClassifier:
         self.model = settings.model
         self.budget = Budget(settings.token_budget, get_encoder(settings.model))
         self._client: Any = None
+        self.response_format: Optional[str] = None  # what this server accepts, learnt on first use
 
     def _openai(self) -> Any:
         if self._client is None:
@@ -48,7 +141,8 @@ class LLMClassifier:
 
     def messages(self, question: str) -> list[dict[str, str]]:
         """The request, cut to the budget: the system prompt keeps its head, the question is trimmed."""
-        system = SYSTEM.format(targets=", ".join(t.value for t in ObjectType))
+        models, filters = _catalogue()
+        system = SYSTEM.format(models=models, filters=filters)
         reserve = 64  # chat framing and the model's reply are outside this count
         system_max = max(self.budget.max_tokens // 2, self.budget.max_tokens - reserve - 200)
         system = self.budget.fit_text(system, system_max)
@@ -59,24 +153,48 @@ class LLMClassifier:
     def prompt_tokens(self, messages: list[dict[str, str]]) -> int:
         return sum(self.budget.encoder.count(m["content"]) for m in messages)
 
+    def _formats(self) -> list[dict[str, Any]]:
+        """Structured-output modes to try, best first; a server that refused one is not asked again."""
+        schema = Intent.model_json_schema()
+        modes = {
+            "json_schema": {"type": "json_schema", "json_schema": {"name": "intent", "schema": schema}},
+            "json_object_schema": {"type": "json_object", "schema": schema},  # llama.cpp's server
+            "json_object": {"type": "json_object"},
+        }
+        order = [self.response_format] if self.response_format else list(modes)
+        return [dict(modes[k], _mode=k) for k in order if k]
+
     async def classify(self, question: str) -> tuple[Intent, int]:
         messages = self.messages(question)
         sent = self.prompt_tokens(messages)
-        schema = Intent.model_json_schema()
-        resp = await self._openai().chat.completions.create(
-            model=self.model,
-            messages=messages,
-            temperature=self.settings.temperature,
-            response_format={"type": "json_schema", "json_schema": {"name": "intent", "schema": schema}},
-        )
+        resp = None
+        last: Optional[Exception] = None
+        for fmt in self._formats():
+            mode = fmt.pop("_mode")
+            try:
+                resp = await self._openai().chat.completions.create(
+                    model=self.model, messages=messages, temperature=self.settings.temperature, response_format=fmt,
+                )
+                self.response_format = mode
+                break
+            except Exception as exc:  # a 400/500 for an unsupported response_format: try the next mode
+                status = getattr(exc, "status_code", None)
+                last = exc
+                if status not in (400, 422, 500, 501) or self.response_format:
+                    raise
+        if resp is None:
+            raise last or LLMError("no structured-output mode accepted")
         try:
             content = resp.choices[0].message.content or ""
-            data = json.loads(content)
+            data = json.loads(_json_part(content))
             data["source"] = "llm"
-            data.setdefault("kind", IntentKind.bulk_discovery.value)
-            intent = Intent.model_validate(data)
+            data.pop("claims", None)
+            intent = validate(Intent.model_validate(data))
+        except LLMError:
+            raise
         except (ValueError, IndexError, AttributeError, TypeError) as exc:
             raise LLMError(f"the model's reply is not a valid intent ({exc.__class__.__name__})") from None
+        intent.not_understood = list(dict.fromkeys(list(intent.not_understood) + unaccounted(question, intent)))
         usage = getattr(resp, "usage", None)
         used = (getattr(usage, "total_tokens", 0) or 0) if usage else 0
         return intent, used or sent + self.budget.encoder.count(content)
@@ -96,3 +214,9 @@ class LLMClassifier:
         usage = getattr(resp, "usage", None)
         used = (getattr(usage, "total_tokens", 0) or 0) if usage else 0
         return safe_text(text, 600), used or self.prompt_tokens(messages) + self.budget.encoder.count(text)
+
+
+def _json_part(content: str) -> str:
+    """The JSON object in a reply (small models wrap it in ``` fences or add a sentence)."""
+    m = re.search(r"\{.*\}", content, re.S)
+    return m.group(0) if m else content

@@ -1,56 +1,42 @@
 """The orchestrator: question -> answer, walking the declared flow (graph.py).
 
-Headless: no Textual here. The TUI and `netbox-tui ask` both call `ask`, `page`, `summary`
-and `drill`, and receive typed results (results.py) and progress events (progress.py).
+Headless: no Textual here. The TUI, `netbox-tui ask` and the MCP server all call `ask`, `page`,
+`summary` and `drill`, and receive typed results (results.py) and progress events (progress.py).
+An answer is `ok` only when every word of the question was used; words nobody read make it
+`partial`, said in the answer and in its interpretation.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
 
-from netbox_tui.core.classifier import RuleClassifier
-from netbox_tui.core.columns import cell, fields_for, shape_row, table_columns
-from netbox_tui.core.entities import Entity, EntityResolver
+from netbox_tui.core.columns import EMPTY, cell, fetch_fields, shape_row, table_columns
 from netbox_tui.core.executor import Executor
 from netbox_tui.core.explain import explain, explain_limitation
 from netbox_tui.core.graph import FLOW
-from netbox_tui.core.intent import Intent
-from netbox_tui.core.plan import Context, NeedsChoice, NotFound, Outcome, Plan, Reroute
-from netbox_tui.core.planner import (
-    CACHE_KIND,
-    DRILL_QUESTION,
-    RELATED_COUNTS,
-    Limitation,
-    cap,
-    counted,
-    free_ip_rows,
-    make_plan,
-    noun,
-    path_of,
-    plan_list,
-)
+from netbox_tui.core.intent import Condition, Intent, Ref
+from netbox_tui.core.parser import Parser, check_question
+from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Reroute
+from netbox_tui.core.planner import cap, counted, drill_relations, make_plan, model_of, noun, plan_list
 from netbox_tui.core.progress import ProgressCallback, ProgressEvent
-from netbox_tui.core.results import (
-    Answer,
-    Choice,
-    Column,
-    PlanInfo,
-    Stats,
-    Table,
-    TableQuery,
-)
+from netbox_tui.core.recipes import free_ip_rows
+from netbox_tui.core.resolve import Resolver, kind_of
+from netbox_tui.core.results import Answer, Choice, Column, Interpretation, PlanInfo, Stats, Table, TableQuery
 from netbox_tui.errors import NetBoxTUIError
 from netbox_tui.netbox.cache import CacheMode
-from netbox_tui.netbox.client import NetBoxClient, normalise_params
+from netbox_tui.schema.vocab import load as load_vocab
 
 log = logging.getLogger(__name__)
+
+LOCAL_TABLES = 64  # client-side tables kept for paging (the TUI's back stack holds at most 30 views)
+SUMMARY_ROW_CAP = 5000  # rows fetched (few fields) to aggregate; above it the summary is marked partial
+MAX_CHOICES = 12  # a longer choice list says how many there are and asks for more of the name
 
 
 @dataclass
@@ -77,31 +63,14 @@ class _Run:
     edge_hint: str = ""  # picks among edges with the same ends (simple / complex plan)
     calls0: int = 0
     hits0: int = 0
-    preresolved: dict[str, list[Entity]] = field(default_factory=dict)
-
-
-# Aggregation dimensions for the summary view, per model.
-SUMMARY_DIMENSIONS: dict[str, list[str]] = {
-    "dcim.device": ["status", "site", "role", "device_type", "platform"],
-    "dcim.interface": ["type", "enabled", "mode", "device"],
-    "ipam.vlan": ["status", "site", "group", "tenant"],
-    "ipam.prefix": ["status", "vrf", "scope", "role"],
-    "ipam.ipaddress": ["status", "vrf", "role", "tenant"],
-    "dcim.site": ["status", "region", "tenant"],
-    "dcim.rack": ["site", "status", "role"],
-    "dcim.cable": ["status", "type"],
-    "circuits.circuit": ["provider", "type", "status"],
-    "virtualization.virtualmachine": ["cluster", "status", "site", "role"],
-    "virtualization.cluster": ["type", "group", "status"],
-}
-LOCAL_TABLES = 64  # client-side tables kept for paging (the TUI's back stack holds at most 30 views)
-SUMMARY_ROW_CAP = 5000  # rows fetched (few fields) to aggregate; above it the summary is marked partial
+    reroutes: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Orchestrator:
     def __init__(
         self,
-        client: NetBoxClient,
+        client: Any,
         *,
         page_size: int = 25,
         step_timeout: float = 30.0,
@@ -111,20 +80,21 @@ class Orchestrator:
         self.page_size = page_size
         self.step_timeout = step_timeout
         self.llm = llm
-        self.rules = RuleClassifier()
-        self.resolver = EntityResolver(client)
+        self.resolver = Resolver(client)
         self._local: dict[str, list[dict[str, Any]]] = {}
 
     # -- public API ------------------------------------------------------------------------------
 
     async def ask(self, question: str, *, on_progress: ProgressCallback = None, offset: int = 0,
-                  refresh: bool = False, intent: Optional[Intent] = None,
-                  preresolved: Optional[dict[str, list[Entity]]] = None) -> Answer:
+                  refresh: bool = False, intent: Optional[Intent] = None) -> Answer:
+        """Answer a question; with `intent` (a choice's), that intent is answered as is, never re-read."""
         started = time.perf_counter()
         calls0, hits0, bytes0 = self.client.stats.calls, self.client.stats.cache_hits, self.client.stats.bytes
         emit = on_progress or (lambda e: None)
-        run = _Run(question=question, started=started, emit=emit, answer=Answer(question=question), intent=intent,
-                   calls0=calls0, hits0=hits0, preresolved=dict(preresolved or {}))
+        run = _Run(question=question, started=started, emit=emit, answer=Answer(question=question),
+                   intent=intent.model_copy(deep=True) if intent is not None else None, calls0=calls0, hits0=hits0)
+        if refresh:
+            self.resolver.forget()
         with self._cache_mode(CacheMode.REFRESH if refresh else None):
             state = "classify"
             while state != "done":
@@ -137,8 +107,17 @@ class Orchestrator:
         llm_tokens = run.answer.stats.llm_tokens
         run.answer.stats = Stats(api_calls=s.calls - calls0, cache_hits=s.cache_hits - hits0, bytes=s.bytes - bytes0,
                                  elapsed_ms=int((time.perf_counter() - started) * 1000), llm_tokens=llm_tokens)
-        self._emit(run, "done", "done", f"{run.answer.status}: {run.answer.stats.api_calls} API calls")
+        n = run.answer.stats.api_calls
+        self._emit(run, "done", "done", f"{run.answer.status}: {n} API call{'s' if n != 1 else ''}")
         return run.answer
+
+    async def understand(self, question: str) -> Intent:
+        """The intent a question is read as, by the offline rules, with the NetBox's names if needed."""
+        text = check_question(question)
+        parser = Parser(self.resolver.loaded)
+        if self.resolver.loaded is None and parser.needs_names(text):
+            parser = Parser(await self.resolver.names())
+        return parser.parse(text)
 
     async def page(self, table: Table, offset: int, *, limit: Optional[int] = None, search: Optional[str] = None,
                    refresh: bool = False) -> Table:
@@ -165,7 +144,7 @@ class Orchestrator:
         if search is not None:
             params = [p for p in params if p[0] != "q"] + ([("q", search)] if search else [])
         page = await self.client.page(q.path or "", params, limit=limit, offset=offset, fields=q.fields or None, kind=q.kind)
-        rows = [shape_row(table.object_type, r) for r in page.results]
+        rows = [shape_row(table.object_type, r, q.extra) for r in page.results]
         new_q = q.model_copy(update={"params": params})
         return table.model_copy(update={"rows": rows, "offset": offset, "limit": limit, "total": page.count, "query": new_q})
 
@@ -175,19 +154,19 @@ class Orchestrator:
             return await self._summary(table)
 
     async def _summary(self, table: Table) -> Table:
-        dims = SUMMARY_DIMENSIONS.get(table.object_type, ["status"])
+        dims = list(load_vocab().model(table.object_type).summary) or ["status"]
         q = table.query
         partial = False
         if q is not None and q.local_key is not None:
             raw_rows = self._local.get(q.local_key, [])
             dims = [d for d in dims if raw_rows and d in raw_rows[0]] or [c.key for c in table.columns[1:3]]
-            values = [{d: r.get(d, "—") for d in dims} for r in raw_rows]
+            values = [{d: r.get(d, EMPTY) for d in dims} for r in raw_rows]
         elif q is not None and q.path:
             fields = ["id"] + dims
-            params = [p for p in q.params]
+            params = list(q.params)
             first = await self.client.page(q.path, params, limit=1000, fields=fields, kind=q.kind)
             rows = list(first.results)
-            if first.count > len(rows):
+            if first.count > len(rows) and len(rows) == 1000:
                 offsets = list(range(1000, min(first.count, SUMMARY_ROW_CAP), 1000))
                 pages = await self.client.gather(self.client.page(q.path, params, limit=1000, offset=o, fields=fields, kind=q.kind) for o in offsets)
                 for p in pages:
@@ -195,12 +174,12 @@ class Orchestrator:
                 partial = first.count > SUMMARY_ROW_CAP
             values = [{d: cell(r.get(d)) for d in dims} for r in rows]
         else:
-            values = [{d: r.get(d, "—") for d in dims} for r in table.rows]
+            values = [{d: r.get(d, EMPTY) for d in dims} for r in table.rows]
         out = []
         for d in dims:
             counts = Counter(v[d] for v in values)
             for value, n in counts.most_common(12):
-                out.append({"id": None, "display": f"{d}: {value}", "dimension": d.replace("_", " "), "value": value, "count": f"{n:,}"})
+                out.append({"id": None, "display": f"{d}: {value}", "dimension": d.replace("_", " "), "value": value, "count": f"{n:,}", "_by": d})
             if len(counts) > 12:
                 rest = sum(n for _, n in counts.most_common()[12:])
                 out.append({"id": None, "display": f"{d}: other", "dimension": d.replace("_", " "), "value": f"({len(counts) - 12} more)", "count": f"{rest:,}"})
@@ -217,19 +196,24 @@ class Orchestrator:
 
     async def _drill(self, object_type: str, row: dict[str, Any], on_progress: ProgressCallback) -> Answer:
         obj_id, name = row.get("id"), str(row.get("name") or row.get("display") or "")
-        kind_of = {"dcim.device": "device", "dcim.site": "site", "dcim.rack": "rack", "ipam.vlan": "vlan", "virtualization.cluster": "cluster",
-                   "circuits.provider": "provider", "dcim.region": "region", "tenancy.tenant": "tenant",
-                   "virtualization.virtualmachine": "virtual_machine", "circuits.circuit": "circuit"}
         if object_type == "dcim.interface" and obj_id is not None:
             dev = str(row.get("device") or "")
-            return await self.ask(f"what is connected to {dev} {row.get('name')}", on_progress=on_progress)
+            follow = Intent(target="dcim.interface", pattern="trace", source="choice", conditions=[
+                Condition(field="device", model="dcim.device", value=dev, text=dev),
+                Condition(field="name", model="dcim.interface", value=str(row.get("name")), text=str(row.get("name")),
+                          resolved=[Ref(model="dcim.interface", id=int(obj_id), label=str(row.get("name")))])])
+            return await self.ask(f"what is connected to {dev} {row.get('name')}", on_progress=on_progress, intent=follow)
         if object_type == "ipam.prefix" and row.get("prefix"):
-            return await self.ask(f"free IPs in {row['prefix']}", on_progress=on_progress)
-        kind = kind_of.get(object_type)
-        if kind is None or obj_id is None:
-            raise NetBoxTUIError(f"nothing to drill into for a {noun(object_type, 1)}", "Select a device, interface, site, rack, VLAN, prefix, VM, circuit, cluster, provider, region or tenant.")
-        ent = Entity(kind, int(obj_id), name, display=str(row.get("display") or name))
-        return await self._drill_tables(object_type, ent, on_progress)
+            follow = Intent(target="ipam.prefix", pattern="free_ips", source="choice",
+                            conditions=[Condition(field="prefix", value=row["prefix"], text=row["prefix"], model="ipam.prefix")])
+            return await self.ask(f"free IPs in {row['prefix']}", on_progress=on_progress, intent=follow)
+        related = drill_relations(object_type)
+        if object_type == "ipam.vlan":  # interfaces' vlan_id takes one value: fine for one VLAN
+            related = [("dcim.interface", "vlan_id"), ("virtualization.vminterface", "vlan_id")]
+        if not related or obj_id is None:
+            raise NetBoxTUIError(f"nothing to drill into for a {noun(object_type, 1)}",
+                                 "Select a device, interface, site, rack, VLAN, prefix, VM, circuit, cluster, provider, region or tenant.")
+        return await self._drill_tables(object_type, Ref(model=object_type, id=int(obj_id), label=str(row.get("display") or name)), related, on_progress)
 
     async def server_info(self) -> ServerInfo:
         status = await self.client.status()
@@ -254,25 +238,28 @@ class Orchestrator:
         try:
             if run.intent is None:
                 run.intent = await self._classify(run)
+            else:
+                check_question(run.question)
         except NetBoxTUIError as exc:
             run.failure = exc
             return "format"
         run.answer.intent = run.intent
-        self._emit(run, "classify", "info", f"{run.intent.kind.value}: {noun(run.intent.target.value)} ({run.intent.source})")
+        self._emit(run, "classify", "info", f"{noun(run.intent.target)} ({run.intent.source})"
+                   + (f"; not understood: {', '.join(run.intent.not_understood)}" if run.intent.not_understood else ""))
         return "route"
 
     async def _classify(self, run: _Run) -> Intent:
-        rules = self.rules.classify(run.question)  # validates the question (empty, too long, writes) first
+        text = check_question(run.question)  # empty, too long, asks to write: refused before anything else
         if self.llm is None:
-            return rules
+            return await self.understand(text)
         try:
-            intent, tokens = await self.llm.classify(run.question)
+            intent, tokens = await self.llm.classify(text)
             run.answer.stats.llm_tokens += tokens
-            self._emit(run, "classify", "info", f"LLM ({self.llm.model}) classified the question")
+            self._emit(run, "classify", "info", f"LLM ({self.llm.model}) read the question")
             return intent
         except Exception as exc:  # invalid, slow or failed: the offline rules answer
             self._emit(run, "classify", "fallback", f"LLM unavailable ({exc.__class__.__name__}: {str(exc)[:80]}); using offline rules")
-            return rules
+            return await self.understand(text)
 
     async def _node_route(self, run: _Run, offset: int) -> str:
         assert run.intent is not None
@@ -282,7 +269,6 @@ class Orchestrator:
             run.failure = exc
             return "limitations"
         run.ctx = Context(self.client, self.resolver, run.intent, run.question, page_size=self.page_size, offset=offset)
-        run.ctx.resolved.update(run.preresolved)
         run.answer.plan = PlanInfo(kind=run.plan.kind, steps=run.plan.describe())
         run.edge_hint = "simple" if run.plan.kind == "direct" else "complex"
         self._emit(run, "route", "info", f"{run.plan.kind} plan, {len(run.plan.steps)} steps")
@@ -295,8 +281,11 @@ class Orchestrator:
             await executor.run(run.plan, run.ctx)
             run.outcome = run.plan.finish(run.ctx)
         except Reroute as exc:
+            run.reroutes += 1
+            if run.reroutes > 2:
+                run.failure = NetBoxTUIError("the question kept changing what it is about", "Say what kind of object you mean, e.g. “device X”.")
+                return "format"
             run.intent = run.answer.intent = exc.intent
-            run.preresolved.update(exc.resolved)
             run.edge_hint = ""
             return "route"
         except (NeedsChoice, NotFound) as exc:
@@ -322,11 +311,15 @@ class Orchestrator:
         simplifiable = isinstance(exc, asyncio.TimeoutError) or getattr(exc, "kind", "") in ("timeout", "server", "too_large")
         if simplifiable and not run.retried and run.plan is not None and run.plan.kind != "direct" and run.intent is not None:
             run.retried = True
-            run.plan = plan_list(run.intent.model_copy(update={"metric": None}))
+            try:
+                run.plan = plan_list(run.intent.model_copy(update={"pattern": None, "relations": [], "aggregate": None}))
+            except Limitation:
+                return "format"
             run.plan.kind = "fallback"
             run.ctx = Context(self.client, self.resolver, run.intent, run.question, page_size=self.page_size, offset=offset)
             run.answer.plan = PlanInfo(kind="fallback", steps=run.plan.describe())
             run.failure = None
+            run.extra["fallback_reason"] = getattr(exc, "message", str(exc)) or exc.__class__.__name__
             self._emit(run, "limitations", "fallback", "retrying with a simplified plan")
             return "execute"
         return "format"
@@ -334,20 +327,12 @@ class Orchestrator:
     async def _node_format(self, run: _Run, offset: int) -> str:
         ans = run.answer
         exc = run.failure
+        if run.intent is not None:
+            ans.interpretation = self._interpretation(run)
         if isinstance(exc, NeedsChoice):
-            ans.status = "needs_choice"
-            res = exc.resolution
-            what = {"scope": "places", "object": "objects", "name": "objects"}.get(exc.slot, f"{exc.slot}s")
-            ans.answer = f"“{res.text}” matches several {what}: which one?"
-            ans.choices = [Choice(kind="candidate", label=e.label, question=_replace(run.question, res.text, e.name)) for e, _ in res.candidates[:8]]
+            self._format_choice(run, exc)
         elif isinstance(exc, NotFound):
-            res = exc.resolution
-            model = run.intent.target.value if run.intent else "dcim.device"
-            closest = [e.label for e, _ in res.candidates[:3]]
-            ans.status = "ok"
-            ans.answer = f"No {exc.noun} matches “{res.text}”." + (f" Closest: {', '.join(closest)}." if closest else "")
-            ans.tables = [Table(title=cap(f"{noun(model)} matching “{res.text}”"), object_type=model, columns=table_columns(model), rows=[], total=0, limit=self.page_size)]
-            ans.choices = [Choice(kind="suggestion", label=e.label, question=_replace(run.question, res.text, e.name)) for e, _ in res.candidates[:3]]
+            self._format_not_found(run, exc)
         elif isinstance(exc, Limitation):
             ans.status = "error"
             ans.error = explain_limitation(exc.message, exc.hint)
@@ -361,19 +346,80 @@ class Orchestrator:
             ans.error = explain_limitation(f"NetBox did not answer within {self.step_timeout:g} s", "Narrow the question or retry.")
             ans.answer = ans.error.message
         elif run.outcome is not None:
-            ans.answer = run.outcome.answer
-            ans.tables = run.outcome.tables
-            ans.choices = run.outcome.choices
-            partial = bool(run.ctx and run.ctx.partial)
-            ans.status = "partial" if partial else "ok"
-            if run.ctx:
-                self._keep_local(run.ctx.local_rows)
-                if run.ctx.notes:
-                    ans.answer += " Note: " + " ".join(run.ctx.notes)
+            self._format_outcome(run)
         # Refused or malformed questions keep the template: their text is not worth sending anywhere.
         if ans.error is not None and self.llm is not None and ans.error.kind not in ("bad_question", "write_refused"):
             await self._llm_explain(run)
         return "done"
+
+    def _format_outcome(self, run: _Run) -> None:
+        ans, ctx, intent = run.answer, run.ctx, run.intent
+        assert run.outcome is not None and ctx is not None and intent is not None
+        ans.answer = run.outcome.answer
+        ans.tables = run.outcome.tables
+        ans.choices = run.outcome.choices
+        self._keep_local(ctx.local_rows)
+        said: list[str] = []
+        guesses = intent.guesses()
+        if guesses:
+            said.append("Read " + "; ".join(guesses) + ".")
+        if intent.not_understood:
+            said.append("Not understood: " + ", ".join(f"“{w}”" for w in intent.not_understood) + " (left out of this answer).")
+        if ctx.notes:
+            said.append("Note: " + " ".join(n.rstrip(".") + "." for n in ctx.notes))
+        if run.plan is not None and run.plan.kind == "fallback":
+            said.append(f"Simplified answer: {run.extra.get('fallback_reason', 'the full answer failed')}.")
+        if said:
+            ans.answer = ans.answer.rstrip() + " " + " ".join(said)
+        partial = ctx.partial or bool(intent.not_understood) or (run.plan is not None and run.plan.kind == "fallback")
+        ans.status = "partial" if partial else "ok"
+        if ans.interpretation is not None:
+            ans.interpretation = self._interpretation(run)
+
+    def _format_choice(self, run: _Run, exc: NeedsChoice) -> None:
+        """Several objects match a name: one choice each, carrying the question's intent with that
+        object resolved, so picking one asks exactly that (nothing is read again)."""
+        ans, res, cond = run.answer, exc.resolution, exc.cond
+        ans.status = "needs_choice"
+        shown = res.candidates[:MAX_CHOICES]
+        total = max(res.total, len(res.candidates))
+        models = {f.ref.model for f in shown}
+        what = noun(next(iter(models))) if len(models) == 1 else "objects"
+        more = f" ({len(shown)} of {total}: type more of the name to narrow it)" if total > len(shown) else ""
+        ans.answer = f"“{res.text}” matches {total} {what}: which one?{more}"
+        for f in shown:
+            label = _choice_label(f)
+            follow = _with_resolved(run.intent, cond, f.ref) if run.intent is not None else None
+            ans.choices.append(Choice(kind="candidate", label=label, question=_replace(run.question, res.text, f.ref.label), intent=follow))
+
+    def _format_not_found(self, run: _Run, exc: NotFound) -> None:
+        ans, res, cond = run.answer, exc.resolution, exc.cond
+        closest = res.candidates[:3]
+        ans.status = "not_found"
+        model = closest[0].ref.model if closest and cond.candidates else (cond.model or (run.intent.target if run.intent else "dcim.device"))
+        ans.answer = f"No {exc.noun} matches “{res.text}”." + (f" Closest: {', '.join(f.ref.label for f in closest)}." if closest else "")
+        target = run.intent.target if run.intent is not None and not cond.candidates else model
+        ans.tables = [Table(title=cap(f"{noun(target)} matching “{res.text}”"), object_type=target, columns=table_columns(target), rows=[], total=0, limit=self.page_size)]
+        for f in closest:
+            follow = _with_resolved(run.intent, cond, f.ref) if run.intent is not None else None
+            ans.choices.append(Choice(kind="suggestion", label=f.ref.label, question=_replace(run.question, res.text, f.ref.label), intent=follow))
+
+    def _interpretation(self, run: _Run) -> Interpretation:
+        intent = run.intent
+        assert intent is not None
+        applied = list(run.ctx.applied) if run.ctx is not None else []
+        if not applied:
+            from netbox_tui.core.planner import shown
+
+            applied = [shown(c) for c in intent.conditions]
+        agg = None
+        if intent.aggregate is not None:
+            agg = "count" if intent.aggregate.op == "count" else f"per {intent.aggregate.by}"
+        limits = [n for n in (run.ctx.notes if run.ctx is not None else []) if "not applied" in n or "cannot" in n]
+        from netbox_tui.core.planner import word_of
+
+        return Interpretation(model=intent.target, noun=noun(intent.target), conditions=applied, asked=[word_of(intent.target, a) for a in intent.attributes],
+                              aggregate=agg, not_understood=list(intent.not_understood), guesses=intent.guesses(), limits=limits)
 
     async def _llm_explain(self, run: _Run) -> None:
         """Reword the template explanation with the LLM; on any failure the template stands."""
@@ -389,31 +435,29 @@ class Orchestrator:
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    async def _drill_tables(self, object_type: str, ent: Entity, on_progress: ProgressCallback) -> Answer:
-        """One table per related kind, fetched concurrently: one request each, whatever the row."""
-        if object_type == "ipam.vlan":  # interfaces' vlan_id takes one value: fine for one VLAN
-            related = [("interfaces", "dcim.interface", "vlan_id"), ("VM interfaces", "virtualization.vminterface", "vlan_id")]
-        else:
-            related = RELATED_COUNTS.get(object_type, [])
+    async def _drill_tables(self, object_type: str, ent: Ref, related: list[tuple[str, str]], on_progress: ProgressCallback) -> Answer:
+        """One table per related model, fetched concurrently: one request each, whatever the row."""
         started = time.perf_counter()
         calls0 = self.client.stats.calls
         if on_progress:
-            on_progress(ProgressEvent(phase="execute", state="start", description=f"fetch {', '.join(r[0] for r in related)} of {ent.label}", step=1, total_steps=1))
+            on_progress(ProgressEvent(phase="execute", state="start", description=f"fetch {', '.join(noun(r) for r, _ in related)} of {ent.label}", step=1, total_steps=1))
         pages = await self.client.gather(
-            self.client.page(path_of(rel), {flt: ent.id}, limit=self.page_size, fields=fields_for(rel), kind=CACHE_KIND.get(rel, "default"))
-            for _, rel, flt in related
+            self.client.page(model_of(rel).path, {flt: ent.id}, limit=self.page_size, fields=fetch_fields(rel), kind=kind_of(rel))
+            for rel, flt in related
         )
         tables = [
-            Table(title=cap(f"{label} of {ent.label}"), object_type=rel, columns=table_columns(rel), rows=[shape_row(rel, r) for r in page.results],
+            Table(title=cap(f"{noun(rel)} of {ent.label}"), object_type=rel, columns=table_columns(rel), rows=[shape_row(rel, r) for r in page.results],
                   total=page.count, offset=0, limit=self.page_size,
-                  query=TableQuery(path=path_of(rel), params=normalise_params({flt: ent.id}), fields=fields_for(rel), kind=CACHE_KIND.get(rel, "default")))
-            for (label, rel, flt), page in zip(related, pages, strict=True)
+                  query=TableQuery(path=model_of(rel).path, params=[(flt, str(ent.id))], fields=fetch_fields(rel), kind=kind_of(rel)))
+            for (rel, flt), page in zip(related, pages, strict=True)
         ]
-        summary = ", ".join(counted(t.total, label) for (label, _, _), t in zip(related, tables, strict=True))
+        summary = ", ".join(counted(t.total, rel) for (rel, _), t in zip(related, tables, strict=True))
         ans = Answer(question=f"drill into {ent.label}", status="ok", answer=f"{ent.label}: {summary}.", tables=tables,
-                     plan=PlanInfo(kind="orchestrated", steps=[f"fetch {label} of {ent.label}" for label, _, _ in related]))
-        ans.choices = [Choice(kind="drill_down", label=f"{label} of {ent.label}", question=q.format(name=ent.name))
-                       for label, _, _ in related if (q := DRILL_QUESTION.get((object_type, label)))]
+                     plan=PlanInfo(kind="orchestrated", steps=[f"fetch {noun(rel)} of {ent.label}" for rel, _ in related]))
+        ans.choices = [Choice(kind="drill_down", label=f"{noun(rel)} of {ent.label}", question=None,
+                              intent=Intent(target=rel, source="choice", conditions=[Condition(field=flt[:-3] if flt.endswith("_id") else flt, model=object_type,
+                                                                                              value=ent.label, text=ent.label, resolved=[ent])]))
+                       for rel, flt in related]
         ans.stats = Stats(api_calls=self.client.stats.calls - calls0, elapsed_ms=int((time.perf_counter() - started) * 1000))
         if on_progress:
             on_progress(ProgressEvent(phase="done", state="done", description=ans.answer, step=1, total_steps=1, elapsed=time.perf_counter() - started, api_calls=ans.stats.api_calls))
@@ -438,12 +482,39 @@ class Orchestrator:
             cache.mode = before
 
 
+def _choice_label(f: Any) -> str:
+    """A candidate with what tells it apart: 'PP:MDF (site Butler Communications)'."""
+    row = f.row or {}
+    where = [cell(row.get(k)) for k in ("site", "location", "group", "vrf", "cluster", "provider") if row.get(k)]
+    return f.ref.label + (f" ({', '.join(where[:2])})" if where else "")
+
+
+def _with_resolved(intent: Optional[Intent], cond: Any, ref: Ref) -> Optional[Intent]:
+    """The same intent with one condition's name resolved to the chosen object."""
+    if intent is None:
+        return None
+    out = intent.model_copy(deep=True)
+    out.source = "choice"
+    for group in [out.conditions] + [r.conditions for r in out.relations]:
+        for c in group:
+            if c.text == cond.text and c.field == cond.field and c.value == cond.value:
+                c.resolved = [ref]
+                c.model = ref.model
+                c.candidates = []
+                c.guess = None
+    if ref.model != out.target and cond.candidates:
+        out.target = ref.model
+    return out
+
+
 def _replace(question: str, typed: str, exact: str) -> str:
-    """The question with the loosely typed name replaced by an exact one, for a one-key choice.
+    """The question with the loosely typed name replaced by an exact one (for the choice's words).
 
     Words right after the typed name that the exact name also holds are replaced too:
     "VLANs at JBB Branch" with "JBB" typed becomes "VLANs at JBB Branch 104", not "… 104 Branch".
     """
+    import re
+
     m = re.search(re.escape(typed), question, flags=re.I)
     if not m:
         return f"{question} {exact}"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Literal, Optional
 
-from netbox_tui.core.entities import Entity, EntityResolver, Resolution
-from netbox_tui.core.intent import Intent
-from netbox_tui.core.results import Choice, Table
-from netbox_tui.netbox.client import NetBoxClient
+from netbox_tui.core.intent import Condition, Intent
+from netbox_tui.core.resolve import Resolution, Resolver
+from netbox_tui.core.results import Applied, Choice, Table
 
 PlanKind = Literal["direct", "multi_step", "orchestrated", "fallback"]
 
@@ -16,55 +15,57 @@ PlanKind = Literal["direct", "multi_step", "orchestrated", "fallback"]
 class NeedsChoice(Exception):
     """A name matched several objects: the user chooses, nothing is guessed."""
 
-    def __init__(self, slot: str, resolution: Resolution) -> None:
-        super().__init__(f"{slot} {resolution.text!r} is ambiguous")
-        self.slot = slot
+    def __init__(self, cond: Condition, resolution: Resolution) -> None:
+        super().__init__(f"{cond.text!r} is ambiguous")
+        self.cond = cond
         self.resolution = resolution
 
 
 class NotFound(Exception):
     """A named object does not exist; carries the closest names."""
 
-    def __init__(self, slot: str, resolution: Resolution, noun: str) -> None:
+    def __init__(self, cond: Condition, resolution: Resolution, noun: str) -> None:
         super().__init__(f"no {noun} matches {resolution.text!r}")
-        self.slot = slot
+        self.cond = cond
         self.resolution = resolution
         self.noun = noun
 
 
 class Reroute(Exception):
-    """A step learnt what the question is really about (a bare name turned out to be a site): plan again."""
+    """A step learnt what the question is really about (a bare name turned out to be a VM): plan again."""
 
-    def __init__(self, intent: "Intent", resolved: dict[str, list[Entity]]) -> None:
+    def __init__(self, intent: Intent) -> None:
         super().__init__("reroute")
         self.intent = intent
-        self.resolved = resolved
+
+
+class Limitation(Exception):
+    """The question cannot be answered through NetBox's API as asked; carries guidance."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
 
 
 @dataclass
 class Context:
-    client: NetBoxClient
-    resolver: EntityResolver
+    client: Any  # NetBoxClient
+    resolver: Resolver
     intent: Intent
     question: str
     page_size: int = 25
     offset: int = 0
     results: dict[str, Any] = field(default_factory=dict)
-    resolved: dict[str, list[Entity]] = field(default_factory=dict)  # slot -> matched objects
     partial: bool = False
     notes: list[str] = field(default_factory=list)
+    applied: list[Applied] = field(default_factory=list)  # each condition and the filter it became
     local_rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # tables paged from memory
 
-    def one(self, slot: str) -> Optional[Entity]:
-        found = self.resolved.get(slot)
-        return found[0] if found else None
-
-    def must(self, slot: str) -> Entity:
-        """The resolved object a later step depends on (its resolve step ran first, or raised)."""
-        found = self.one(slot)
-        if found is None:
-            raise RuntimeError(f"{slot} was not resolved before it was needed")
-        return found
+    def note(self, text: str, *, partial: bool = True) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+        self.partial = self.partial or partial
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from netbox_tui.core.intent import Intent
 
-Status = Literal["ok", "partial", "needs_choice", "error"]
+Status = Literal["ok", "partial", "needs_choice", "not_found", "error"]
 
 
 class Column(BaseModel):
@@ -24,6 +24,7 @@ class TableQuery(BaseModel):
     fields: list[str] = Field(default_factory=list)
     kind: str = "default"  # cache kind
     local_key: Optional[str] = None  # rows computed client-side, paged from memory
+    extra: list[str] = Field(default_factory=list)  # fields shown beside the usual columns (asked for)
 
 
 class Table(BaseModel):
@@ -43,9 +44,45 @@ class Table(BaseModel):
 
 
 class Choice(BaseModel):
-    kind: Literal["next_page", "filter", "summary", "candidate", "drill_down", "suggestion"]
+    kind: Literal["next_page", "filter", "summary", "candidate", "drill_down", "suggestion", "export_all"]
     label: str
-    question: Optional[str] = None  # a follow-up question that performs it
+    question: Optional[str] = None  # the follow-up in words, for a person or a script to ask
+    intent: Optional[Intent] = Field(None, description="the follow-up itself, names already resolved: asked as is, never re-read")
+
+
+class Applied(BaseModel):
+    """One condition of the question and what was done with it, in NetBox's terms."""
+
+    field: str  # "enabled", "site"
+    op: str  # "=", "≠", "is empty"…
+    value: str = ""  # as shown: "false", "DM-Akron"
+    text: str = ""  # the words of the question it came from
+    filter: str = ""  # the query parameter sent ("enabled=false", "site_id=4"), or how it was applied instead
+
+    def words(self) -> str:
+        return f"{self.field} {self.op} {self.value}".strip()
+
+
+class Interpretation(BaseModel):
+    """How the question was read, so a misreading is visible at a glance."""
+
+    model: str  # "dcim.interface"
+    noun: str  # "interfaces"
+    conditions: list[Applied] = Field(default_factory=list)
+    asked: list[str] = Field(default_factory=list)  # fields asked for
+    aggregate: Optional[str] = None  # "count", "group by role"
+    not_understood: list[str] = Field(default_factory=list)
+    guesses: list[str] = Field(default_factory=list)  # fuzzy corrections, each said
+    limits: list[str] = Field(default_factory=list)  # conditions NetBox could not apply, and why
+
+    def line(self) -> str:
+        """"interfaces · device = dmi01-hartford-sw02 · enabled = false"."""
+        parts = [self.noun] + [c.words() for c in self.conditions]
+        if self.aggregate:
+            parts.append(self.aggregate)
+        if self.asked:
+            parts.append("showing " + ", ".join(self.asked))
+        return " · ".join(parts)
 
 
 class PlanInfo(BaseModel):
@@ -73,6 +110,7 @@ class ErrorInfo(BaseModel):
 class Answer(BaseModel):
     question: str
     intent: Optional[Intent] = None
+    interpretation: Optional[Interpretation] = None
     plan: PlanInfo = Field(default_factory=PlanInfo)
     status: Status = "ok"
     answer: str = ""

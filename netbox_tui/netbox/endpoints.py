@@ -1,19 +1,19 @@
 """What the client knows of each NetBox list endpoint: its model and its filter names.
 
-Generated from NetBox 4.7's OpenAPI schema by scripts/gen-endpoints.py. NetBox ignores unknown
-filters and returns the whole table, so names are checked here before a request is built.
+Read from the schema layer (netbox_tui/schema, generated from NetBox's own OpenAPI schema by
+scripts/gen-schema.py). NetBox ignores unknown filters and returns the whole table, so names are
+checked here before a request is built.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable
 
 from netbox_tui.errors import UnknownFilterError
+from netbox_tui.schema import load as load_schema
+from netbox_tui.schema import normalise_path
 
 # Paging and shaping parameters: valid on every endpoint.
 CONTROL_PARAMS = frozenset({"limit", "offset", "brief", "fields", "omit", "ordering", "start", "format"})
@@ -39,10 +39,11 @@ class Endpoint:
 
 
 class EndpointRegistry:
-    def __init__(self, endpoints: dict[str, Endpoint], netbox_version: str = "") -> None:
+    def __init__(self, endpoints: dict[str, Endpoint], netbox_version: str = "", *, lazy: bool = False) -> None:
         self._by_path = endpoints
         self._by_model = {e.model: e for e in endpoints.values()}
         self.netbox_version = netbox_version
+        self._lazy = lazy  # endpoints read from the schema layer on first use
 
     @classmethod
     def load(cls) -> "EndpointRegistry":
@@ -50,15 +51,21 @@ class EndpointRegistry:
 
     @staticmethod
     def normalise(path: str) -> str:
-        path = path.split("?", 1)[0].strip("/")
-        if path.startswith("api/"):
-            path = path[4:]
-        return path + "/" if path else ""
+        return normalise_path(path)
 
     def get(self, path: str) -> Endpoint | None:
-        return self._by_path.get(self.normalise(path))
+        norm = self.normalise(path)
+        found = self._by_path.get(norm)
+        if found is None and self._lazy:
+            m = load_schema().by_path(norm)
+            if m is not None:
+                found = self._by_path[norm] = _endpoint(m)
+                self._by_model[m.name] = found
+        return found
 
     def for_model(self, model: str) -> Endpoint:
+        if model not in self._by_model and self._lazy:
+            self.get(load_schema().model(model).path)
         return self._by_model[model]
 
     def model_of(self, path: str) -> str | None:
@@ -68,12 +75,12 @@ class EndpointRegistry:
     def check(self, path: str, names: Iterable[str]) -> None:
         """Raise UnknownFilterError for a name the endpoint does not know (NetBox would ignore it)."""
         norm = self.normalise(path)
-        ep = self._by_path.get(norm)
+        ep = self.get(norm)
         names = set(names)
         if ep is None:
             if norm == "graphql/" or norm == "status/" or norm == "authentication-check/":
                 allowed: frozenset[str] = frozenset()
-            elif _is_detail(norm, self._by_path):
+            elif _is_detail(norm, self):
                 allowed = DETAIL_PARAMS
             else:
                 raise UnknownFilterError(
@@ -93,18 +100,18 @@ class EndpointRegistry:
                 )
 
 
-def _is_detail(norm: str, known: dict[str, Endpoint]) -> bool:
+def _is_detail(norm: str, registry: "EndpointRegistry") -> bool:
     """`dcim/interfaces/12/`, `dcim/interfaces/12/trace/`, `ipam/prefixes/3/available-ips/`."""
     parts = norm.strip("/").split("/")
-    return len(parts) >= 3 and parts[2].isdigit() and f"{parts[0]}/{parts[1]}/" in known
+    return len(parts) >= 3 and parts[2].isdigit() and registry.get(f"{parts[0]}/{parts[1]}/") is not None
+
+
+def _endpoint(m: object) -> Endpoint:
+    multi = frozenset(n for n, many in m.param_names.items() if many)  # type: ignore[attr-defined]
+    single = frozenset(n for n, many in m.param_names.items() if not many)  # type: ignore[attr-defined]
+    return Endpoint(m.path, m.name, multi, single)  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1)
 def _load_default() -> EndpointRegistry:
-    raw = resources.files("netbox_tui").joinpath("data/endpoints.json.gz").read_bytes()
-    data = json.loads(gzip.decompress(raw))
-    eps = {
-        path: Endpoint(path, e["model"], frozenset(e["multi"]), frozenset(e["single"]))
-        for path, e in data["endpoints"].items()
-    }
-    return EndpointRegistry(eps, data.get("netbox_version", ""))
+    return EndpointRegistry({}, load_schema().netbox_version, lazy=True)

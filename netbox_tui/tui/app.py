@@ -26,7 +26,7 @@ from netbox_tui.core.orchestrator import Orchestrator, ServerInfo
 from netbox_tui.core.progress import ProgressEvent
 from netbox_tui.core.results import Answer, Choice, ErrorInfo, Table
 from netbox_tui.errors import NetBoxTUIError
-from netbox_tui.netbox.cache import CacheMode
+from netbox_tui.session import CacheMode
 from netbox_tui.tui.export import export_rows
 from netbox_tui.tui.history import History, default_history_path
 from netbox_tui.tui.keymap import APP_BINDINGS, RESULT_ACTIONS
@@ -295,15 +295,15 @@ class NetBoxApp(App[int]):
         self.post_message(ServerInfoReady(info))
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="question")
-    async def _ask_worker(self, run_id: int, question: str, placement: Placement, label: str, refresh: bool) -> None:
+    async def _ask_worker(self, run_id: int, question: str, placement: Placement, label: str, refresh: bool, intent: Any = None) -> None:
         try:
-            answer = await self.orchestrator.ask(question, on_progress=self._progress_callback(run_id), refresh=refresh)
+            answer = await self.orchestrator.ask(question, on_progress=self._progress_callback(run_id), refresh=refresh, intent=intent)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             self._failed(run_id, exc)
             return
-        self.post_message(AnswerReady(run_id, answer, placement, label=label, source=("ask", question)))
+        self.post_message(AnswerReady(run_id, answer, placement, label=label, source=("ask", question) if intent is None else ("intent", question, intent)))
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="drill down")
     async def _drill_worker(self, run_id: int, object_type: str, row: dict, label: str, placement: Placement, refresh: bool) -> None:
@@ -342,9 +342,10 @@ class NetBoxApp(App[int]):
 
     # -- starting work ---------------------------------------------------------------------------
 
-    def ask(self, question: str, placement: Placement = "root", label: str = "", refresh: bool = False) -> None:
+    def ask(self, question: str, placement: Placement = "root", label: str = "", refresh: bool = False, intent: Any = None) -> None:
+        """Ask a question; `intent` (a choice's) is answered as is: the choice's names are resolved already."""
         run_id = self._begin(f"asking: {question}")
-        self._ask_worker(run_id, question, placement, label or question, refresh)
+        self._ask_worker(run_id, question, placement, label or question, refresh, intent)
 
     # -- messages from workers -------------------------------------------------------------------
 
@@ -592,6 +593,8 @@ class NetBoxApp(App[int]):
             self._load_server_info()
         elif kind == "ask":
             self.ask(view.source[1], "replace", view.label, refresh=True)
+        elif kind == "intent":
+            self.ask(view.source[1], "replace", view.label, refresh=True, intent=view.source[2])
         elif kind == "drill":
             run_id = self._begin(f"refreshing {view.label}")
             self._drill_worker(run_id, view.source[1], view.source[2], view.label, "replace", True)
@@ -629,15 +632,15 @@ class NetBoxApp(App[int]):
         if view is None or not 1 <= n <= len(choices):
             return
         choice = choices[n - 1]
-        assert choice.question
+        words = choice.question or choice.label
         if view.kind == "welcome":
-            self.history.add(choice.question)
-            self.chat.add(plain(f"› {choice.question}", "bold"))
-            self.ask(choice.question, "root")
+            self.history.add(words)
+            self.chat.add(plain(f"› {words}", "bold"))
+            self.ask(words, "root", intent=choice.intent)
             return
         placement: Placement = "replace" if view.answer is not None and view.answer.status == "needs_choice" else "push"
-        self.chat.add(plain(f"› {choice.question}", "bold"))
-        self.ask(choice.question, placement, choice.label if placement == "push" else choice.question)
+        self.chat.add(plain(f"› {words}", "bold"))
+        self.ask(words, placement, choice.label if placement == "push" else words, intent=choice.intent)
 
     def _switch_table(self, delta: int) -> None:
         view, widget = self.view, self.view_widget()
@@ -720,6 +723,7 @@ class NetBoxApp(App[int]):
 
     def clear_cache(self) -> None:
         n = self.backend.client.cache.clear()
+        self.orchestrator.resolver.forget()
         warning = self.backend.client.cache.warning
         if warning:
             self.notify(warning, title="Cache", severity="warning")
@@ -727,22 +731,22 @@ class NetBoxApp(App[int]):
             self.notify(f"Cache cleared ({n:,} entries).", title="Cache", timeout=3)
 
     async def switch_profile(self, name: str) -> None:
-        from netbox_tui.ask import make_orchestrator
-        from netbox_tui.backend import open_backend
+        from netbox_tui.session import Session
 
         if self.settings is None or name not in self.settings.netbox:
             return
         settings = self.settings.model_copy(update={"profile": name})
         try:
-            backend = open_backend(settings, cache_mode=self.cache_mode)
+            session = Session.open(settings, cache_mode=self.cache_mode)
         except NetBoxTUIError as exc:
             self.error_panel.show_error(exc.title, explain(exc))
             return
         self.cancel_running()
         self.workers.cancel_group(self, "server")
-        old, self.backend = self.backend, backend
+        old, self.backend = self.backend, session.backend
+        backend = session.backend
         self.settings = settings
-        self.orchestrator = make_orchestrator(settings, backend.client)
+        self.orchestrator = session.orchestrator
         if self.close_backend:
             await old.aclose()
         self.close_backend = True  # the app opened this one
@@ -773,15 +777,14 @@ def _title_for(kind: str) -> str:
 
 def run_app(settings: Any, *, demo: bool = False, snapshot: Optional[Path] = None, cache_mode: CacheMode = CacheMode.NORMAL) -> int:
     """`netbox-tui` with no subcommand."""
-    from netbox_tui.ask import make_orchestrator
-    from netbox_tui.backend import open_backend
+    from netbox_tui.session import Session
     from netbox_tui.tui.keymap import load_keymap
 
-    backend = open_backend(settings, demo=demo, snapshot=snapshot, cache_mode=cache_mode)
-    orchestrator = make_orchestrator(settings, backend.client)
+    session = Session.open(settings, demo=demo, snapshot=snapshot, cache_mode=cache_mode)
+    backend, orchestrator = session.backend, session.orchestrator
     keymap, notes = load_keymap()
-    if backend.client.cache.warning:
-        notes.append(backend.client.cache.warning)
+    if session.cache_warning:
+        notes.append(session.cache_warning)
     app = NetBoxApp(backend, orchestrator, settings=settings, keymap=keymap, close_backend=True, cache_mode=cache_mode,
                     examples=DEMO_EXAMPLES if (demo or snapshot) else GENERIC_EXAMPLES, startup_notes=notes)
     app.run()

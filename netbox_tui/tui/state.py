@@ -145,7 +145,7 @@ class ViewState:
             return []
         kinds = ("candidate", "suggestion") if self.kind == "drill" else ("candidate", "suggestion", "drill_down")
         # a drill view already shows its related tables (each pages with n): no follow-up questions for them
-        return [c for c in self.answer.choices if c.question and c.kind in kinds][:9]
+        return [c for c in self.answer.choices if (c.question or c.intent is not None) and c.kind in kinds][:9]
 
 
 def breadcrumb(stack: list[ViewState], width: int = 0) -> str:

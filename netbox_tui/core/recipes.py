@@ -1,0 +1,549 @@
+"""Recipes beyond listing: a port and its cable path, VLAN topology, rack utilisation, a prefix's
+use and free addresses, an IP address, a site summary. Each reads its objects from the intent's
+conditions, like the generic recipe in planner.py, and states what it did."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import Counter, defaultdict
+from typing import Any, Callable, Optional
+
+from netbox_tui.core.columns import EMPTY, cell, end_label, fetch_fields, shape_row, table_columns
+from netbox_tui.core.intent import Condition, Intent, Ref
+from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Step
+from netbox_tui.core.planner import (
+    build_query,
+    cap,
+    counted,
+    drill_relations,
+    list_choices,
+    local_table,
+    model_of,
+    noun,
+    page_text,
+    read_rows,
+    resolve_steps,
+    server_table,
+    where_words,
+)
+from netbox_tui.core.resolve import Resolution, match_interface
+from netbox_tui.core.results import Applied, Choice, Column, Table, TableQuery
+
+DEVICE, INTERFACE, VLAN, RACK, PREFIX, IP, SITE = (
+    "dcim.device", "dcim.interface", "ipam.vlan", "dcim.rack", "ipam.prefix", "ipam.ipaddress", "dcim.site")
+
+
+def _deps(steps: list[Step]) -> tuple[str, ...]:
+    return tuple(s.name for s in steps)
+
+
+def _without(intent: Intent, *conds: Optional[Condition]) -> Intent:
+    drop = {id(c) for c in conds if c is not None}
+    return intent.model_copy(update={"conditions": [c for c in intent.conditions if id(c) not in drop]})
+
+
+# -- a named interface: its fields, or its cable path ------------------------------------------------------
+
+def _iface_and_device(intent: Intent) -> tuple[Optional[Condition], Optional[Condition]]:
+    iface = next((c for c in intent.conditions if c.field == "name" and c.model == INTERFACE), None)
+    dev = next((c for c in intent.conditions if c.model == DEVICE and c.field in ("device", "id")), None)
+    return iface, dev
+
+
+def _find_interface_step(intent: Intent, deps: tuple[str, ...]) -> Step:
+    """The named port of the named device: one request when both are typed exactly
+    (`interfaces?device=<name>&name__ie=<port>`), else the device's port names matched with
+    abbreviations (Gi0/0/0 = GigabitEthernet0/0/0), never a guess on a digit."""
+    iface, dev = _iface_and_device(intent)
+    fields = fetch_fields(INTERFACE, ["cable", "link_peers", "mode", "untagged_vlan", "tagged_vlans"])
+
+    async def run(ctx: Context) -> dict[str, Any]:
+        assert iface is not None and dev is not None
+        m = model_of(INTERFACE)
+        typed = str(iface.value)
+        if dev.resolved:
+            by_dev: dict[str, Any] = {"device_id": [r.id for r in dev.resolved]}
+        else:
+            by_dev = {"device": str(dev.value)}
+        try:
+            page = await ctx.client.page(m.path, {**by_dev, "name__ie": typed}, limit=5, fields=fields, kind="interface")
+            rows = page.results
+        except Exception:  # the device name is not exact (NetBox answers 400): find the device first
+            rows = []
+        if len(rows) == 1:
+            r = rows[0]
+            if not dev.resolved and isinstance(r.get("device"), dict):
+                dev.resolved = [Ref(model=DEVICE, id=int(r["device"]["id"]), label=cell(r["device"]))]
+            iface.resolved = [Ref(model=INTERFACE, id=int(r["id"]), label=str(r.get("name")))]
+            return r
+        if not dev.resolved:
+            res = await ctx.resolver.resolve(dev)
+            if res.status == "ambiguous":
+                raise NeedsChoice(dev, res)
+            if res.status == "not_found":
+                raise NotFound(dev, res, "device")
+            dev.resolved = res.refs
+            if res.guessed:
+                dev.guess = res.matches[0].ref.label
+        names = await ctx.client.list_all(m.path, {"device_id": [r.id for r in dev.resolved]}, fields=["id", "name"], kind="interface")
+        res = match_interface(typed, names)
+        if res.status == "ambiguous":
+            raise NeedsChoice(iface, res)
+        if res.status == "not_found":
+            raise NotFound(iface, res, f"interface on {dev.resolved[0].label}")
+        iface.resolved = res.refs
+        page = await ctx.client.page(m.path, {"id": res.refs[0].id}, limit=1, fields=fields, kind="interface")
+        return page.results[0] if page.results else {}
+
+    return Step("interface", f"find interface “{iface.value if iface else '?'}” on “{dev.value if dev else '?'}”", run, deps=deps)
+
+
+def plan_interface(intent: Intent) -> Plan:
+    """“show Gi1/0/1 on dmi01-akron-sw01”, “is Fa0/1 on X enabled”, “what vlan is Gi1/0/5 on X in”."""
+    iface, dev = _iface_and_device(intent)
+    if dev is None:
+        raise Limitation("an interface is named without its device", "Ask e.g. “Gi1/0/1 on dmi01-akron-sw01”.")
+    others = _without(intent, iface, dev)
+    resolves = resolve_steps(others)
+    find = _find_interface_step(intent, _deps(resolves))
+    attrs = list(intent.attributes)
+
+    def finish(ctx: Context) -> Outcome:
+        row = ctx.results["interface"]
+        assert iface is not None and dev is not None
+        ctx.applied += [Applied(field="device", op="=", value=dev.shown_value(), text=dev.text, filter=f"device_id={dev.resolved[0].id}" if dev.resolved else ""),
+                        Applied(field="name", op="=", value=iface.shown_value(), text=iface.text, filter=f"id={iface.resolved[0].id}" if iface.resolved else "")]
+        shaped = shape_row(INTERFACE, row, attrs)
+        table = Table(title=cap(f"interface {dev.shown_value()} {shaped.get('name')}"), object_type=INTERFACE,
+                      columns=table_columns(INTERFACE, attrs), rows=[shaped], total=1, limit=ctx.page_size,
+                      query=TableQuery(path="dcim/interfaces/", params=[("id", str(row.get("id")))], fields=fetch_fields(INTERFACE, attrs), kind="interface"))
+        from netbox_tui.core.planner import describe
+
+        text = describe(INTERFACE, shaped, attrs or ["type", "enabled", "mode", "link_peers", "description"])
+        return Outcome(text, [table], [Choice(kind="drill_down", label="trace its cable")])
+
+    return Plan("multi_step", resolves + [find], finish)
+
+
+def plan_trace(intent: Intent) -> Plan:
+    """A port's cable path, hop by hop; a device alone: its connected ports and where each goes."""
+    iface, dev = _iface_and_device(intent)
+    if dev is None and iface is None:
+        raise Limitation("a cable trace needs a device and an interface", "Ask e.g. “what is connected to ncsu-coreswitch1 et-0/0/1”.")
+    if iface is None:
+        # "what is connected to dmi01-akron-sw01": its cabled ports and their far ends.
+        conds = [c for c in intent.conditions if c is not dev] + ([dev.model_copy(update={"field": "device"})] if dev else [])
+        from netbox_tui.core.planner import plan_list
+
+        listed = intent.model_copy(update={"pattern": None, "conditions": conds + [Condition(field="cabled", value=True, text="connected")],
+                                           "attributes": ["link_peers", "cable"]})
+        return plan_list(listed)
+    if dev is None:
+        raise Limitation(f"the interface {iface.value} is named without its device", f"Ask e.g. “what is connected to <device> {iface.value}”.")
+    resolves = resolve_steps(_without(intent, iface, dev))
+    find = _find_interface_step(intent, _deps(resolves))
+
+    async def trace(ctx: Context) -> Any:
+        row = ctx.results["interface"]
+        if not row.get("cable"):
+            return []
+        return await ctx.client.get(f"dcim/interfaces/{row['id']}/trace/", kind="cable")
+
+    def finish(ctx: Context) -> Outcome:
+        assert iface is not None and dev is not None
+        row = ctx.results["interface"]
+        segments = ctx.results.get("trace") or []
+        dname = dev.resolved[0].label if dev.resolved else str(dev.value)
+        ctx.applied += [Applied(field="device", op="=", value=dname, text=dev.text, filter=f"device_id={dev.resolved[0].id}" if dev.resolved else f"device={dev.value}"),
+                        Applied(field="interface", op="=", value=str(row.get("name")), text=iface.text, filter=f"interfaces/{row.get('id')}/trace/")]
+        out_rows = []
+        for seg in segments if isinstance(segments, list) else []:
+            near, cable, far = (list(seg) + [None, None, None])[:3]
+            n = (near or [{}])[0] if isinstance(near, list) else {}
+            out_rows.append({
+                "id": n.get("id"), "display": cell(n.get("display")),
+                "near": end_label(n),
+                "cable": cable_label(cable),
+                "far": ", ".join(end_label(f) for f in (far or [])) if isinstance(far, list) and far else "open end",
+            })
+        cols = [Column(key="near", title="Near end"), Column(key="cable", title="Cable"), Column(key="far", title="Far end")]
+        table = local_table(ctx, f"trace:{row.get('id')}", INTERFACE, f"Cable path from {dname} {row.get('name')}", out_rows, cols)
+        if not out_rows:
+            text = f"{dname} {row.get('name')} has no cable."
+        else:
+            last = out_rows[-1]["far"]
+            cables = ", ".join(r["cable"] for r in out_rows)
+            text = f"{dname} {row.get('name')} → {last} ({counted(len(out_rows), 'cables')}: {cables})."
+        return Outcome(text, [table], [])
+
+    return Plan("multi_step", resolves + [find, Step("trace", f"trace the cable from {iface.value}", trace, deps=("interface",))], finish)
+
+
+def cable_label(cable: Any) -> str:
+    """A cable by its label, else NetBox's '#id' (a dash would read as "no cable")."""
+    if not isinstance(cable, dict):
+        return "no cable"
+    label = cable.get("label")
+    return cell(label) if label else f"#{cable.get('id')}"
+
+
+# -- VLAN topology: VLAN -> interfaces -> devices ---------------------------------------------------------
+
+def plan_vlan_topology(intent: Intent) -> Plan:
+    resolves = resolve_steps(intent)
+    m = model_of(VLAN)
+    ifields = ["id", "name", "device", "mode", "untagged_vlan", "tagged_vlans"]
+
+    async def vlans(ctx: Context) -> Any:
+        q = build_query(m, ctx.intent.conditions)
+        ctx.applied.extend(q.applied)
+        for why in q.limits:
+            ctx.note(why)
+        rows = await read_rows(ctx, m, q.params, fetch_fields(VLAN))
+        return rows, q
+
+    async def interfaces(ctx: Context) -> Any:
+        # One grouped query instead of one per VLAN: interfaces' vlan_id takes a single value.
+        params: dict[str, Any] = {"mode": ["access", "tagged", "tagged-all"]}
+        site = next((c for c in ctx.intent.conditions if c.model == SITE and c.resolved), None)
+        if site is not None:
+            params["site_id"] = [r.id for r in site.resolved]
+        dev, vm = await ctx.client.gather([
+            read_rows(ctx, model_of(INTERFACE), params, ifields),
+            read_rows(ctx, model_of("virtualization.vminterface"), {"mode": params["mode"]}, ["id", "name", "virtual_machine", "mode", "untagged_vlan", "tagged_vlans"]),
+        ])
+        return dev, vm
+
+    def finish(ctx: Context) -> Outcome:
+        vl, _ = ctx.results["vlans"]
+        dev_ifaces, vm_ifaces = ctx.results["interfaces"]
+        by_vlan: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for i in dev_ifaces + vm_ifaces:
+            owner = cell((i.get("device") or i.get("virtual_machine") or {}).get("name", "?"))
+            # A set: an interface whose untagged VLAN is also in its tagged list carries it once.
+            vids = {i["untagged_vlan"]["id"]} if isinstance(i.get("untagged_vlan"), dict) else set()
+            vids.update(t["id"] for t in i.get("tagged_vlans") or [] if isinstance(t, dict))
+            for v in vids:
+                by_vlan[v].append((owner, cell(i.get("name"))))
+        rows = []
+        for v in vl:
+            members = by_vlan.get(v["id"], [])
+            devices = sorted({d for d, _ in members})
+            row = shape_row(VLAN, v)
+            row.update(interfaces=str(len(members)), devices=str(len(devices)),
+                       device_names=cell(", ".join(devices[:5]) + (f" +{len(devices) - 5}" if len(devices) > 5 else "")) if devices else EMPTY)
+            rows.append(row)
+        cols = table_columns(VLAN)[:4] + [Column(key="interfaces", title="Ifaces"), Column(key="devices", title="Devs"), Column(key="device_names", title="Devices")]
+        title = f"VLANs{where_words(ctx)} with their interfaces and devices"
+        table = local_table(ctx, "vlan-topology", VLAN, title, rows, cols)
+        carrying = sum(1 for v in vl if by_vlan.get(v["id"]))
+        n_if = sum(len(mm) for mm in by_vlan.values())
+        text = (f"{counted(len(vl), VLAN)}{where_words(ctx)}; {carrying} are assigned to interfaces "
+                f"({n_if:,} interface assignments, {len({d for mm in by_vlan.values() for d, _ in mm}):,} devices or VMs)")
+        text += f"; {page_text(table)}." if table.total else "."
+        if carrying == 0 and vl:
+            text += " No interface carries any of these VLANs (no access or tagged interface mode is set)."
+        return Outcome(text, [table], list_choices(table, ctx.page_size))
+
+    steps = resolves + [Step("vlans", "fetch the VLANs", vlans, deps=_deps(resolves)),
+                        Step("interfaces", "fetch VLAN-carrying interfaces in one grouped query", interfaces, deps=_deps(resolves))]
+    return Plan("orchestrated", steps, finish)
+
+
+# -- rack utilisation ---------------------------------------------------------------------------------------
+
+def plan_rack_utilisation(intent: Intent) -> Plan:
+    resolves = resolve_steps(intent)
+    m = model_of(RACK)
+
+    async def racks(ctx: Context) -> Any:
+        q = build_query(m, ctx.intent.conditions)
+        ctx.applied.extend(q.applied)
+        for why in q.limits:
+            ctx.note(why)
+        return await read_rows(ctx, m, q.params, fetch_fields(RACK)), q
+
+    async def devices(ctx: Context) -> Any:
+        rk, _ = ctx.results["racks"]
+        if not rk:
+            return [], {}
+        rows = await ctx.client.list_many("dcim/devices/", None, "rack_id", [r["id"] for r in rk],
+                                          fields=["id", "rack", "position", "device_type", "parent_device"], kind="utilisation")
+        type_ids = sorted({r["device_type"]["id"] for r in rows if r.get("rack") and r.get("position") is not None and isinstance(r.get("device_type"), dict)})
+        types = await ctx.client.list_many("dcim/device-types/", None, "id", type_ids, fields=["id", "u_height"]) if type_ids else []
+        return rows, {t["id"]: float(t.get("u_height") or 0) for t in types}
+
+    def finish(ctx: Context) -> Outcome:
+        rk, _ = ctx.results["racks"]
+        devs, heights = ctx.results["devices"]
+        used: Counter[int] = Counter()
+        count: Counter[int] = Counter()
+        for d in devs:
+            if d.get("rack") and d.get("position") is not None and not d.get("parent_device"):
+                used[d["rack"]["id"]] += heights.get((d.get("device_type") or {}).get("id"), 0)
+                count[d["rack"]["id"]] += 1
+        rows = []
+        for r in rk:
+            height = float(r.get("u_height") or 0)
+            u = used.get(r["id"], 0)
+            row = shape_row(RACK, r)
+            row.update(devices=str(count.get(r["id"], 0)), used_u=f"{u:g}", free_u=f"{max(height - u, 0):g}", util=f"{(100 * u / height if height else 0):.0f}%")
+            row["_util"] = u / height if height else 0
+            rows.append(row)
+        rows.sort(key=lambda r: (-r.pop("_util"), r.get("name") or ""))
+        cols = table_columns(RACK)[:4] + [Column(key="devices", title="Devs"), Column(key="used_u", title="Used U"), Column(key="free_u", title="Free U"), Column(key="util", title="Used %")]
+        table = local_table(ctx, "rack-utilisation", RACK, f"Rack utilisation{where_words(ctx)}", rows, cols)
+        total_u = sum(float(r.get("u_height") or 0) for r in rk)
+        all_used = sum(used.values())
+        text = f"{counted(len(rk), RACK)}{where_words(ctx)}: {all_used:g} of {total_u:g} rack units used ({(100 * all_used / total_u if total_u else 0):.0f}%)"
+        text += f"; fullest first, {page_text(table)}." if table.total else "."
+        return Outcome(text, [table], list_choices(table, ctx.page_size))
+
+    steps = resolves + [Step("racks", "fetch the racks", racks, deps=_deps(resolves)),
+                        Step("devices", "fetch racked devices and their heights (batched)", devices, deps=("racks",))]
+    return Plan("orchestrated", steps, finish)
+
+
+# -- an IP address ----------------------------------------------------------------------------------------
+
+def plan_ip(intent: Intent) -> Plan:
+    named = intent.named()
+    assert named is not None
+    ip = str(named.value)
+    m = model_of(IP)
+    others = _without(intent, named)
+    resolves = resolve_steps(others)
+    attrs = list(intent.attributes)
+    fields = fetch_fields(IP, attrs)
+
+    async def fetch(ctx: Context) -> Any:
+        q = build_query(m, [c for c in ctx.intent.conditions if c is not named])
+        ctx.applied.extend(q.applied)
+        params = {"address": ip, **q.params}
+        page = await ctx.client.page(m.path, params, limit=ctx.page_size, offset=ctx.offset, fields=fields)
+        return params, page
+
+    async def containing(ctx: Context) -> Any:
+        page = await ctx.client.page("ipam/prefixes/", {"contains": ip.split("/")[0]}, limit=50, fields=fetch_fields(PREFIX))
+        return page.results
+
+    def finish(ctx: Context) -> Outcome:
+        params, page = ctx.results["fetch"]
+        ctx.applied.insert(0, Applied(field="address", op="=", value=ip, text=named.text, filter=f"address={ip}"))
+        table = server_table(IP, f"IP address {ip}", m.path, params, fields, page, ctx, attrs)
+        prefixes = ctx.results.get("containing") or []
+        inside = ", ".join(f"{p.get('prefix')} ({cell(p.get('scope'))}, VRF {cell(p.get('vrf'))})" for p in prefixes[-3:] if isinstance(p, dict))
+        if page.results:
+            lines = []
+            for row in table.rows:
+                where = row.get("assigned_object", EMPTY)
+                status = str(row.get("status", "")).lower()
+                lines.append(f"{row.get('address')} in VRF {row.get('vrf')} is {status}, assigned to {where}" if where != EMPTY
+                             else f"{row.get('address')} in VRF {row.get('vrf')} is {status} and not assigned to an interface")
+            text = "; ".join(lines) + "."
+        else:
+            text = f"{ip} is not recorded in NetBox."
+        if inside:
+            text += f" It falls within {inside}."
+        return Outcome(text, [table], list_choices(table, ctx.page_size))
+
+    steps = resolves + [Step("fetch", f"look up IP address {ip}", fetch, deps=_deps(resolves)),
+                        Step("containing", f"find prefixes containing {ip}", containing, optional=True)]
+    return Plan("orchestrated", steps, finish)
+
+
+# -- a prefix, its utilisation, its free IPs ------------------------------------------------------------------
+
+def _usable(net: Any, is_pool: bool) -> int:
+    size = net.num_addresses
+    if net.version == 4 and net.prefixlen < 31 and not is_pool:
+        size -= 2  # network and broadcast addresses, as NetBox counts them
+    return max(size, 0)
+
+
+def plan_prefix(intent: Intent) -> Plan:
+    named = intent.named()
+    if named is None or named.field != "prefix":
+        raise Limitation("this needs a prefix", "Ask e.g. “free IPs in 10.112.129.0/24” or “how full is 10.112.129.0/24”.")
+    cidr = str(named.value).strip()
+    m = model_of(PREFIX)
+    want_free = intent.pattern == "free_ips"
+    others = _without(intent, named)
+    resolves = resolve_steps(others)
+    pfields = fetch_fields(PREFIX, ["is_pool", "mark_utilized"])
+
+    async def find(ctx: Context) -> Any:
+        q = build_query(m, [c for c in ctx.intent.conditions if c is not named])
+        ctx.applied.extend(q.applied)
+        params = {"prefix": cidr, **q.params}
+        page = await ctx.client.page(m.path, params, limit=50, fields=pfields)
+        if len(page.results) > 1:
+            from netbox_tui.core.resolve import Found
+
+            cands = [Found(Ref(model=PREFIX, id=int(r["id"]), label=f"{r.get('prefix')} VRF {cell(r.get('vrf'))}"), 100.0, r) for r in page.results]
+            raise NeedsChoice(named, Resolution(cidr, "ambiguous", PREFIX, candidates=cands, total=len(cands)))
+        if len(page.results) == 1:
+            named.resolved = [Ref(model=PREFIX, id=int(page.results[0]["id"]), label=str(page.results[0].get("prefix")))]
+        return params, page, page.results
+
+    async def usage(ctx: Context) -> dict[str, Any]:
+        _, _, found = ctx.results["find"]
+        if not found:
+            return {}
+        p = found[0]
+        vrf = (p.get("vrf") or {}).get("id")
+        scope = {"vrf_id": vrf if vrf else "null"}
+        ips, children = await ctx.client.gather([
+            ctx.client.page("ipam/ip-addresses/", {"parent": p["prefix"], **scope}, limit=1, brief=True, kind="utilisation"),
+            ctx.client.page("ipam/prefixes/", {"within": p["prefix"], **scope}, limit=1000, fields=["id", "prefix"], kind="utilisation"),
+        ])
+        return {"ips": ips.count, "children": [c["prefix"] for c in children.results]}
+
+    async def free(ctx: Context) -> Any:
+        _, _, found = ctx.results["find"]
+        if not found:
+            return []
+        return await ctx.client.get(f"ipam/prefixes/{found[0]['id']}/available-ips/", {"limit": ctx.offset + ctx.page_size}, kind="utilisation")
+
+    async def containing(ctx: Context) -> Any:
+        _, _, found = ctx.results["find"]
+        if found:
+            return []
+        page = await ctx.client.page("ipam/prefixes/", {"contains": cidr.split("/")[0]}, limit=50, fields=["id", "prefix", "vrf", "scope"])
+        return page.results
+
+    def finish(ctx: Context) -> Outcome:
+        params, page, found = ctx.results["find"]
+        ctx.applied.insert(0, Applied(field="prefix", op="=", value=cidr, text=named.text, filter=f"prefix={cidr}"))
+        table = server_table(PREFIX, f"Prefix {cidr}", "ipam/prefixes/", params, pfields, page, ctx,
+                             columns=[Column(key="utilisation", title="Used %"), Column(key="used", title="Used"), Column(key="size", title="Size")])
+        if not found:
+            parents = ctx.results.get("containing") or []
+            text = f"No prefix {cidr} in NetBox."
+            if parents:
+                text += " It falls within " + ", ".join(str(p.get("prefix")) for p in parents[-3:]) + "."
+            return Outcome(text, [table], [])
+        p = found[0]
+        net = ipaddress.ip_network(str(p["prefix"]), strict=False)
+        u = ctx.results.get("usage") or {}
+        status = (p.get("status") or {}).get("value")
+        if status == "container":
+            covered = sum(ipaddress.ip_network(c).num_addresses for c in _collapse(u.get("children", []), net))
+            size, used = net.num_addresses, covered
+        else:
+            size, used = _usable(net, bool(p.get("is_pool"))), int(u.get("ips", 0))
+        pct = 100.0 if p.get("mark_utilized") else (100.0 * used / size if size else 0.0)
+        row = table.rows[0]
+        row.update(utilisation=f"{pct:.1f}%", used=f"{used:,}", size=f"{size:,}")
+        what = "child prefixes cover" if status == "container" else "IP addresses use"
+        text = f"{p['prefix']} ({cell(p.get('status'))}, {cell(p.get('scope'))}, VRF {cell(p.get('vrf'))}): {what} {used:,} of {size:,} addresses, {pct:.1f}% utilised."
+        tables = [table]
+        choices: list[Choice] = []
+        if want_free or status != "container":
+            free_rows = free_ip_rows(ctx.results.get("free") or [])
+            total_free = max(size - used, 0) if status != "container" else len(free_rows)
+            ctx.local_rows[f"free:{p['id']}"] = free_rows
+            shown = free_rows[ctx.offset: ctx.offset + ctx.page_size]
+            free_table = Table(
+                title=f"Free IPs in {p['prefix']}", object_type=IP,
+                columns=[Column(key="address", title="Free address"), Column(key="vrf", title="VRF")],
+                rows=shown, total=total_free, offset=ctx.offset, limit=ctx.page_size,
+                query=TableQuery(path=f"ipam/prefixes/{p['id']}/available-ips/", kind="available"),
+            )
+            if want_free:
+                tables = [free_table, table]
+                text = f"{total_free:,} free IP addresses in {p['prefix']}" + (f"; first: {', '.join(r['address'] for r in shown[:3])}." if shown else ".") + " " + text
+                choices = list_choices(free_table, ctx.page_size)
+            elif free_rows:
+                tables.append(free_table)
+        follow = Intent(target=IP, conditions=[Condition(field="parent", op="within", value=str(p["prefix"]), text=str(p["prefix"]))], source="choice")
+        return Outcome(text, tables, choices + [Choice(kind="drill_down", label=f"IP addresses in {p['prefix']}", question=f"IP addresses in {p['prefix']}", intent=follow)])
+
+    steps = resolves + [
+        Step("find", f"find prefix {cidr}", find, deps=_deps(resolves)),
+        Step("usage", "count IP addresses and child prefixes", usage, deps=("find",), optional=True),
+        Step("containing", "find the prefixes that contain it", containing, deps=("find",), optional=True),
+    ]
+    if want_free or intent.pattern == "prefix_utilisation" or not intent.pattern:
+        steps.append(Step("free", "list free IP addresses", free, deps=("find",), optional=True))
+    return Plan("orchestrated", steps, finish)
+
+
+def free_ip_rows(free: Any) -> list[dict[str, Any]]:
+    """Rows of NetBox's available-ips answer (free addresses have no id)."""
+    return [{"id": None, "display": cell(f.get("address")), "address": cell(f.get("address")), "vrf": cell(f.get("vrf"))}
+            for f in (free if isinstance(free, list) else []) if isinstance(f, dict)]
+
+
+def _collapse(children: list[str], parent: Any) -> list[Any]:
+    nets = []
+    for c in children:
+        try:
+            nets.append(ipaddress.ip_network(c, strict=False))
+        except ValueError:
+            continue
+    nets = [n for n in nets if n != parent and n.version == parent.version]
+    return list(ipaddress.collapse_addresses(nets))  # type: ignore[type-var]
+
+
+def plan_prefix_pattern(intent: Intent) -> Plan:
+    """Utilisation or free IPs of prefixes named by their CIDR, or of every prefix under conditions."""
+    if intent.named() is not None and intent.named().field == "prefix":  # type: ignore[union-attr]
+        return plan_prefix(intent)
+    from netbox_tui.core.planner import plan_list
+
+    return plan_list(intent.model_copy(update={"pattern": None}))
+
+
+# -- site summary ----------------------------------------------------------------------------------------
+
+def plan_site_summary(intent: Intent) -> Plan:
+    named = intent.named() or next((c for c in intent.conditions if c.model == SITE or SITE in c.candidates), None)
+    if named is None:
+        raise Limitation("a summary needs a site", "Ask e.g. “summarize site DM-Nashua”.")
+    if named.model != SITE:
+        named = named.model_copy(update={"model": SITE, "field": "id"})
+        intent = intent.model_copy(update={"conditions": [named] + [c for c in intent.conditions if c.model != SITE and SITE not in c.candidates]})
+    resolves = resolve_steps(intent)
+    counts = drill_relations(SITE)
+
+    async def fetch(ctx: Context) -> Any:
+        site = ctx.intent.named() or named
+        sid = site.resolved[0].id
+        page, *related = await ctx.client.gather(
+            [ctx.client.page("dcim/sites/", {"id": sid}, limit=1, fields=fetch_fields(SITE), kind="device")]
+            + [ctx.client.page(model_of(rel).path, {flt: sid}, limit=1, brief=True, kind="utilisation") for rel, flt in counts]
+        )
+        return page, {rel: p.count for (rel, _), p in zip(counts, related, strict=True)}
+
+    def finish(ctx: Context) -> Outcome:
+        page, found = ctx.results["fetch"]
+        site = (ctx.intent.named() or named).resolved[0]
+        ctx.applied.append(Applied(field="site", op="=", value=site.label, text=named.text, filter=f"site_id={site.id}"))
+        extra = [Column(key=rel.split(".")[1], title=cap(noun(rel))) for rel in found]
+        table = server_table(SITE, f"Site {site.label}", "dcim/sites/", {"id": site.id}, fetch_fields(SITE), page, ctx, columns=extra)
+        for row in table.rows:
+            row.update({rel.split(".")[1]: f"{n:,}" for rel, n in found.items()})
+        from netbox_tui.core.planner import describe
+
+        head = describe(SITE, table.rows[0], []) if table.rows else f"{site.label}."
+        text = head + " It has " + ", ".join(counted(n, rel) for rel, n in found.items()) + "."
+        choices = []
+        for (rel, flt), n in zip(counts, found.values()):
+            if not n:
+                continue
+            follow = Intent(target=rel, conditions=[Condition(field=flt[:-3] if flt.endswith("_id") else flt, model=SITE, value=site.label, text=site.label, resolved=[site])], source="choice")
+            choices.append(Choice(kind="drill_down", label=f"{noun(rel)} at {site.label}", question=f"{noun(rel)} at site {site.label}", intent=follow))
+        return Outcome(text, [table], choices)
+
+    return Plan("orchestrated", resolves + [Step("fetch", "fetch the site and count " + ", ".join(noun(r) for r, _ in counts), fetch, deps=_deps(resolves))], finish)
+
+
+PATTERNS: dict[str, Callable[[Intent], Plan]] = {
+    "trace": plan_trace,
+    "vlan_topology": plan_vlan_topology,
+    "rack_utilisation": plan_rack_utilisation,
+    "free_ips": plan_prefix_pattern,
+    "prefix_utilisation": plan_prefix_pattern,
+    "site_summary": plan_site_summary,
+}

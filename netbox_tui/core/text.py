@@ -1,0 +1,72 @@
+"""Word-level text helpers shared by the parser, the name index and the resolver."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+_IRREGULAR = {"addresses": "address", "prefixes": "prefix", "indices": "index", "statuses": "status", "aliases": "alias",
+              "gear": "gear", "equipment": "equipment", "series": "series", "chassis": "chassis", "bus": "bus",
+              "vms": "vm", "ips": "ip", "os": "os", "dns": "dns", "this": "this", "has": "has", "was": "was", "is": "is",
+              "its": "its", "us": "us", "yes": "yes", "gas": "gas", "plus": "plus", "campus": "campus", "status": "status",
+              "thus": "thus", "lens": "lens", "less": "less", "ssh": "ssh"}
+
+
+def singular(word: str) -> str:
+    """English plural -> singular, for matching only ("switches" -> "switch", "boxes" -> "box")."""
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) <= 3 or not w.endswith("s") or w.endswith(("ss", "is")) or any(c.isdigit() for c in w):
+        return w
+    for suffix, repl in (("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("ies", "y"), ("ses", "s")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 1:
+            return w[: -len(suffix)] + repl
+    return w[:-1]
+
+
+def norm(text: str) -> str:
+    """Letters and digits only, lower case: 'DM-Akron' -> 'dmakron'."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def words(text: str) -> list[str]:
+    """Letter runs and digit runs: 'dmi01-akron-rtr01' -> ['dmi', '01', 'akron', 'rtr', '01']."""
+    return re.findall(r"[a-z]+|\d+", text.lower())
+
+
+def norm_words(text: str) -> str:
+    """`norm` with each letter word made singular: 'Distribution Switches' = 'distribution switch'."""
+    return "".join(singular(w) if w.isalpha() else w for w in words(text))
+
+
+def score(query: str, name: str, slug: str = "") -> float:
+    """0-100, word by word: every word typed must match a word of the name.
+
+    Whole-string similarity would take "hartford" for "DM-Stamford" (they share "dm" and "ford");
+    per word, "hartford" vs "stamford" scores 62 and is refused. Digit groups must agree exactly
+    (R105 is not R106; JBB Branch 120 is not 104). 100 is kept for the exact name: "DM-Nashua"
+    must beat "DM-Nashua 2", whose words all match too.
+    """
+    q = norm(query)
+    if not q:
+        return 0.0
+    if q in (norm(name), norm(slug)) or norm_words(query) == norm_words(name):
+        return 100.0
+    q_words = words(query)
+    n_words = words(name) + words(slug)
+    letters = [w for w in n_words if not w.isdigit()]
+    if not q_words or not n_words:
+        return 0.0
+    per = []
+    for qw in q_words:
+        if qw.isdigit():
+            per.append(100.0 if qw in n_words else 0.0)
+        else:
+            per.append(max(fuzz.ratio(qw, nw) for nw in letters) if letters else 0.0)
+    worst = min(per)
+    # One badly matched word sinks the match: "dmi01-hartford-rtr01" is not "dmi01-stamford-rtr01".
+    wordwise = worst if worst < 70 else worst * 0.7 + (sum(per) / len(per)) * 0.3
+    joined = fuzz.ratio(q, norm(name)) if len(q_words) == 1 else 0.0  # typed without separators: "dmakron"
+    return min(max(wordwise, joined), 99.0)

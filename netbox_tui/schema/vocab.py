@@ -1,0 +1,116 @@
+"""The hand-written vocabulary beside the generated schema (vocab.toml), as typed data."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Optional
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class ModelWords:
+    words: tuple[str, ...] = ()
+    searched: bool = False
+    columns: tuple[str, ...] = ()
+    summary: tuple[str, ...] = ()
+    drill: tuple[str, ...] = ()
+    contents: Optional[str] = None
+    stands_for: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class FieldWords:
+    """A word for one field, a field reached through another object (`path`), or several fields."""
+
+    name: str
+    words: tuple[str, ...]
+    path: Optional[str] = None  # "device_type.manufacturer"
+    filter: Optional[str] = None  # the filter that takes it ("manufacturer")
+    fields: tuple[str, ...] = ()  # several fields one word asks for ("mounted")
+
+
+@dataclass(frozen=True)
+class RelationWords:
+    via: tuple[str, ...] = ()
+    where: dict[str, Any] = field(default_factory=dict)
+    filter: Optional[str] = None
+    contains: Optional[str] = None
+    through: Optional[str] = None  # the model both meet on (devices and VLANs: interfaces)
+
+
+@dataclass(frozen=True)
+class Vocab:
+    skip: frozenset[str]
+    absence: tuple[str, ...]
+    presence: tuple[str, ...]
+    count: tuple[str, ...]
+    group: tuple[str, ...]
+    patterns: dict[str, tuple[str, ...]]
+    abbreviations: dict[str, str]
+    models: dict[str, ModelWords]
+    fields: dict[str, tuple[str, ...]]  # generic: field name -> words
+    model_fields: dict[str, dict[str, FieldWords]]  # per model
+    values: dict[str, dict[str, dict[str, Any]]]  # model -> phrase -> {field: value}
+    presence_filters: dict[str, str]  # "dcim.device.primary_ip" -> "has_primary_ip"
+    relations: dict[tuple[str, str], RelationWords]  # (target, related) -> how
+    scoped_names: dict[str, tuple[str, ...]]
+    name_models: tuple[str, ...]  # names read once into the vocabulary (the rest are searched)
+    cidr_filters: dict[str, str]  # model -> the filter that takes a network ("parent")
+    find_models: tuple[str, ...]  # where a name of unknown kind is looked for
+
+    def model(self, name: str) -> ModelWords:
+        return self.models.get(name, ModelWords())
+
+    def relation(self, target: str, related: str) -> Optional[RelationWords]:
+        return self.relations.get((target, related))
+
+
+def parse(data: dict[str, Any]) -> Vocab:
+    cues = data.get("cues", {})
+    models = {name: ModelWords(
+        words=tuple(m.get("words", ())), searched=bool(m.get("searched", False)), columns=tuple(m.get("columns", ())),
+        summary=tuple(m.get("summary", ())), drill=tuple(m.get("drill", ())), contents=m.get("contents"),
+        stands_for=m.get("stands_for"),
+    ) for name, m in data.get("models", {}).items()}
+    generic: dict[str, tuple[str, ...]] = {}
+    per_model: dict[str, dict[str, FieldWords]] = {}
+    for key, value in data.get("fields", {}).items():
+        if isinstance(value, list):
+            generic[key] = tuple(value)
+            continue
+        per_model[key] = {
+            name: FieldWords(name, tuple(spec.get("words", ())), spec.get("path"), spec.get("filter"), tuple(spec.get("fields", ())))
+            for name, spec in value.items()
+        }
+    relations = {
+        (target, related): RelationWords(tuple(spec.get("via", ())), dict(spec.get("where", {})), spec.get("filter"), spec.get("contains"), spec.get("through"))
+        for target, rels in data.get("relations", {}).items() for related, spec in rels.items()
+    }
+    return Vocab(
+        skip=frozenset(w.lower() for w in data.get("skip", ())),
+        absence=tuple(cues.get("absence", ())), presence=tuple(cues.get("presence", ())),
+        count=tuple(cues.get("count", ())), group=tuple(cues.get("group", ())),
+        patterns={k: tuple(v) for k, v in data.get("patterns", {}).items()},
+        abbreviations={k.lower(): v for k, v in data.get("abbreviations", {}).items()},
+        models=models, fields=generic, model_fields=per_model,
+        values={m: dict(v) for m, v in data.get("values", {}).items()},
+        presence_filters=dict(data.get("presence", {})),
+        relations=relations,
+        scoped_names={k: tuple(v) for k, v in data.get("scoped_names", {}).items()},
+        name_models=tuple(data.get("names", {}).get("models", ())),
+        cidr_filters=dict(data.get("cidr", {})),
+        find_models=tuple(data.get("names", {}).get("find", ())),
+    )
+
+
+@lru_cache(maxsize=1)
+def load() -> Vocab:
+    raw = resources.files("netbox_tui.schema").joinpath("vocab.toml").read_text(encoding="utf-8")
+    return parse(tomllib.loads(raw))
