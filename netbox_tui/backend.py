@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Optional
 
 from netbox_tui.config import NetBoxProfile, Settings
-from netbox_tui.errors import ConfigError
 from netbox_tui.netbox.cache import CacheMode, ResponseCache
-from netbox_tui.netbox.client import NetBoxClient
+from netbox_tui.netbox.client import NetBoxClient, live_client
 
 DEMO_URL = "http://demo.snapshot.invalid"  # never resolved: the snapshot transport answers in-process
 
@@ -32,17 +31,6 @@ class Backend:
 
 def demo_snapshot_path() -> Path:
     return Path(str(resources.files("netbox_tui").joinpath("data/demo-snapshot.json.gz")))
-
-
-def make_cache(settings: Settings, mode: CacheMode) -> ResponseCache:
-    if not settings.cache.enabled:
-        mode = CacheMode.OFF
-    return ResponseCache(
-        settings.cache.directory(),
-        settings.cache.ttl_for,
-        size_limit_mb=settings.cache.size_limit_mb,
-        mode=mode,
-    )
 
 
 def open_backend(
@@ -69,11 +57,5 @@ def open_backend(
         else:
             label = f"snapshot {Path(snapshot).name} of {meta.get('url', '?')} (NetBox {meta.get('netbox_version', '?')}, {taken} UTC) · offline"
         return Backend(client, label, Path(snapshot), meta)
-    profile = settings.active()
-    if not profile.url:
-        raise ConfigError(
-            "no NetBox URL configured",
-            "Set NETBOX_URL and NETBOX_TOKEN, pass --url/--token, use a profile (--profile), or try --demo.",
-        )
-    client = NetBoxClient(profile, cache=make_cache(settings, cache_mode))
-    return Backend(client, profile.url)
+    client = live_client(settings, cache_mode=cache_mode)
+    return Backend(client, client.base_url)

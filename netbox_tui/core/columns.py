@@ -59,7 +59,10 @@ def end_label(obj: Any) -> str:
     owner = obj.get("device") or obj.get("virtual_machine") or obj.get("circuit") or obj.get("power_panel") or obj.get("provider_network")
     name = obj.get("name")
     if isinstance(obj.get("circuit"), dict) and obj.get("term_side"):
-        return f"{cell(obj['circuit'].get('cid') or obj['circuit'])} {obj['term_side']}"
+        circuit = obj["circuit"]
+        provider = circuit.get("provider")
+        by = f" ({cell(provider)})" if isinstance(provider, dict) else ""
+        return f"circuit {cell(circuit.get('cid') or circuit)}{by} side {obj['term_side']}"
     if isinstance(owner, dict) and name:
         own = cell(owner.get("name") or owner.get("cid") or owner)
         return f"{own} {safe_text(name)}" if not str(name).startswith(own) else safe_text(name)
@@ -93,8 +96,12 @@ def _vlans(value: Any) -> Any:
     if isinstance(value, dict):
         return f"{value.get('vid')} {value.get('name')}".strip() if value.get("vid") is not None else cell(value)
     if isinstance(value, list) and value:
-        vids = [str(v.get("vid")) for v in value if isinstance(v, dict) and v.get("vid") is not None]
-        return ",".join(vids) if vids else cell(value)
+        vlans = [v for v in value if isinstance(v, dict) and v.get("vid") is not None]
+        if not vlans:
+            return cell(value)
+        if len(vlans) <= 4:  # few: each with its name; many: the VIDs, as a switch config lists them
+            return ", ".join(f"{v.get('vid')} {v.get('name')}".strip() for v in vlans)
+        return ",".join(str(v.get("vid")) for v in vlans)
     return None
 
 
@@ -108,10 +115,14 @@ RENDER: dict[str, Callable[[Any], Any]] = {
 
 
 def read(row: dict[str, Any], path: str) -> Any:
-    """`a.b` follows a nested object: a device's `device_type.manufacturer`."""
+    """`a.b` follows a nested object: a device's `device_type.manufacturer`; through a list
+    (a cable's `a_terminations.object.device`) it gives the list of what each item holds."""
     value: Any = row
     for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, list):
+            value = [v.get(part) if isinstance(v, dict) else None for v in value]
+        else:
+            value = value.get(part) if isinstance(value, dict) else None
     return value
 
 

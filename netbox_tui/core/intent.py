@@ -120,8 +120,9 @@ class Intent(BaseModel):
     # -- reading it ------------------------------------------------------------------------------
 
     def named(self) -> Optional[Condition]:
-        """The condition that names the target object itself ("device X", "prefix 10.1.0.0/24")."""
-        return next((c for c in self.conditions if c.field == "id" and c.model == self.target), None)
+        """The condition that names the target object itself ("device X", "prefix 10.1.0.0/24",
+        "VLAN 202", "IP 10.0.0.1")."""
+        return next((c for c in self.conditions if c.model == self.target and c.op == "eq"), None)
 
     def condition(self, field: str) -> Optional[Condition]:
         return next((c for c in self.conditions if c.field == field), None)
@@ -146,4 +147,6 @@ class Intent(BaseModel):
             return "configuration_audit"
         if self.named() is not None or self.pattern == "find":
             return "device_lookup"
+        if self.target in ("dcim.interface", "ipam.ipaddress", "dcim.cable") and any(c.model == "dcim.device" for c in self.conditions):
+            return "relationship_analysis"
         return "bulk_discovery"

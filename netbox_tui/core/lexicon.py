@@ -22,7 +22,7 @@ from netbox_tui.schema.vocab import Vocab
 from netbox_tui.schema.vocab import load as load_vocab
 
 # Fields that are bookkeeping, not something people ask about.
-_QUIET_FIELDS = {"id", "url", "display", "display_url", "custom_fields", "created", "last_updated", "tags", "comments",
+_QUIET_FIELDS = {"id", "url", "display", "display_url", "custom_fields", "created", "last_updated", "comments",
                  "owner", "config_context", "local_context_data", "_depth", "_occupied", "scope_id", "scope_type",
                  "assigned_object_id", "assigned_object_type", "link_peers_type", "connected_endpoints_type",
                  "connected_endpoints_reachable", "cable_end", "termination_id", "termination_type", "slug", "name", "label"}
@@ -109,7 +109,7 @@ def _labels(label: str) -> list[str]:
     if m:
         out.append(m.group(1))
         inner = m.group(2).split()
-        if inner:
+        if inner and (inner[0].isupper() or any(ch.isdigit() for ch in inner[0])):
             out.append(inner[0])
     return [o for o in out if o.strip()]
 
@@ -122,12 +122,15 @@ def _base(schema: Schema, vocab: Vocab) -> _Phrases:
         lex.add(schema.verbose(name), Meaning("noun", name, weight=20 if not words or schema.verbose(name).lower() in words else 10))
         for w in words:
             lex.add(w, Meaning("noun", name, weight=30))
-    for cue in ("absence", "presence", "count", "group"):
+    for cue in ("absence", "presence", "count", "group", "within"):
         for w in getattr(vocab, cue):
             lex.add(w, Meaning("cue", name=cue, weight=5))
     for pattern, phrases in vocab.patterns.items():
         for w in phrases:
             lex.add(w, Meaning("pattern", name=pattern, weight=5))
+    for op, phrases in vocab.compare.items():
+        for w in phrases:
+            lex.add(w, Meaning("cue", name="compare", value=op, weight=6))
     return lex
 
 
@@ -175,7 +178,8 @@ def _group_choices(lex: _Phrases, m: Any) -> None:
         groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
         for c in m.choices(flt.name):
             m2 = re.match(r"^.*?\(([^)\s]+)[^)]*\)\s*$", c.label)
-            if m2:
+            # Short forms only: "(10GE)", "(LAG)" — not a plain word such as "(Type 1)".
+            if m2 and (m2.group(1).isupper() or any(ch.isdigit() for ch in m2.group(1))):
                 groups[fold(m2.group(1))].append(c.value)
         for key, values in groups.items():
             if len(values) < 2:

@@ -10,6 +10,7 @@ as incomplete, and names of that model are searched per question instead.
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
@@ -90,14 +91,29 @@ class NameIndex:
         ranked = sorted(((e, score(text, e.name, e.slug)) for e in pool), key=lambda p: (-p[1], p[0].name))
         return ranked
 
+    def close(self, text: str, models: Optional[Iterable[str]] = None) -> list[tuple[Named, float]]:
+        """Names the text may be a loose form of, best first: one clear one, or several to choose from.
+
+        A name with digits is never taken for words without them ("amps" is not DO-AMS3), and the
+        typed text must be long enough to say something (five letters)."""
+        if len(norm(text)) < 5 and not any(ch.isdigit() for ch in text):
+            return []
+        ranked = [(e, sc) for e, sc in self.fuzzy(text, models) if sc >= FUZZY_SCORE]
+        if not ranked:
+            return []
+        best = ranked[0][1]
+        close = [(e, sc) for e, sc in ranked if best - sc < MARGIN]
+        digits = set(re.findall(r"\d+", text))
+        if len(close) == 1 and not set(re.findall(r"\d+", close[0][0].name)) <= digits:
+            return []  # one name, and its digits were not typed: no guess (several would be a choice)
+        return close
+
     def guess(self, text: str, models: Optional[Iterable[str]] = None) -> Optional[tuple[Named, float]]:
         """One clear fuzzy match, or None: close runners-up mean there is nothing to guess."""
-        ranked = self.fuzzy(text, models)
-        if not ranked or ranked[0][1] < FUZZY_SCORE:
-            return None
-        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < MARGIN and ranked[1][0].name != ranked[0][0].name:
-            return None
-        return ranked[0]
+        close = self.close(text, models)
+        if len(close) == 1 or close and all(e.name == close[0][0].name for e, _ in close):
+            return close[0]
+        return None
 
     def get(self, model: str, id_: int) -> Optional[Named]:
         return next((e for e in self.by_model.get(model, []) if e.id == id_), None)

@@ -414,7 +414,9 @@ class Orchestrator:
             applied = [shown(c) for c in intent.conditions]
         agg = None
         if intent.aggregate is not None:
-            agg = "count" if intent.aggregate.op == "count" else f"per {intent.aggregate.by}"
+            from netbox_tui.core.planner import word_of as _word
+
+            agg = "count" if intent.aggregate.op == "count" else f"per {_word(intent.target, intent.aggregate.by or '')}"
         limits = [n for n in (run.ctx.notes if run.ctx is not None else []) if "not applied" in n or "cannot" in n]
         from netbox_tui.core.planner import word_of
 

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from netbox_tui.core.intent import Aggregate, Claim, Condition, Intent, Ref, Relation
 from netbox_tui.core.lexicon import Lexicon, Meaning, fold, lexicon
 from netbox_tui.core.names import NameIndex, Named
-from netbox_tui.core.text import norm, singular
+from netbox_tui.core.text import norm, norm_words, singular
 from netbox_tui.errors import NetBoxTUIError, WriteRefusedError
 from netbox_tui.schema import CHOICE, FK, REF, Model, Schema
 from netbox_tui.schema import load as load_schema
@@ -28,9 +28,9 @@ from netbox_tui.schema.vocab import Vocab
 from netbox_tui.schema.vocab import load as load_vocab
 
 MAX_QUESTION_CHARS = 500
-DEVICE, VM, INTERFACE, PREFIX, IP, VLAN, SITE, RACK, CABLE, CIRCUIT = (
+DEVICE, VM, INTERFACE, PREFIX, IP, VLAN, SITE, RACK, CABLE, CIRCUIT, ASN = (
     "dcim.device", "virtualization.virtualmachine", "dcim.interface", "ipam.prefix", "ipam.ipaddress", "ipam.vlan",
-    "dcim.site", "dcim.rack", "dcim.cable", "circuits.circuit")
+    "dcim.site", "dcim.rack", "dcim.cable", "circuits.circuit", "ipam.asn")
 # Where a bare hostname-like word is looked for, in order.
 HOST_MODELS = (DEVICE, VM)
 PATTERN_TARGET = {"trace": INTERFACE, "vlan_topology": VLAN, "rack_utilisation": RACK, "free_ips": PREFIX,
@@ -94,6 +94,7 @@ _TOKEN = re.compile(
     r"|(?P<ip>(?<![\w./:])(?:\d{1,3}\.){3}\d{1,3}(?![\w./]))"
     r"|(?P<ip6>(?<![\w.:])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?(?![\w.:]))"
     r"|(?P<hash>#\d+)"
+    r"|(?P<quoted>\"[^\"]{1,100}\"|(?<!\w)'[^']{1,100}'(?!\w)|“[^”]{1,100}”)"
     r"|(?P<word>[\w][\w\-./:+&'’]*)",
     re.I,
 )
@@ -127,7 +128,7 @@ class Tok:
     @property
     def number(self) -> Optional[int]:
         t = self.text.lstrip("#")
-        return int(t) if t.isdigit() and len(t) < 10 else None
+        return int(t) if t.isdigit() and len(t) <= 12 else None
 
 
 def tokenize(text: str, lex: Lexicon) -> list[Tok]:
@@ -154,11 +155,26 @@ def tokenize(text: str, lex: Lexicon) -> list[Tok]:
             low = raw.lower().replace("’", "'")
             if low.endswith("'s") and len(low) > 2:
                 raw, end, low = raw[:-2], end - 2, low[:-2]
-            keys = lex.abbreviations.get(low) or fold(low) or (low,)
+            abbr = lex.abbreviations.get(low) if not (len(raw) == 1 and raw.isupper()) else None
+            keys = abbr or fold(low) or (low,)
+        elif kind == "quoted":  # a value exactly as typed: "printer", 'uplink to core'
+            raw = raw[1:-1].strip()
+            if not raw:
+                continue
+            keys = (raw.lower(),)
         else:
             keys = (raw.lower(),)
         out.append(Tok(len(out), raw, start, end, kind, keys))
     return out
+
+
+def noun_words(model: str) -> str:
+    return load_schema().verbose(model) + "s"
+
+
+def _looks_like_device(text: str) -> bool:
+    """'dmi01-akorn-rtr01': words and digit groups joined by dashes, three parts or more."""
+    return len(re.split(r"[-_.:]", text)) >= 3 and bool(re.search(r"\d", text))
 
 
 def _has_host_bits(cidr: str) -> bool:
@@ -254,6 +270,8 @@ class Parser:
         # A hostname-like word may be a site or a cluster ("DM-Akron", "DO-NYC1") unless a model
         # word says what it names ("device dmi01-akron-rtr01", "rack R105").
         after_searched = {c.b for c in run.chosen if c.has("noun") and any(load_vocab().model(m.model or "").searched for m in c.of("noun"))}
+        beside_port = {c.a + d for c in run.chosen if c.has("iface") for d in (-1, 1)}  # "dmi01-akron-sw01 Gi1/0/1": a device
+        after_searched |= beside_port
         for t in toks:
             if self.is_skip(t) or t.i in after_searched:
                 continue
@@ -292,7 +310,9 @@ class _Run:
         lex, toks = self.p.lex, self.toks
         n = len(toks)
         for t in toks:
-            if t.kind in ("cidr", "ip"):
+            if t.kind == "quoted":
+                self.cands.append(Cand(t.i, t.i + 1, "quoted", prio=100))
+            elif t.kind in ("cidr", "ip"):
                 self.cands.append(Cand(t.i, t.i + 1, t.kind, prio=100))
                 self.models.update((PREFIX, IP) if t.kind == "cidr" else (IP,))
             elif t.kind == "hash" or (t.kind == "word" and t.number is not None):
@@ -300,6 +320,9 @@ class _Run:
             elif _IFACE_STRICT.match(t.text):
                 self.cands.append(Cand(t.i, t.i + 1, "iface", prio=100))
                 self.models.add(INTERFACE)
+            elif re.fullmatch(r"AS\d{1,10}", t.text, re.I):  # NetBox displays an ASN as "AS65001"
+                self.cands.append(Cand(t.i, t.i + 1, "asn", prio=100))
+                self.models.add(ASN)
         # Model words, cues, patterns (any question).
         for a in range(n):
             for b in range(min(n, a + 6), a, -1):
@@ -323,7 +346,10 @@ class _Run:
                     surface = self._surface(a, b)
                     found = self.p.names.exact(surface) or self.p.names.exact(" ".join(self._key(a, b)))
                     if found:
-                        self.cands.append(Cand(a, b, "name", names=found, prio=12 + (b - a) * 10))
+                        # Matched by slug only ("ncsu117" is D. S. Weaver Labs' slug ncsu-117): say whom it named.
+                        by_slug = all(norm_words(e.name) != norm_words(surface) and norm(e.name) != norm(surface) for e in found)
+                        self.cands.append(Cand(a, b, "name", names=found, prio=12 + (b - a) * 10,
+                                               guess=found[0].name if by_slug and len(found) == 1 else None))
                         self.models.update(e.model for e in found)
                 t = toks[a]
                 if t.kind == "word" and not self.p.is_skip(t) and not self.p.lex.base.phrases.get(t.keys):
@@ -339,26 +365,31 @@ class _Run:
             if t.kind == "word" and _IFACE_WEAK.match(t.text) and any(o.host for o in toks if o is not t):
                 self.cands.append(Cand(t.i, t.i + 1, "iface", prio=90))
                 self.models.add(INTERFACE)
-            elif t.host:
+            elif t.host or (t.kind == "word" and t.text.isdigit() and len(t.text) >= 5):  # a circuit id "1002843428"
                 self.cands.append(Cand(t.i, t.i + 1, "host", prio=3))
                 self.models.update(HOST_MODELS)
                 # "DM-Bingahmton" is shaped like a hostname but is a misspelt site: a clear guess wins.
                 hit = self.p.names.guess(t.text) if self.use_names and not self.p.names.exact(t.text) else None
-                if hit is not None and hit[1] >= 85:
+                if hit is not None and hit[1] >= 85 and not _looks_like_device(t.text):
                     self.cands.append(Cand(t.i, t.i + 1, "name", names=[hit[0]], prio=4, guess=hit[0].name))
                     self.models.add(hit[0].model)
         # Fields and values of every model the question may be about.
         for m in list(self.models):
             self.models.update(self._near(m))
-        models = sorted(self.models)
+        self.cands += self._model_cands(sorted(self.models))
+
+    def _model_cands(self, models: list[str]) -> list[Cand]:
+        out = []
+        n = len(self.toks)
         for a in range(n):
             for b in range(min(n, a + 6), a, -1):
                 key = self._key(a, b)
-                found = [m for mod in models for m in lex.of_model(mod).phrases.get(key, [])]
+                found = [m for mod in models for m in self.p.lex.of_model(mod).phrases.get(key, [])]
                 for kind in ("field", "value"):
                     ms = sorted((m for m in found if m.kind == kind), key=lambda m: -m.weight)
                     if ms:
-                        self.cands.append(Cand(a, b, kind, ms, prio=11 + (b - a) * 10))
+                        out.append(Cand(a, b, kind, ms, prio=11 + (b - a) * 10))
+        return out
 
     def _near(self, model: str) -> set[str]:
         """Models a question about `model` may also be about: what its names stand for, what it contains."""
@@ -408,30 +439,41 @@ class _Run:
         free = [t for t in toks if self.claimed[t.i] is None and not self.p.is_skip(t) and t.kind == "word" and t.i not in after_noun]
         if not free:
             return
-        # Names first (a misspelt site), runs of up to four free words.
+        # Names first (a misspelt site, "JBB Branch" for the JBB branches), runs of up to four words
+        # that nothing else reads or that only name a model ("branch"), holding at least one free word.
         if self.use_names and self.p.names.entries:
-            runs = _runs([t.i for t in free])
+            free_ids = {t.i for t in free}
+            soft = {t.i for t in toks if (c := self.claimed[t.i]) is not None and c.kinds == {"noun"} and c.length == 1}
+            runs = _runs(sorted(free_ids | soft))
             for run in runs:
                 for size in range(min(4, len(run)), 0, -1):
                     for s in range(0, len(run) - size + 1):
                         a, b = run[s], run[s + size - 1] + 1
-                        if any(self.claimed[i] is not None for i in range(a, b)):
+                        if not free_ids & set(range(a, b)) or any(self.claimed[i] is not None and i not in soft for i in range(a, b)):
                             continue
                         surface = self._surface(a, b)
-                        if len(norm(surface)) < 4:
+                        close = self.p.names.close(surface)
+                        if not close:
                             continue
-                        hit = self.p.names.guess(surface)
-                        if hit:
-                            named, _ = hit
-                            c = Cand(a, b, "name", names=[named], prio=2, guess=named.name)
-                            self.take(c)
+                        for i in range(a, b):
+                            if self.claimed[i] is not None:
+                                self.unclaim(self.claimed[i])  # type: ignore[arg-type]
+                        soft -= set(range(a, b))
+                        if len(close) == 1:
+                            named = close[0][0]
+                            self.take(Cand(a, b, "name", names=[named], prio=2, guess=named.name))
                             self.models.add(named.model)
+                        else:  # "JBB Branch": six branches match alike; the user picks one
+                            c = Cand(a, b, "name", names=[e for e, _ in close], prio=2)
+                            c.loose = True  # type: ignore[attr-defined]
+                            self.take(c)
+                            self.models.update(e.model for e, _ in close)
         # Then words of the lexicon ("devcies", "intrefaces"), long enough to be sure of.
         known = self._known_words()
         for t in toks:
             if self.claimed[t.i] is not None or self.p.is_skip(t) or t.kind != "word" or t.host or len(t.text) < 5:
                 continue
-            best = process.extractOne(t.low, known.keys(), scorer=fuzz.ratio, score_cutoff=84)
+            best = process.extractOne(t.low, known.keys(), scorer=fuzz.ratio, score_cutoff=80)
             if best is None:
                 continue
             word = best[0]
@@ -441,6 +483,12 @@ class _Run:
             kind = next(k for k in ("noun", "value", "field") if k in kinds)
             c = Cand(t.i, t.i + 1, kind, meanings, prio=1, guess=word, kinds=kinds)
             self.take(c)
+            new = {m.model for m in meanings if m.kind == "noun" and m.model} - self.models
+            if new:  # "disabled prots": now that "ports" is read, "disabled" is a port's state
+                self.models |= new
+                for extra in sorted(self._model_cands(sorted(new)), key=lambda x: (-x.length, -x.prio)):
+                    if all(self.claimed[i] is None for i in range(extra.a, extra.b)):
+                        self.take(extra)
 
     def _known_words(self) -> dict[str, list[Meaning]]:
         out: dict[str, list[Meaning]] = {}
@@ -448,7 +496,7 @@ class _Run:
         for m in self.models:
             phrases.update({k: v + phrases.get(k, []) for k, v in self.p.lex.of_model(m).phrases.items()})
         for key, ms in phrases.items():
-            if len(key) == 1 and len(key[0]) >= 5:
+            if len(key) == 1 and len(key[0]) >= 4:
                 good = [m for m in ms if m.kind in ("noun", "field", "value")]
                 if good:
                     out[key[0]] = good
@@ -551,6 +599,7 @@ class _Assembler:
         self.conditions(intent, pinned)
         self.relations(intent, rels)
         self.values(intent, pinned)
+        self.comparisons(intent)
         self.fields(intent, attrs, pinned)
         self.aggregate(intent)
         intent.not_understood = self.leftover()
@@ -568,9 +617,14 @@ class _Assembler:
                 out.append(Mention(c.a, c.b, toks[c.a].text, [PREFIX if c.has("cidr") else IP], "cidr" if c.has("cidr") else "ip"))
             elif c.has("iface"):
                 out.append(Mention(c.a, c.b, toks[c.a].text, [INTERFACE], "iface"))
+            elif c.has("asn"):
+                out.append(Mention(c.a, c.b, toks[c.a].text[2:], [ASN], "num", noun=ASN))
+            elif c.has("quoted"):
+                out.append(Mention(c.a, c.b, toks[c.a].text, [], "quoted"))
             elif c.has("name"):
                 models = list(dict.fromkeys(e.model for e in c.names))
-                group = not any(norm(e.name) == norm(self.surface(c.a, c.b)) or norm(e.slug) == norm(self.surface(c.a, c.b)) for e in c.names) and not c.guess
+                group = not any(norm(e.name) == norm(self.surface(c.a, c.b)) or norm(e.slug) == norm(self.surface(c.a, c.b)) for e in c.names) \
+                    and not c.guess and not getattr(c, "loose", False)
                 if (group or c.guess) and c.kinds & {"noun", "field", "value", "cue", "pattern"}:
                     continue  # "access" is a port mode before it is the last word of "Internet Access"
                 out.append(Mention(c.a, c.b, self.surface(c.a, c.b), models, "name", list(c.names), guess=c.guess, group=group))
@@ -583,7 +637,7 @@ class _Assembler:
                 continue
             nouns = [m.model for m in c.of("noun") if m.model]
             j = c.b
-            while j < len(toks) and toks[j].low in ("named", "called", "id", "number", "no.", "#"):
+            while j < len(toks) and toks[j].low in ("named", "called", "id", "number", "no.", "#", "labelled", "labeled", "label"):
                 j += 1
             nxt = next((m for m in out if m.a == j), None)
             if nxt is not None:
@@ -609,8 +663,13 @@ class _Assembler:
             if num is not None and num.has("num") and not num.has("noun"):
                 out.append(Mention(c.a, num.b, toks[j].text.lstrip("#"), nouns[:1], "num", noun=nouns[0]))
                 continue
+            searched = any(self.vocab.model(n).searched for n in nouns)
             k = j
-            while k < len(toks) and self.at(k) is None and not self.p.is_skip(toks[k]) and toks[k].kind == "word":
+            # The object's name: free words, numbers inside it ("Plant 1"), and after a model word of a
+            # large table even a capitalised common word ("VLAN Data", "rack Storage").
+            while k < len(toks) and toks[k].kind == "word" and (
+                    (self.at(k) is None or (k > j and self.at(k) is not None and self.at(k).kinds <= {"num"}))  # type: ignore[union-attr]
+                    and (not self.p.is_skip(toks[k]) or (searched and toks[k].text[:1].isupper()))):
                 k += 1
             if k > j:
                 end = k
@@ -620,6 +679,15 @@ class _Assembler:
                     end = tail.b
                     self.r.unclaim(tail)
                 out.append(Mention(c.a, end, self.surface(j, end), nouns[:1], "words", noun=nouns[0]))
+        # "the Research-Lab VLAN": a hostname-like word without digits right before a model word of a
+        # large table names one of its objects (a device name has digits: "dmi01-akron-sw01 interfaces").
+        for c in self.r.chosen:
+            if not c.has("noun") or not self._singular(c):
+                continue
+            prev = next((m for m in out if m.b == c.a and m.how == "host" and m.noun is None and not re.search(r"\d", m.text)), None)
+            models = [x.model for x in c.of("noun") if x.model and self.vocab.model(x.model).searched]
+            if prev is not None and models:
+                prev.models, prev.noun, prev.b = models[:1], models[0], c.b
         # Words nothing reads, right after "at", "from", "for"…: a name of something ("circuits from Sprint").
         taken = {i for m in out for i in range(m.a, m.b)}
         for i, t in enumerate(toks):
@@ -632,6 +700,14 @@ class _Assembler:
                 k += 1
             out.append(Mention(i, k, self.surface(i, k), [], "unknown"))
             taken.update(range(i, k))
+        # "North America cluster group", "MDF location": a model word right after a name says which it is.
+        for m in out:
+            after = self.at(m.b) if m.how == "name" else None
+            if after is not None and after.has("noun") and after.length <= 2:
+                fits = [x.model for x in after.of("noun") if x.model in m.models]
+                if fits:
+                    m.models, m.names, m.b = fits[:1], [e for e in m.names if e.model == fits[0]], after.b
+                    m.group = False
         out.sort(key=lambda m: (m.a, -(m.b - m.a)))
         kept: list[Mention] = []
         for m in out:
@@ -665,7 +741,7 @@ class _Assembler:
             if "free_ips" in names and (has("cidr") or PREFIX in nouns) and (IP in nouns or re.search(r"\bips?\b", text)):
                 return "free_ips"
             if "rack_utilisation" in names and INTERFACE not in nouns and (RACK in nouns or (not has("cidr") and PREFIX not in nouns and
-                                                                  any(SITE in m.models and m.how == "name" for m in mentions))):
+                                                                  any(SITE in m.models and m.how == "name" or m.how == "host" and not nouns for m in mentions))):
                 return "rack_utilisation"
             if "prefix_utilisation" in names and (has("cidr") or PREFIX in nouns):
                 return "prefix_utilisation"
@@ -683,6 +759,8 @@ class _Assembler:
             if not negate and not self.cue(c, "presence"):
                 continue
             nxt = self.next_content(c.b)
+            while nxt is not None and self.cue(nxt, "group") and self.toks[nxt.a].low == "by":
+                nxt = self.next_content(nxt.b)  # "not used by any device": "by" names who, it groups nothing
             if not negate and self.cue(nxt, "absence"):
                 continue  # "with no", "have no": the absence word speaks
             between: list[Cand] = []
@@ -696,7 +774,7 @@ class _Assembler:
                 out.append((c, nxt, negate, between))
             elif nxt is not None and nxt.has("noun") and nxt.has("field") and not self.in_mention(nxt):
                 out.append((c, nxt, negate, between))
-            elif negate and self.toks[c.a].low in ("nothing", "empty", "none") and (nxt is None or not nxt.has("field")):
+            elif negate and self.toks[c.a].low in ("nothing", "empty", "none", "nobody", "noone") and (nxt is None or not nxt.has("field")):
                 out.append((c, None, True, between))
         return out
 
@@ -725,7 +803,7 @@ class _Assembler:
         attrs: list[Meaning] = []
         if subject is not None:
             for c in list(bare):
-                if not self._singular(c):
+                if not self._singular(c) and subject.how != "iface":  # "vlans on X ae0": the port's VLANs
                     continue
                 f = next((f for sm in subject.models if (f := self.field_for_noun(sm, c)) is not None), None)
                 if f is not None:
@@ -745,6 +823,12 @@ class _Assembler:
             for _, model, c in things:
                 if c is not None and model == tgt:
                     self.claim(c.a, c.b, f"model {tgt}")
+                elif c is not None and model != tgt:
+                    # "circuits at New York sites": the sites are how the place is said, not a second table.
+                    before = next((m for m in self.mentions if m.b == c.a and m.how == "name"), None)
+                    nm = self.schema.get(model)
+                    if before is not None and nm is not None and any(nm.field_to(x) is not None for x in before.models):
+                        self.claim(c.a, c.b, f"the {noun_words(model)} of {before.text}")
             return tgt, attrs, self.pin(tgt)
         fields = [c for c in self.items("field") if not self.in_mention(c)]
         values = [c for c in self.items("value") if not self.in_mention(c)]
@@ -776,8 +860,9 @@ class _Assembler:
         return j >= 0 and self.toks[j].low in preps
 
     def _singular(self, c: Cand) -> bool:
+        """A singular model word asks for a field ("which rack"); a plural one lists ("racks at")."""
         last = self.toks[c.b - 1]
-        return singular(last.low) == last.low or last.low in ("vlans",) and False
+        return singular(last.low) == last.low
 
     def subject(self) -> Optional[Mention]:
         """The object the question is about, when it names one: a hostname, an address, a named object."""
@@ -823,10 +908,23 @@ class _Assembler:
 
     def conditions(self, intent: Intent, pinned: Optional[Mention]) -> None:
         target = self.schema.model(intent.target)
+        inside = next((c for c in self.items("cue") if self.cue(c, "within")), None)
         for m in self.mentions:
             span = self.claim(m.a, m.b, "name")
             text = self.r.text[span[0]:span[1]]
-            if m is pinned:
+            if m is pinned and m.how == "cidr" and inside is not None and target.accepts("within"):
+                # "child prefixes of 10.112.152.0/22": the prefixes inside it, not the prefix itself.
+                self.claim(inside.a, inside.b, "within")
+                intent.conditions.append(Condition(field="within", op="within", value=m.text, text=text, span=span))
+                continue
+            valued = self.field_value(target, m) if m.noun is None and m.how in ("host", "words", "num", "quoted", "unknown", "name") else None
+            if valued is not None:
+                # "serial FOC2418Y1K7", "'printer' in the description": a value of one of the target's fields.
+                fc, fname = valued
+                fspan = self.claim(min(fc.a, m.a), max(fc.b, m.b), f"{fname} value")
+                op = "ic" if m.how == "quoted" or fname in ("description", "comments") else "eq"
+                intent.conditions.append(Condition(field=fname, op=op, value=m.text, text=self.r.text[fspan[0]:fspan[1]], span=fspan))
+            elif m is pinned:
                 intent.conditions.append(self.identity(intent.target, m, span, text))
             else:
                 intent.conditions.append(self.reference(target, m, span, text))
@@ -840,6 +938,27 @@ class _Assembler:
                 if any(self.field_model(intent.target, f) == cond.model for f in c.of("field")) and self.adjacent(c, cond.span):
                     self.claim(c.a, c.b, f"field {cond.field}")
                     break
+
+    def field_value(self, target: Model, m: Mention) -> Optional[tuple[Cand, str]]:
+        """A field word of the target right before (or, for a quoted value, after) the mention,
+        naming a text or number field NetBox filters: the mention is that field's value."""
+        for c in (self.prev_content(m.a), self.next_content(m.b) if m.how == "quoted" else None):
+            if c is None or self.is_used(c) or not c.has("field"):
+                continue
+            gap = self.r.text[self.toks[c.b - 1].end:self.toks[m.a].start] if c.b <= m.a else self.r.text[self.toks[m.b - 1].end:self.toks[c.a].start]
+            between = set(re.findall(r"[\w']+", gap.lower()))
+            if between - {"is", "equals", "equal", "contains", "containing", "like", "matching", "with", "has", "in", "the", "its", "their"} \
+                    or (c.b <= m.a and between & {"in"}):
+                continue  # "serial of X", "description on X": X is whose field, not its value
+            meaning = next((x for x in c.of("field") if x.model == target.name and not x.path and len(x.fields or (x.name,)) == 1), None)
+            if meaning is None:
+                continue
+            fname = (meaning.fields or (meaning.name,))[0]
+            f = target.fields.get(fname)
+            flt = target.filters.get(fname)
+            if f is not None and flt is not None and f.type in ("str", "int", "num") and (m.how != "name" or f.type == "str" and fname != target.label):
+                return c, fname
+        return None
 
     def field_model(self, model: str, m: Meaning) -> Optional[str]:
         """The model a field word's field points to (a device's `platform` -> dcim.platform)."""
@@ -900,9 +1019,15 @@ class _Assembler:
                 return Condition(field=flt, op="within", value=m.text, text=text, span=span)
             return Condition(field="prefix", op="within", value=m.text, text=text, model=PREFIX, span=span)
         if m.how == "ip":
+            flt = self.vocab.address_filters.get(target.name)
+            if flt and target.accepts(flt):  # "prefixes that contain 10.1.2.3"
+                return Condition(field=flt, op="contains", value=m.text.split("/")[0], text=text, span=span)
             return Condition(field="address", value=m.text, text=text, model=IP, span=span)
         if m.how == "iface":
             return Condition(field="name", value=m.text, text=text, model=INTERFACE, span=span)
+        vid = target.filters.get("vlan")
+        if m.how == "num" and m.noun == VLAN and vid is not None and vid.type == "num":
+            return Condition(field="vlan", value=int(m.text), text=text, span=span)  # interfaces' "Assigned VID": no VLAN to pick
         models = m.models
         if m.how == "unknown":  # any model this target filters by
             models = self.filterable(target)
@@ -938,7 +1063,8 @@ class _Assembler:
             if self.is_used(cue) and noun is None:
                 continue
             if noun is None:
-                related = self.vocab.model(target).contents
+                # "racks with nothing in them", "device roles nobody uses": what the target holds or stands for.
+                related = self.vocab.model(target).contents or self.vocab.model(target).stands_for
                 if not related:
                     continue
                 rel = Relation(model=related, negate=True, text=self.surface(cue.a, cue.b),
@@ -947,6 +1073,13 @@ class _Assembler:
                 continue
             related = next((m.model for m in noun.of("noun") if m.model), "")
             if related == target:
+                continue
+            own = next((m for m in noun.of("field") if m.model == target), None)
+            if own is not None and self.vocab.relation(target, related) is None:
+                # "racks without a role": the rack's own role field (a rack role), not device roles.
+                span = self.claim(cue.a, noun.b, f"{'no' if negate else 'some'} {own.name}")
+                for fname in own.fields or (own.name,):
+                    intent.conditions.append(self.presence(target, fname, not negate, self.surface(cue.a, noun.b), span))
                 continue
             tm = self.schema.model(target)
             f = tm.field_to(related)
@@ -958,6 +1091,14 @@ class _Assembler:
                 intent.conditions.append(cond)
                 continue
             rel = Relation(model=related, negate=negate, text=text, span=self.claim(cue.a, noun.b, f"{'no' if negate else 'some'} {related}"))
+            # "not used by any device or VM": the same absence for each model word joined by "or"/"and".
+            j = noun.b
+            while j + 1 < len(self.toks) and self.toks[j].low in ("or", "and", "nor") and (nxt2 := self.at(j + 1)) is not None and nxt2.has("noun"):
+                other = next((m.model for m in nxt2.of("noun") if m.model), None)
+                if other and other != target and self.relates(other, target):
+                    intent.relations.append(Relation(model=other, negate=negate, text=self.surface(j + 1, nxt2.b),
+                                                     span=self.claim(j, nxt2.b, f"{'no' if negate else 'some'} {other}")))
+                j = nxt2.b
             for v in between:
                 meaning = next((m for m in v.of("value") if m.model == related), None)
                 if meaning is None:
@@ -1089,6 +1230,26 @@ class _Assembler:
             cond.model = flt.to
         return cond
 
+    # comparisons: "VLANs with VID above 200", "racks taller than 42" -------------------------------------
+
+    def comparisons(self, intent: Intent) -> None:
+        tm = self.schema.model(intent.target)
+        for c in self.items("cue"):
+            if not self.cue(c, "compare") or self.is_used(c):
+                continue
+            op = next(m.value for m in c.of("cue") if m.name == "compare")
+            field_c = self.prev_content(c.a)
+            num = self.next_content(c.b)
+            if field_c is None or num is None or not num.has("num") or self.is_used(field_c):
+                continue
+            meaning = next((m for m in field_c.of("field") if m.model == intent.target), None)
+            f = tm.fields.get(meaning.fields[0] if meaning and meaning.fields else (meaning.name if meaning else ""))
+            if meaning is None or f is None or f.type not in ("int", "num"):
+                continue
+            span = self.claim(field_c.a, num.b, f"{f.name} {op}")
+            value = self.toks[num.a].number
+            intent.conditions.append(Condition(field=f.name, op=op, value=value, text=self.surface(field_c.a, num.b), span=span))
+
     # fields ---------------------------------------------------------------------------------------------
 
     def fields(self, intent: Intent, attrs: list[Meaning], pinned: Optional[Mention]) -> None:
@@ -1149,7 +1310,7 @@ class _Assembler:
         tm = self.schema.model(target)
         for m in c.of("field"):
             if m.model == target:
-                return m.fields[0] if m.fields else m.name
+                return m.path or (m.fields[0] if m.fields else m.name)
         for m in c.of("noun"):
             f = tm.field_to(m.model) if m.model else None
             if f is not None:
@@ -1157,7 +1318,7 @@ class _Assembler:
         key = self.r._key(c.a, c.b)
         for fm in self.p.lex.of_model(target).phrases.get(key, []):
             if fm.kind == "field":
-                return fm.fields[0] if fm.fields else fm.name
+                return fm.path or (fm.fields[0] if fm.fields else fm.name)
         return None
 
     # what is left ------------------------------------------------------------------------------------------

@@ -274,8 +274,10 @@ def plan_list(intent: Intent) -> Plan:
     m = model_of(intent.target)
     resolves = resolve_steps(intent)
     attrs = [a for a in intent.attributes if a]
-    fields = fetch_fields(m.name, attrs)
     named = intent.named()
+    # One object: how many of each related kind it has, when NetBox counts them on the row itself.
+    counts = [c for c in (m.count_field(rel) for rel, _ in drill_relations(m.name)) if c] if named is not None and not attrs else []
+    fields = fetch_fields(m.name, attrs + counts)
 
     async def fetch(ctx: Context) -> Any:
         q = build_query(m, ctx.intent.conditions)
@@ -307,21 +309,10 @@ def plan_list(intent: Intent) -> Plan:
 
     main = Step("fetch", _fetch_words(intent, m), fetch, deps=tuple(s.name for s in resolves), fallback=None if intent.relations else fetch_brief)
     steps = resolves + [main]
-    counts = drill_relations(m.name) if named is not None and not attrs and not intent.aggregate else []
-    if counts:
-        async def count(ctx: Context) -> dict[str, int]:
-            ids = [r.id for r in (ctx.intent.named() or named).resolved]  # type: ignore[union-attr]
-            if len(ids) != 1:
-                return {}
-            pages = await ctx.client.gather(ctx.client.page(model_of(rel).path, {flt: ids[0]}, limit=1, brief=True, kind="utilisation")
-                                            for rel, flt in counts)
-            return {rel: p.count for (rel, _), p in zip(counts, pages, strict=True)}
-
-        steps.append(Step("counts", "count related objects (" + ", ".join(noun(r) for r, _ in counts) + ")", count,
-                          deps=tuple(s.name for s in resolves), optional=True))
-
     def finish(ctx: Context) -> Outcome:
         how, got, q = ctx.results["fetch"]
+        if how == "page" and len(got.results) == 1:
+            ctx.results["one"] = got.results[0]
         extra = [a for a in attrs] + [c.field for c in ctx.intent.conditions if c.field in m.fields and c.field not in attrs and not c.model]
         if how == "local":
             rows = [shape_row(m.name, r, extra) for r in got]
@@ -382,17 +373,17 @@ def list_outcome(ctx: Context, m: Model, table: Table, attrs: list[str]) -> Outc
     intent = ctx.intent
     named = intent.named()
     if named is not None and len(table.rows) == 1 and table.total == 1:
-        raw = (ctx.results.get("raw_one") or {})
         text = describe(m.name, table.rows[0], attrs)
-        found = ctx.results.get("counts") or {}
-        if found:
-            text += " " + ", ".join(counted(n, rel) for rel, n in found.items()) + "."
-        choices = [Choice(kind="drill_down", label=f"{noun(rel)} of {table.rows[0].get('display')}", question=None,
-                          intent=Intent(target=rel, conditions=[Condition(field=_stem(flt), model=m.name, value=table.rows[0].get("display"),
-                                                                          text=str(table.rows[0].get("display")), resolved=[named.resolved[0]])] if named.resolved else [],
-                                        source="choice"))
-                   for (rel, flt), n in zip(drill_relations(m.name), found.values()) if n and named.resolved] if found else []
-        del raw
+        raw = ctx.results.get("one") or {}
+        found = {rel: raw.get(m.count_field(rel) or "") for rel, _ in drill_relations(m.name)}
+        said = [counted(int(n), rel) for rel, n in found.items() if isinstance(n, int)]
+        if said and not attrs:
+            text += " " + ", ".join(said) + "."
+        label = str(table.rows[0].get("display"))
+        choices = [Choice(kind="drill_down", label=f"{noun(rel)} of {label}", question=f"{noun(rel)} of {label}",
+                          intent=Intent(target=rel, source="choice", conditions=[
+                              Condition(field=_stem(flt), model=m.name, value=label, text=label, resolved=[named.resolved[0]])]))
+                   for rel, flt in drill_relations(m.name) if named.resolved and found.get(rel) != 0]
         return Outcome(text, [table], choices)
     if intent.aggregate is not None and intent.aggregate.op == "count":
         text = f"{counted(table.total, m.name)}{where_words(ctx)}."
@@ -426,11 +417,11 @@ def describe(model: str, row: dict[str, Any], attrs: list[str]) -> str:
             key = a.split(".")[-1]
             value = row.get(key, EMPTY)
             bits.append(f"{word_of(model, a)} {value if value != EMPTY else 'not set'}")
-        return f"{name}: " + ", ".join(bits) + "."
+        return f"{name}: " + ", ".join(bits).rstrip(".") + "."
     keys = [k for k in ("status", "role", "device_type", "type", "site", "rack", "position", "region", "cluster", "provider", "primary_ip", "vrf", "scope", "tenant")
             if row.get(k) not in (None, EMPTY)]
     bits = [f"{word_of(model, k)} {row[k]}" for k in keys]
-    return (f"{name}: " + ", ".join(bits) + ".") if bits else f"{name}."
+    return (f"{name}: " + ", ".join(bits).rstrip(".") + ".") if bits else f"{str(name).rstrip('.')}."
 
 
 _WORDS = {"device_type": "type", "primary_ip": "primary IP", "link_peers": "connected to", "assigned_object": "assigned to",
@@ -621,9 +612,14 @@ async def _contained(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query
 def plan_group(intent: Intent) -> Plan:
     m = model_of(intent.target)
     by = intent.aggregate.by if intent.aggregate else None
-    if not by or by not in m.fields:
+    root = (by or "").split(".")[0]
+    if not by or root not in m.fields:
         raise Limitation(f"{noun(m.name)} cannot be grouped by {by}", f"Ask e.g. “{noun(m.name)} per site” or “{noun(m.name)} in each status”.")
-    f = m.fields[by]
+    f = m.fields[root]
+    target_model = f.to
+    if "." in by and f.to:  # "devices per manufacturer": device_type.manufacturer
+        leaf = model_of(f.to).fields.get(by.split(".", 1)[1])
+        target_model = leaf.to if leaf is not None else None
     resolves = resolve_steps(intent)
 
     async def fetch(ctx: Context) -> Any:
@@ -631,18 +627,18 @@ def plan_group(intent: Intent) -> Plan:
         ctx.applied.extend(q.applied)
         for why in q.limits:
             ctx.note(why)
-        gm = model_of(f.to) if f.to else None
+        gm = model_of(target_model) if target_model else None
         count = gm.count_field(m.name) if gm is not None else None
-        if gm is not None and count and not q.params and not q.local and not ctx.intent.relations:
+        if gm is not None and count and "." not in by and not q.params and not q.local and not ctx.intent.relations:
             # NetBox counts for us: one request for every group ("devices per role": roles with device_count).
             groups = await read_rows(ctx, gm, {}, ["id", "display", gm.label, count])
             return ("counted", [(g, int(g.get(count) or 0)) for g in groups], q, count)
-        rows = await read_rows(ctx, m, q.params, ["id", by] + [c.field for c in q.local])
+        rows = await read_rows(ctx, m, q.params, ["id", root] + [c.field for c in q.local])
         rows = [r for r in rows if all(matches_locally(r, c) for c in q.local)]
         tally: Counter[Any] = Counter()
         objs: dict[Any, Any] = {}
         for r in rows:
-            v = r.get(by)
+            v = read(r, by)
             key = (v.get("id") if "id" in v else v.get("value")) if isinstance(v, dict) else v
             tally[key] += 1
             objs[key] = v
@@ -650,24 +646,26 @@ def plan_group(intent: Intent) -> Plan:
 
     def finish(ctx: Context) -> Outcome:
         how, groups, q, count = ctx.results["fetch"]
-        gmodel = f.to if f.type == "fk" and f.to else m.name
+        gmodel = target_model or m.name
         rows = []
         for g, n in sorted(groups, key=lambda p: (-p[1], cell(p[0]))):
             label = cell(g) if g is not None else "(none)"
-            value = g.get("id") if isinstance(g, dict) and f.to else (g.get("value") if isinstance(g, dict) else g)
-            rows.append({"id": g.get("id") if isinstance(g, dict) and f.to else None, "display": label, "group": label, "count": f"{n:,}",
+            value = g.get("id") if isinstance(g, dict) and target_model else (g.get("value") if isinstance(g, dict) else g)
+            rows.append({"id": g.get("id") if isinstance(g, dict) and target_model else None, "display": label, "group": label, "count": f"{n:,}",
                          "_by": by, "_value": value})
-        title = cap(f"{noun(m.name)} per {title_of(m.name, by).lower()}") + (where_words(ctx) if ctx.applied else "")
-        cols = [Column(key="group", title=title_of(m.name, by)), Column(key="count", title=cap(noun(m.name)))]
+        words = word_of(m.name, by)
+        title = cap(f"{noun(m.name)} per {words}") + (where_words(ctx) if ctx.applied else "")
+        cols = [Column(key="group", title=cap(words)), Column(key="count", title=cap(noun(m.name)))]
         table = local_table(ctx, f"group:{m.name}:{by}:{id(ctx)}", gmodel, title, rows, cols)
         total = sum(int(r["count"].replace(",", "")) for r in rows)
         top = ", ".join(f"{r['group']} {r['count']}" for r in rows[:6])
-        text = f"{counted(total, m.name)} in {len([r for r in rows if r['count'] != '0'])} {('groups' if f.type != 'fk' else noun(gmodel))} by {title_of(m.name, by).lower()}{where_words(ctx)}: {top}."
+        groups_word = noun(gmodel) if target_model else "groups"
+        text = f"{counted(total, m.name)} in {len([r for r in rows if r['count'] != '0'])} {groups_word} by {words}{where_words(ctx)}: {top}."
         if how == "counted":
             text += f" (counted by NetBox: {count})"
         return Outcome(text, [table], list_choices(table, ctx.page_size))
 
-    return Plan("multi_step" if resolves else "direct", resolves + [Step("fetch", f"count {noun(m.name)} by {by}", fetch, deps=tuple(s.name for s in resolves))], finish)
+    return Plan("multi_step" if resolves else "direct", resolves + [Step("fetch", f"count {noun(m.name)} by {word_of(m.name, by)}", fetch, deps=tuple(s.name for s in resolves))], finish)
 
 
 # -- routing --------------------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ from netbox_tui.core.planner import (
     server_table,
     where_words,
 )
-from netbox_tui.core.resolve import Resolution, match_interface
+from netbox_tui.core.resolve import Resolution, interface_spellings, match_interface
+from netbox_tui.errors import NetBoxError
 from netbox_tui.core.results import Applied, Choice, Column, Table, TableQuery
 
 DEVICE, INTERFACE, VLAN, RACK, PREFIX, IP, SITE = (
@@ -66,9 +67,11 @@ def _find_interface_step(intent: Intent, deps: tuple[str, ...]) -> Step:
         else:
             by_dev = {"device": str(dev.value)}
         try:
-            page = await ctx.client.page(m.path, {**by_dev, "name__ie": typed}, limit=5, fields=fields, kind="interface")
+            page = await ctx.client.page(m.path, {**by_dev, "name__ie": interface_spellings(typed)}, limit=5, fields=fields, kind="interface")
             rows = page.results
-        except Exception:  # the device name is not exact (NetBox answers 400): find the device first
+        except NetBoxError as exc:  # the device name is not exact (NetBox answers 400): find the device first
+            if exc.kind != "bad_filter":
+                raise
             rows = []
         if len(rows) == 1:
             r = rows[0]
@@ -85,15 +88,15 @@ def _find_interface_step(intent: Intent, deps: tuple[str, ...]) -> Step:
             dev.resolved = res.refs
             if res.guessed:
                 dev.guess = res.matches[0].ref.label
-        names = await ctx.client.list_all(m.path, {"device_id": [r.id for r in dev.resolved]}, fields=["id", "name"], kind="interface")
+        # The device's ports with what the answer shows: the match is one of them, no second request.
+        names = await ctx.client.list_all(m.path, {"device_id": [r.id for r in dev.resolved]}, fields=fields, kind="interface")
         res = match_interface(typed, names)
         if res.status == "ambiguous":
             raise NeedsChoice(iface, res)
         if res.status == "not_found":
             raise NotFound(iface, res, f"interface on {dev.resolved[0].label}")
         iface.resolved = res.refs
-        page = await ctx.client.page(m.path, {"id": res.refs[0].id}, limit=1, fields=fields, kind="interface")
-        return page.results[0] if page.results else {}
+        return res.matches[0].row
 
     return Step("interface", f"find interface “{iface.value if iface else '?'}” on “{dev.value if dev else '?'}”", run, deps=deps)
 
@@ -173,7 +176,7 @@ def plan_trace(intent: Intent) -> Plan:
         else:
             last = out_rows[-1]["far"]
             cables = ", ".join(r["cable"] for r in out_rows)
-            text = f"{dname} {row.get('name')} → {last} ({counted(len(out_rows), 'cables')}: {cables})."
+            text = f"{dname} {row.get('name')} → {last} ({counted(len(out_rows), 'hops')}: {cables})."
         return Outcome(text, [table], [])
 
     return Plan("multi_step", resolves + [find, Step("trace", f"trace the cable from {iface.value}", trace, deps=("interface",))], finish)
@@ -506,27 +509,35 @@ def plan_site_summary(intent: Intent) -> Plan:
         intent = intent.model_copy(update={"conditions": [named] + [c for c in intent.conditions if c.model != SITE and SITE not in c.candidates]})
     resolves = resolve_steps(intent)
     counts = drill_relations(SITE)
+    site_model = model_of(SITE)
+    # NetBox counts a site's racks, devices, VLANs, prefixes and circuits on the site row itself.
+    by_field = {rel: site_model.count_field(rel) for rel, _ in counts}
+    fields = fetch_fields(SITE, [f for f in by_field.values() if f])
 
     async def fetch(ctx: Context) -> Any:
         site = ctx.intent.named() or named
         sid = site.resolved[0].id
+        missing = [(rel, flt) for rel, flt in counts if not by_field.get(rel)]
         page, *related = await ctx.client.gather(
-            [ctx.client.page("dcim/sites/", {"id": sid}, limit=1, fields=fetch_fields(SITE), kind="device")]
-            + [ctx.client.page(model_of(rel).path, {flt: sid}, limit=1, brief=True, kind="utilisation") for rel, flt in counts]
+            [ctx.client.page("dcim/sites/", {"id": sid}, limit=1, fields=fields, kind="device")]
+            + [ctx.client.page(model_of(rel).path, {flt: sid}, limit=1, brief=True, kind="utilisation") for rel, flt in missing]
         )
-        return page, {rel: p.count for (rel, _), p in zip(counts, related, strict=True)}
+        row = page.results[0] if page.results else {}
+        found = {rel: int(row.get(by_field[rel]) or 0) for rel, _ in counts if by_field.get(rel)}
+        found.update({rel: p.count for (rel, _), p in zip(missing, related, strict=True)})
+        return page, {rel: found[rel] for rel, _ in counts}
 
     def finish(ctx: Context) -> Outcome:
         page, found = ctx.results["fetch"]
         site = (ctx.intent.named() or named).resolved[0]
         ctx.applied.append(Applied(field="site", op="=", value=site.label, text=named.text, filter=f"site_id={site.id}"))
-        extra = [Column(key=rel.split(".")[1], title=cap(noun(rel))) for rel in found]
-        table = server_table(SITE, f"Site {site.label}", "dcim/sites/", {"id": site.id}, fetch_fields(SITE), page, ctx, columns=extra)
-        for row in table.rows:
-            row.update({rel.split(".")[1]: f"{n:,}" for rel, n in found.items()})
+        extra = [Column(key=f"n_{rel.split('.')[1]}", title=cap(noun(rel))) for rel in found]
+        table = server_table(SITE, f"Site {site.label}", "dcim/sites/", {"id": site.id}, fields, page, ctx, columns=extra)
         from netbox_tui.core.planner import describe
 
         head = describe(SITE, table.rows[0], []) if table.rows else f"{site.label}."
+        for row in table.rows:
+            row.update({f"n_{rel.split('.')[1]}": f"{n:,}" for rel, n in found.items()})
         text = head + " It has " + ", ".join(counted(n, rel) for rel, n in found.items()) + "."
         choices = []
         for (rel, flt), n in zip(counts, found.values()):
@@ -536,7 +547,7 @@ def plan_site_summary(intent: Intent) -> Plan:
             choices.append(Choice(kind="drill_down", label=f"{noun(rel)} at {site.label}", question=f"{noun(rel)} at site {site.label}", intent=follow))
         return Outcome(text, [table], choices)
 
-    return Plan("orchestrated", resolves + [Step("fetch", "fetch the site and count " + ", ".join(noun(r) for r, _ in counts), fetch, deps=_deps(resolves))], finish)
+    return Plan("orchestrated", resolves + [Step("fetch", "fetch the site with its counts of " + ", ".join(noun(r) for r, _ in counts), fetch, deps=_deps(resolves))], finish)
 
 
 PATTERNS: dict[str, Callable[[Intent], Plan]] = {

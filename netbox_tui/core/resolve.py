@@ -192,6 +192,8 @@ class Resolver:
                 return self._decide_rows(m, text, found, exact=True)
         if m.accepts(f"{label}__ie"):
             found = (await self.client.page(m.path, {**base, f"{label}__ie": text}, limit=100, fields=fields, kind=kind_of(model))).results
+            if not found:
+                found = await self._chassis_member(m, text, base, fields)
             if found or exact_only:
                 return self._decide_rows(m, text, found, exact=True)
         if exact_only or not m.accepts(f"{label}__ic"):
@@ -205,6 +207,20 @@ class Resolver:
             if stem is not None and m.accepts(f"{label}__isw"):
                 rows = (await self.client.page(m.path, {**base, f"{label}__isw": stem.group(0)}, limit=100, fields=fields, kind=kind_of(model))).results
         return self._decide_rows(m, text, rows, exact=False)
+
+    async def _chassis_member(self, m: Model, text: str, base: dict[str, Any], fields: list[str]) -> list[dict[str, Any]]:
+        """NetBox shows a virtual chassis member without a name as '<chassis>:<position>' (r106-torsw:1)."""
+        hit = re.fullmatch(r"(.+?):(\d{1,3})", text.strip())
+        if hit is None or not m.accepts("virtual_chassis_id") or not m.accepts("vc_position"):
+            return []
+        vc = self.schema.get("dcim.virtualchassis")
+        if vc is None:
+            return []
+        chassis = (await self.client.page(vc.path, {"name__ie": hit.group(1)}, limit=5, fields=["id", "name"], kind="device")).results
+        if not chassis:
+            return []
+        params = {**base, "virtual_chassis_id": [c["id"] for c in chassis], "vc_position": int(hit.group(2))}
+        return (await self.client.page(m.path, params, limit=10, fields=fields, kind=kind_of(m.name))).results
 
     def _decide_rows(self, m: Model, text: str, rows: list[dict[str, Any]], *, exact: bool) -> Resolution:
         found = [Found(Ref(model=m.name, id=int(r["id"]), label=label_of(m, r)), 100.0 if exact else score(text, str(r.get(m.label) or "")), r)
@@ -249,6 +265,22 @@ _IFACE_PREFIX = {
     "loopback": "lo", "lo": "lo", "vlan": "vl", "vl": "vl", "tunnel": "tu", "tu": "tu",
     "management": "mgmt", "mgmt": "mgmt", "ma": "mgmt",
 }
+
+
+_FULL = {"gi": ["GigabitEthernet"], "te": ["TenGigabitEthernet"], "fa": ["FastEthernet"], "eth": ["Ethernet", "eth"],
+         "po": ["Port-channel", "port-channel"], "lo": ["Loopback"], "tu": ["Tunnel"], "vl": ["Vlan"], "twe": ["TwentyFiveGigE"],
+         "fo": ["FortyGigabitEthernet"], "hu": ["HundredGigE"], "mgmt": ["Management", "mgmt"]}
+
+
+def interface_spellings(text: str) -> list[str]:
+    """The names a typed port may have in NetBox: as typed, and written out ("Gi0/0/0" ->
+    GigabitEthernet0/0/0), so one request (`name__ie`, OR'ed) finds it."""
+    out = [text.strip()]
+    m = re.match(r"^\s*([a-zA-Z][a-zA-Z\-]*?)-?\s*(\d.*)$", text.strip())
+    if m:
+        prefix = _IFACE_PREFIX.get(m.group(1).lower().rstrip("-"))
+        out += [full + m.group(2) for full in _FULL.get(prefix or "", [])]
+    return list(dict.fromkeys(out))
 
 
 def canonical_interface(name: str) -> str:

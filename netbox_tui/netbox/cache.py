@@ -96,3 +96,15 @@ class ResponseCache:
                 self._cache.close()
             except Exception:
                 pass
+
+
+def cache_for(settings: Any, mode: CacheMode) -> ResponseCache:
+    """The response cache a run's settings (netbox_tui.config.Settings) ask for, in `mode`."""
+    if not settings.cache.enabled:
+        mode = CacheMode.OFF
+    return ResponseCache(
+        settings.cache.directory(),
+        settings.cache.ttl_for,
+        size_limit_mb=settings.cache.size_limit_mb,
+        mode=mode,
+    )

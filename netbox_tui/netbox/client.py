@@ -22,10 +22,11 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from netbox_tui import __version__
-from netbox_tui.config import NetBoxProfile
+from netbox_tui.config import NetBoxProfile, Settings
 from netbox_tui.errors import (
     AuthError,
     BadFilterError,
+    ConfigError,
     InvalidResponseError,
     NetBoxError,
     NotFoundError,
@@ -36,7 +37,7 @@ from netbox_tui.errors import (
     UnreachableError,
     WriteRefusedError,
 )
-from netbox_tui.netbox.cache import MISS, CacheMode, ResponseCache, cache_key
+from netbox_tui.netbox.cache import MISS, CacheMode, ResponseCache, cache_for, cache_key
 from netbox_tui.netbox.endpoints import EndpointRegistry
 from netbox_tui.netbox.stats import RequestStats
 from netbox_tui.secrets import auth_header, token_identity
@@ -449,6 +450,19 @@ class NetBoxClient:
         if not isinstance(data, dict):
             raise InvalidResponseError("/api/status/ did not answer an object")
         return data
+
+
+def live_client(settings: Settings, *, cache_mode: CacheMode = CacheMode.NORMAL) -> NetBoxClient:
+    """A client for the active profile's NetBox, with the response cache the settings ask for.
+
+    ConfigError (one line, with a hint) when no NetBox URL is configured."""
+    profile = settings.active()
+    if not profile.url:
+        raise ConfigError(
+            "no NetBox URL configured",
+            "Set NETBOX_URL and NETBOX_TOKEN, pass --url/--token, use a profile (--profile), or try --demo.",
+        )
+    return NetBoxClient(profile, cache=cache_for(settings, cache_mode))
 
 
 class _Retryable(Exception):

@@ -15,8 +15,11 @@ netbox-tui uses, checked against a real NetBox by tests/contract:
 - NetBox's errors: 400 `{"filter": ["message"]}` for bad values, 404 `{"detail": …}` for an
   unknown id, an HTML 404 for an unknown URL, a 301 for a missing trailing slash.
 
+- `POST /graphql/`: the subset of GraphQL netbox-tui sends (`emulator_graphql`).
+
 A filter that NetBox accepts but this emulator does not implement is a 400 naming it, never
-silently ignored (NetBox ignores only names it does not know). GraphQL is not supported (400).
+silently ignored (NetBox ignores only names it does not know); GraphQL outside the subset is a
+GraphQL error saying so.
 """
 
 from __future__ import annotations
@@ -42,7 +45,6 @@ from netbox_tui.netbox.emulator_spec import (
     ISNULL,
     ITEXT,
     NUM,
-    SPECS,
     TAG,
     TEXT,
     TREE,
@@ -53,8 +55,10 @@ from netbox_tui.netbox.emulator_spec import (
     parse_bool,
     ref_id,
     scalar,
+    spec_for,
     walk,
 )
+from netbox_tui.netbox.emulator_graphql import execute as execute_graphql
 from netbox_tui.netbox.endpoints import EndpointRegistry
 
 PAGINATE_COUNT = 50
@@ -146,7 +150,7 @@ class Store:
         """All rows of `path` in NetBox's default ordering of the model."""
         rows = self._ordered.get(path)
         if rows is None:
-            spec = SPECS.get(path)
+            spec = spec_for(path)
             rows = self.rows(path)
             if spec is not None:
                 rows = sort_rows(self, spec, rows, [(t, False) for t in spec.order])
@@ -388,6 +392,10 @@ def build_predicate(store: Store, spec: ModelSpec, f: Filter, lookup: str, value
         assert f.fn is not None
         return f.fn(store, spec, values)
 
+    if kind in (FK, TREE, TAG) and f.target and not store.has(f.target):
+        # Values are checked against the referenced table: without it, no honest answer.
+        raise _not_implemented(f"filter on {f.target} objects (not in this snapshot)")
+
     if lookup == "empty" or kind in (BOOL, ISNULL):
         b = parse_bool(values[-1]) if values else None
         if b is None:
@@ -536,7 +544,13 @@ class SnapshotTransport(httpx.AsyncBaseTransport):
         path = request.url.path
         method = request.method.upper()
         if path.rstrip("/") == "/graphql":
-            raise _Reply(400, {"detail": "snapshot backend does not support GraphQL: use the REST API (netbox-tui falls back to it)"})
+            if method != "POST":
+                raise _not_implemented(f"GraphQL over {method} (netbox-tui POSTs its queries)")
+            try:
+                body = json.loads(request.content or b"null")
+            except ValueError:
+                raise _Reply(400, {"detail": "Unable to parse request body as JSON"}) from None
+            return 200, execute_graphql(self.store, body)
         if not path.startswith("/api/"):
             raise _Reply(404, _HTML_404, html=True)
         if method not in ("GET", "HEAD"):
@@ -573,7 +587,7 @@ class SnapshotTransport(httpx.AsyncBaseTransport):
     # -- views ---------------------------------------------------------------------------------
 
     def _spec(self, endpoint: str) -> ModelSpec:
-        spec = SPECS.get(endpoint)
+        spec = spec_for(endpoint)
         if spec is None or not self.store.has(endpoint):
             if self.registry.get(endpoint) is not None or spec is not None:
                 raise _not_implemented(f"endpoint {endpoint} (not in this snapshot)")

@@ -10,16 +10,23 @@ A path is an ORM-like chain over the saved JSON: `device__site__region` follows 
 `device` reference to the full device, its `site`, then the site's `region`. Filter values are
 validated as NetBox validates them (a slug that does not exist is a 400).
 
-The choice lists are copied from NetBox 4.7.3 (`netbox/*/choices.py`, Apache-2.0).
+What the schema layer (netbox_tui.schema) says is not written here: `spec_for(path)` finishes a
+spec with the filters derived from the schema's filters of the model (`derived_filters`: a
+filter on one of the model's own text, number, boolean or choice fields, its foreign keys by id
+and by slug or name, tree foreign keys with their descendants, tags), the choice values, and,
+for a model with no hand-written spec, the whole spec (ordered as the rows were saved, which is
+NetBox's default ordering). Only filters that walk relations or call a method are written here.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from netbox_tui import schema as nbschema
 from netbox_tui.netbox.collation import naturalize_interface
 
 # Filter kinds: they decide the lookups a filter has and how values are parsed and validated.
@@ -72,6 +79,9 @@ CLUSTERS = "virtualization/clusters/"
 VIRTUAL_MACHINES = "virtualization/virtual-machines/"
 VM_INTERFACES = "virtualization/interfaces/"
 TAGS = "extras/tags/"
+POWER_PANELS = "dcim/power-panels/"
+POWER_FEEDS = "dcim/power-feeds/"
+ASNS = "ipam/asns/"
 
 
 class Invalid(Exception):
@@ -91,99 +101,18 @@ def parse_bool(value: str) -> bool | None:
     return None
 
 
-def _choices(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-SITE_STATUS = _choices("planned staging active decommissioning retired")
-LOCATION_STATUS = _choices("planned staging active decommissioning retired")
-RACK_STATUS = _choices("reserved available planned active deprecated")
-RACK_FORM_FACTOR = _choices(
-    "2-post-frame 4-post-frame 4-post-cabinet wall-frame wall-frame-vertical wall-cabinet "
-    "wall-cabinet-vertical"
-)
-RACK_WIDTH = _choices("10 19 21 23")
-RACK_AIRFLOW = _choices("front-to-rear rear-to-front")
-DEVICE_FACE = _choices("front rear")
-DEVICE_AIRFLOW = _choices(
-    "front-to-rear rear-to-front left-to-right right-to-left side-to-rear rear-to-side bottom-to-top "
-    "top-to-bottom passive mixed"
-)
-DEVICE_STATUS = _choices("offline active planned staged failed inventory decommissioning")
-INTERFACE_TYPE = _choices(
-    "virtual bridge lag channel 100base-fx 100base-lfx 100base-tx 100base-t1 1000base-bx10-d "
-    "1000base-bx10-u 1000base-cwdm 1000base-cx 1000base-dwdm 1000base-ex 1000base-lsx 1000base-lx "
-    "1000base-lx10 1000base-sx 1000base-t 1000base-tx 1000base-zx 2.5gbase-t 5gbase-t 10gbase-br-d "
-    "10gbase-br-u 10gbase-cu 10gbase-cx4 10gbase-er 10gbase-lr 10gbase-lrm 10gbase-lx4 10gbase-sr "
-    "10gbase-t 10gbase-zr 25gbase-cr 25gbase-er 25gbase-lr 25gbase-sr 25gbase-t 40gbase-cr4 "
-    "40gbase-er4 40gbase-fr4 40gbase-lr4 40gbase-sr4 40gbase-sr4-bd 50gbase-cr 50gbase-er 50gbase-fr "
-    "50gbase-lr 50gbase-sr 100gbase-cr1 100gbase-cr2 100gbase-cr4 100gbase-cr10 100gbase-cwdm4 "
-    "100gbase-dr 100gbase-er4 100gbase-fr1 100gbase-lr1 100gbase-lr4 100gbase-sr1 100gbase-sr1.2 "
-    "100gbase-sr2 100gbase-sr4 100gbase-sr10 100gbase-zr 200gbase-cr2 200gbase-cr4 200gbase-dr4 "
-    "200gbase-er4 200gbase-fr4 200gbase-lr4 200gbase-sr2 200gbase-sr4 200gbase-vr2 400gbase-cr4 "
-    "400gbase-dr4 400gbase-er8 400gbase-fr4 400gbase-fr8 400gbase-lr4 400gbase-lr8 400gbase-sr4 "
-    "400gbase-sr4_2 400gbase-sr8 400gbase-sr16 400gbase-vr4 400gbase-zr 800gbase-cr8 800gbase-dr8 "
-    "800gbase-sr8 800gbase-vr8 1.6tbase-cr8 1.6tbase-dr8 1.6tbase-dr8-2 100base-x-sfp 1000base-x-gbic "
-    "1000base-x-sfp 2.5gbase-x-sfp 10gbase-x-sfpp 10gbase-x-xenpak 10gbase-x-xfp 10gbase-x-x2 "
-    "25gbase-x-sfp28 40gbase-x-qsfpp 50gbase-x-sfp28 50gbase-x-sfp56 100gbase-x-cfp 100gbase-x-cfp2 "
-    "100gbase-x-cfp4 100gbase-x-cxp 100gbase-x-cpak 100gbase-x-dsfp 100gbase-x-qsfp28 "
-    "100gbase-x-qsfpdd 100gbase-x-sfp112 100gbase-x-sfpdd 200gbase-x-cfp2 200gbase-x-qsfp56 "
-    "200gbase-x-qsfpdd 400gbase-x-qsfp112 400gbase-x-qsfpdd 400gbase-x-cdfp 400gbase-x-cfp2 "
-    "400gbase-x-cfp8 400gbase-x-osfp 400gbase-x-osfp-rhs 800gbase-x-osfp 800gbase-x-qsfpdd "
-    "1.6tbase-x-osfp1600 1.6tbase-x-osfp1600-rhs 1.6tbase-x-qsfpdd1600 1000base-kx 2.5gbase-kx "
-    "5gbase-kr 10gbase-kr 10gbase-kx4 25gbase-kr 40gbase-kr4 50gbase-kr 100gbase-kp4 100gbase-kr2 "
-    "100gbase-kr4 1.6tbase-kr8 ieee802.11a ieee802.11g ieee802.11n ieee802.11ac ieee802.11ad "
-    "ieee802.11ax ieee802.11ay ieee802.11be ieee802.15.1 ieee802.15.4 other-wireless gsm cdma lte 4g "
-    "5g sonet-oc3 sonet-oc12 sonet-oc48 sonet-oc192 sonet-oc768 sonet-oc1920 sonet-oc3840 1gfc-sfp "
-    "2gfc-sfp 4gfc-sfp 8gfc-sfpp 16gfc-sfpp 32gfc-sfp28 32gfc-sfpp 64gfc-qsfpp 64gfc-sfpdd 64gfc-sfpp "
-    "128gfc-qsfp28 infiniband-sdr infiniband-ddr infiniband-qdr infiniband-fdr10 infiniband-fdr "
-    "infiniband-edr infiniband-hdr infiniband-ndr infiniband-xdr infiniband-hdr-2x infiniband-ndr-2x "
-    "infiniband-xdr-2x infiniband-sdr-4x infiniband-ddr-4x infiniband-qdr-4x infiniband-fdr10-4x "
-    "infiniband-fdr-4x infiniband-edr-4x infiniband-hdr-4x infiniband-ndr-4x infiniband-xdr-4x t1 e1 "
-    "t3 e3 xdsl docsis moca bpon epon 10g-epon gpon xg-pon xgs-pon ng-pon2 25g-pon 50g-pon "
-    "cisco-stackwise cisco-stackwise-plus cisco-flexstack cisco-flexstack-plus cisco-stackwise-80 "
-    "cisco-stackwise-160 cisco-stackwise-320 cisco-stackwise-480 cisco-stackwise-1t juniper-vcp "
-    "extreme-summitstack extreme-summitstack-128 extreme-summitstack-256 extreme-summitstack-512 "
-    "hpe-synergy-interconnect-link other"
-)
-POE_MODE = _choices("pd pse")
-POE_TYPE = _choices(
-    "type1-ieee802.3af type2-ieee802.3at type3-ieee802.3bt type4-ieee802.3bt passive-24v-2pair "
-    "passive-24v-4pair passive-48v-2pair passive-48v-4pair"
-)
-INTERFACE_MODE = _choices("access tagged tagged-all q-in-q")
-DUPLEX = _choices("half full auto")
-CABLE_END = _choices("A B")
-PORT_TYPE = _choices(
-    "8p8c 8p6c 8p4c 8p2c 6p6c 6p4c 6p2c 4p4c 4p2c gg45 tera-4p tera-2p tera-1p 110-punch bnc f n "
-    "mrj21 fc fc-pc fc-upc fc-apc lc lc-pc lc-upc lc-apc mu mu-pc mu-upc mu-apc lsh lsh-pc lsh-upc "
-    "lsh-apc lx5 lx5-pc lx5-upc lx5-apc mpo mtrj sc sc-pc sc-upc sc-apc st cs sn mdc sma-905 sma-906 "
-    "urm-p2 urm-p4 urm-p8 splice usb-a usb-b usb-c usb-mini-a usb-mini-b usb-micro-a usb-micro-b "
-    "usb-micro-ab other"
-)
-CABLE_TYPE = _choices(
-    "cat3 cat5 cat5e cat6 cat6a cat7 cat7a cat8 mrj21-trunk dac-active dac-passive coaxial rg-6 rg-8 "
-    "rg-11 rg-59 rg-62 rg-213 lmr-100 lmr-200 lmr-400 mmf mmf-om1 mmf-om2 mmf-om3 mmf-om4 mmf-om5 smf "
-    "smf-os1 smf-os2 aoc power usb"
-)
-CABLE_STATUS = _choices("connected planned decommissioning")
-CABLE_COLOR = _choices(
+# Choice values come from the schema layer (netbox_tui.schema, generated from NetBox's OpenAPI
+# schema): a `choice()` filter without its own list takes the values of the schema's filter of the
+# same name on the spec's model, when the spec is finished (`spec_for`).
+#
+# The one exception: NetBox validates the cable `color` filter against ColorChoices
+# (utilities/choices.py), but its OpenAPI schema types that filter as a plain string, so the
+# schema layer has no list for it.
+CABLE_COLOR = frozenset(
     "aa1409 f44336 e91e63 ffe4e1 ff66ff 9c27b0 673ab7 3f51b5 2196f3 03a9f4 00bcd4 009688 00ffff "
     "2f6a31 4caf50 8bc34a cddc39 ffeb3b ffc107 ff9800 ff5722 795548 c0c0c0 9e9e9e 607d8b 111111 "
-    "ffffff"
+    "ffffff".split()
 )
-LENGTH_UNIT = _choices("km m cm mi ft in")
-VLAN_STATUS = _choices("active reserved deprecated")
-QINQ_ROLE = _choices("svlan cvlan")
-PREFIX_STATUS = _choices("container active reserved deprecated")
-IP_STATUS = _choices("active reserved deprecated dhcp slaac")
-IP_ROLE = _choices("loopback secondary anycast vip vrrp hsrp glbp carp")
-IPRANGE_STATUS = _choices("active reserved deprecated")
-CIRCUIT_STATUS = _choices("planned provisioning active offline deprovisioning decommissioned")
-TERM_SIDE = _choices("A Z")
-CLUSTER_STATUS = _choices("planned staging active decommissioning offline")
-VM_STATUS = _choices("offline active planned staged failed decommissioning paused")
-VM_START_ON_BOOT = _choices("on off laststate")
 
 
 # -- the table entries ------------------------------------------------------------------------------
@@ -249,7 +178,8 @@ def itext(path: str) -> Filter:
     return Filter(ITEXT, _p(path))
 
 
-def choice(path: str, choices: frozenset[str]) -> Filter:
+def choice(path: str, choices: frozenset[str] | None = None) -> Filter:
+    """A choice filter; without `choices`, the schema layer's values for the filter of that name."""
     return Filter(CHOICE, _p(path), choices=choices)
 
 
@@ -302,7 +232,7 @@ def walk(store: Any, spec: ModelSpec, row: dict[str, Any], path: tuple[str, ...]
             if not isinstance(value, dict):
                 out.append(None)
                 continue
-            vspec = spec if depth == 0 else SPECS.get(endpoint_of(value) or "")
+            vspec = spec if depth == 0 else spec_for(endpoint_of(value) or "")
             if vspec is not None and step in vspec.virtual:
                 got = vspec.virtual[step](store, store.full(value) or value if depth else value)
             else:
@@ -1055,7 +985,7 @@ def device_component(device: str = "device") -> dict[str, Filter]:
         "device_role": fk(f"{d}__role", DEVICE_ROLES, "slug"),
         "virtual_chassis_id": fk(f"{d}__virtual_chassis", VIRTUAL_CHASSIS),
         "virtual_chassis": fk(f"{d}__virtual_chassis", VIRTUAL_CHASSIS, "name"),
-        "device_status": choice(f"{d}__status", DEVICE_STATUS),
+        "device_status": choice(f"{d}__status"),
         "tenant_id": fk(f"{d}__tenant", TENANTS),
         "tenant": fk(f"{d}__tenant", TENANTS, "slug"),
         "q": search("name", "label", "description"),
@@ -1065,7 +995,7 @@ def device_component(device: str = "device") -> dict[str, Filter]:
 def cabled() -> dict[str, Filter]:
     return {
         "cable_id": fk("cable", CABLES),
-        "cable_end": choice("cable_end", CABLE_END),
+        "cable_end": choice("cable_end"),
         "cabled": Filter(ISNULL, ("cable",)),
         "occupied": bool_method(_occupied),
         "mark_connected": boolean("mark_connected"),
@@ -1119,7 +1049,7 @@ def _specs() -> dict[str, ModelSpec]:
             **ident("name", "slug", "facility", "description",
                     q=search("name", "facility", "description", "physical_address", "shipping_address", "comments", extra=_asn_matches)),
             "latitude": dec("latitude"), "longitude": dec("longitude"),
-            "status": choice("status", SITE_STATUS),
+            "status": choice("status"),
             "region_id": tree("region", REGIONS), "region": tree("region", REGIONS, "slug"),
             "group_id": tree("group", SITE_GROUPS), "group": tree("group", SITE_GROUPS, "slug"),
             **tenancy(),
@@ -1133,7 +1063,7 @@ def _specs() -> dict[str, ModelSpec]:
         {
             **ident("name", "slug", "facility", "description",
                     q=search("name", "slug", "description", "comments", "facility")),
-            "status": choice("status", LOCATION_STATUS),
+            "status": choice("status"),
             **site_scope("site"), **nested_group(LOCATIONS), **tenancy(),
         },
         brief=("id", "url", "display", "name", "slug", "description", "_depth"),
@@ -1151,8 +1081,8 @@ def _specs() -> dict[str, ModelSpec]:
             "u_height": num("u_height"), "starting_unit": num("starting_unit"), "desc_units": boolean("desc_units"),
             "outer_width": num("outer_width"), "outer_height": num("outer_height"), "outer_depth": num("outer_depth"),
             "mounting_depth": num("mounting_depth"), "max_weight": num("max_weight"), "weight": dec("weight"),
-            "status": choice("status", RACK_STATUS), "form_factor": choice("form_factor", RACK_FORM_FACTOR),
-            "width": choice("width", RACK_WIDTH), "airflow": choice("airflow", RACK_AIRFLOW),
+            "status": choice("status"), "form_factor": choice("form_factor"),
+            "width": choice("width"), "airflow": choice("airflow"),
             "role_id": fk("role", RACK_ROLES), "role": fk("role", RACK_ROLES, "slug"),
             "location_id": tree("location", LOCATIONS), "location": tree("location", LOCATIONS, "slug"),
             **site_scope("site"), **tenancy(),
@@ -1201,8 +1131,8 @@ def _specs() -> dict[str, ModelSpec]:
             **ident("asset_tag", "description",
                     q=search("name", "virtual_chassis__name", "serial", "asset_tag", "description", "comments", extra=_primary_ip_matches)),
             "name": itext("name"), "serial": itext("serial"),
-            "status": choice("status", DEVICE_STATUS), "face": choice("face", DEVICE_FACE),
-            "airflow": choice("airflow", DEVICE_AIRFLOW),
+            "status": choice("status"), "face": choice("face"),
+            "airflow": choice("airflow"),
             "position": dec("position"), "latitude": dec("latitude"), "longitude": dec("longitude"),
             **device_counts,
             **site_scope("site"), **tenancy(),
@@ -1255,8 +1185,8 @@ def _specs() -> dict[str, ModelSpec]:
         {
             **ident("name", "label", "description"),
             **device_component(), **cabled(),
-            "type": choice("type", INTERFACE_TYPE), "mode": choice("mode", INTERFACE_MODE),
-            "duplex": choice("duplex", DUPLEX), "poe_mode": choice("poe_mode", POE_MODE), "poe_type": choice("poe_type", POE_TYPE),
+            "type": choice("type"), "mode": choice("mode"),
+            "duplex": choice("duplex"), "poe_mode": choice("poe_mode"), "poe_type": choice("poe_type"),
             "enabled": boolean("enabled"), "mgmt_only": boolean("mgmt_only"),
             "mtu": num("mtu"), "speed": num("speed"), "channels": num("channels"), "channel_id": num("channel_id"),
             "tx_power": num("tx_power"),
@@ -1280,7 +1210,7 @@ def _specs() -> dict[str, ModelSpec]:
             {
                 **ident("name", "label", "color", "description"),
                 **device_component(), **cabled(),
-                "type": choice("type", PORT_TYPE), "positions": num("positions"),
+                "type": choice("type"), "positions": num("positions"),
                 mapped[0]: fk(mapped[1], mapped[2]),
             },
             brief=("id", "url", "display", "device", "name", "description", "cable", "_occupied"),
@@ -1291,8 +1221,8 @@ def _specs() -> dict[str, ModelSpec]:
         CABLES, "Cable", (PK,),
         {
             **ident("label", "description", q=search("label", "description")),
-            "length": dec("length"), "length_unit": choice("length_unit", LENGTH_UNIT),
-            "type": choice("type", CABLE_TYPE), "status": choice("status", CABLE_STATUS), "color": choice("color", CABLE_COLOR),
+            "length": dec("length"), "length_unit": choice("length_unit"),
+            "type": choice("type"), "status": choice("status"), "color": choice("color", CABLE_COLOR),
             **tenancy(),
             "device_id": _cable_by_termination("_device", None, True),
             "device": _cable_by_termination("_device", "name", False),
@@ -1357,7 +1287,7 @@ def _specs() -> dict[str, ModelSpec]:
             "depth": num("_depth"), "children": num("children"),
             "vrf_id": fk("vrf", VRFS), "vrf": fk("vrf", VRFS, "rd"),
             "present_in_vrf_id": _present_in_vrf(None), "present_in_vrf": _present_in_vrf("rd"),
-            "status": choice("status", PREFIX_STATUS),
+            "status": choice("status"),
             "role_id": fk("role", ROLES), "role": fk("role", ROLES, "slug"),
             "vlan_id": fk("vlan", VLANS), "vlan_vid": num("vlan__vid"),
             "vlan_group_id": fk("vlan__group", VLAN_GROUPS), "vlan_group": fk("vlan__group", VLAN_GROUPS, "slug"),
@@ -1380,7 +1310,7 @@ def _specs() -> dict[str, ModelSpec]:
             "contains": custom(_range_contains), "parent": custom(_range_parent),
             "family": _family("start_address"), "size": num("size"),
             "vrf_id": fk("vrf", VRFS), "vrf": fk("vrf", VRFS, "rd"),
-            "status": choice("status", IPRANGE_STATUS),
+            "status": choice("status"),
             "role_id": fk("role", ROLES), "role": fk("role", ROLES, "slug"),
             "mark_populated": boolean("mark_populated"), "mark_utilized": boolean("mark_utilized"),
             **tenancy(),
@@ -1399,7 +1329,7 @@ def _specs() -> dict[str, ModelSpec]:
             "mask_length__lte": _mask_length("address", "lte"),
             "vrf_id": fk("vrf", VRFS), "vrf": fk("vrf", VRFS, "rd"),
             "present_in_vrf_id": _present_in_vrf(None), "present_in_vrf": _present_in_vrf("rd"),
-            "status": choice("status", IP_STATUS), "role": choice("role", IP_ROLE),
+            "status": choice("status"), "role": choice("role"),
             "assigned_object_id": num("assigned_object_id"),
             "device": _ip_by_device("name"), "device_id": _ip_by_device("id"),
             "virtual_machine": _ip_by_vm("name"), "virtual_machine_id": _ip_by_vm("id"),
@@ -1429,7 +1359,7 @@ def _specs() -> dict[str, ModelSpec]:
         VLANS, "VLAN", (ref("site", SITES), ref("group", VLAN_GROUPS), Term(("vid",), "num"), PK),
         {
             **ident("name", "description", q=search("name", "description", extra=_vid_matches)),
-            "vid": num("vid"), "status": choice("status", VLAN_STATUS), "qinq_role": choice("qinq_role", QINQ_ROLE),
+            "vid": num("vid"), "status": choice("status"), "qinq_role": choice("qinq_role"),
             **site_scope("site"),
             "group_id": fk("group", VLAN_GROUPS), "group": fk("group", VLAN_GROUPS, "slug"),
             "role_id": fk("role", ROLES), "role": fk("role", ROLES, "slug"),
@@ -1457,7 +1387,7 @@ def _specs() -> dict[str, ModelSpec]:
         {
             **ident("cid", "description", q=search("cid", "description", "comments", extra=_circuit_search)),
             "commit_rate": num("commit_rate"), "distance": dec("distance"),
-            "status": choice("status", CIRCUIT_STATUS),
+            "status": choice("status"),
             "provider_id": fk("provider", PROVIDERS), "provider": fk("provider", PROVIDERS, "slug"),
             "type_id": fk("type", CIRCUIT_TYPES), "type": fk("type", CIRCUIT_TYPES, "slug"),
             "termination_a_id": fk("termination_a", CIRCUIT_TERMINATIONS),
@@ -1475,7 +1405,7 @@ def _specs() -> dict[str, ModelSpec]:
         {
             **ident("xconnect_id", "pp_info", "description",
                     q=search("circuit__cid", "xconnect_id", "pp_info", "description")),
-            "term_side": choice("term_side", TERM_SIDE),
+            "term_side": choice("term_side"),
             "port_speed": num("port_speed"), "upstream_speed": num("upstream_speed"),
             "circuit_id": fk("circuit", CIRCUITS),
             "provider_id": fk("circuit__provider", PROVIDERS), "provider": fk("circuit__provider", PROVIDERS, "slug"),
@@ -1496,7 +1426,7 @@ def _specs() -> dict[str, ModelSpec]:
         CLUSTERS, "Cluster", (nat("name"),),
         {
             **ident("name", "description", q=search("name", "description", "comments")),
-            "status": choice("status", CLUSTER_STATUS), "scope_id": num("scope_id"),
+            "status": choice("status"), "scope_id": num("scope_id"),
             "type_id": fk("type", CLUSTER_TYPES), "type": fk("type", CLUSTER_TYPES, "slug"),
             "group_id": fk("group", CLUSTER_GROUPS), "group": fk("group", CLUSTER_GROUPS, "slug"),
             **site_scope("_site", region="_region", group="_site_group"),
@@ -1514,7 +1444,7 @@ def _specs() -> dict[str, ModelSpec]:
             **ident("description", "serial",
                     q=search("name", "description", "comments", "serial", extra=_primary_ip_matches)),
             "name": itext("name"),
-            "status": choice("status", VM_STATUS), "start_on_boot": choice("start_on_boot", VM_START_ON_BOOT),
+            "status": choice("status"), "start_on_boot": choice("start_on_boot"),
             "vcpus": dec("vcpus"), "memory": num("memory"), "disk": num("disk"),
             "interface_count": num("interface_count"), "virtual_disk_count": num("virtual_disk_count"),
             "cluster_id": fk("cluster", CLUSTERS), "cluster": fk("cluster", CLUSTERS, "name"),
@@ -1537,7 +1467,7 @@ def _specs() -> dict[str, ModelSpec]:
         VM_INTERFACES, "VMInterface", (ref("virtual_machine", VIRTUAL_MACHINES), Term(kind="raw", fn=_iface_name)),
         {
             **ident("name", "description", q=search("name", "description")),
-            "enabled": boolean("enabled"), "mtu": num("mtu"), "mode": choice("mode", INTERFACE_MODE),
+            "enabled": boolean("enabled"), "mtu": num("mtu"), "mode": choice("mode"),
             "virtual_machine_id": fk("virtual_machine", VIRTUAL_MACHINES),
             "virtual_machine": fk("virtual_machine", VIRTUAL_MACHINES, "name"),
             "cluster_id": fk("virtual_machine__cluster", CLUSTERS), "cluster": fk("virtual_machine__cluster", CLUSTERS, "name"),
@@ -1556,11 +1486,180 @@ def _specs() -> dict[str, ModelSpec]:
         tagged=False,
     ))
 
+    # Models added from the schema layer: their own fields' filters are derived (`spec_for`), their
+    # ordering is the saved one (NetBox's default); only what walks relations is written here.
+    add(ModelSpec(
+        POWER_PANELS, "PowerPanel", (),
+        {"q": search("name", "description"), **site_scope("site")},
+        brief=("id", "url", "display", "name", "description", "powerfeed_count"),
+    ))
+    add(ModelSpec(
+        POWER_FEEDS, "PowerFeed", (),
+        {
+            "q": search("name", "description", "power_panel__name", "comments"),
+            **site_scope("power_panel__site"),
+            "location_id": tree("power_panel__location", LOCATIONS), "location": tree("power_panel__location", LOCATIONS, "slug"),
+            **tenancy(), **cabled(), "connected": bool_method(_connected),
+        },
+        brief=("id", "url", "display", "name", "cable", "description", "_occupied"),
+    ))
+    add(ModelSpec(
+        ASNS, "ASN", (),
+        {
+            "q": search("description", extra=_asn_number),
+            "site_id": fk("sites", SITES), "site": fk("sites", SITES, "slug"),
+            "site_group_id": tree("sites__group", SITE_GROUPS), "site_group": tree("sites__group", SITE_GROUPS, "slug"),
+            "provider_id": fk("providers", PROVIDERS), "provider": fk("providers", PROVIDERS, "slug"),
+            **tenancy(),
+        },
+        brief=("id", "url", "display", "asn", "description"),
+        virtual={"providers": _asn_providers},
+    ))
+    for spec in specs:  # sites and providers by their ASNs
+        if spec.path in (SITES, PROVIDERS):
+            spec.filters.update({"asn_id": fk("asns", ASNS), "asn": fk("asns", ASNS, "asn")})
+
     return {s.path: s for s in specs}
+
+
+def _asn_number(store: Any, row: dict[str, Any], value: str) -> bool:
+    try:
+        return row.get("asn") == int(value)
+    except ValueError:
+        return False
+
+
+def _asn_providers(store: Any, row: dict[str, Any]) -> list[Any]:
+    return [p for p in store.rows(PROVIDERS) if any(ref_id(a) == row["id"] for a in p.get("asns") or [])]
 
 
 def _ip_istartswith(store: Any, row: dict[str, Any], value: str) -> bool:
     return str(row.get("address") or "").upper().startswith(value.upper())
 
 
-SPECS: dict[str, ModelSpec] = _specs()
+# -- what the schema layer gives --------------------------------------------------------------------
+
+# Filters NetBox names after one of the model's own fields but defines otherwise (a method, another
+# field path): never derived, so they stay a loud 400 unless a spec above implements them.
+NOT_DERIVED: dict[str, frozenset[str]] = {
+    "dcim.cabletermination": frozenset({"cable"}),  # ModelChoiceFilter on the cable
+    "dcim.interface": frozenset({"wwn"}),  # WWN values are normalised
+    "dcim.macaddress": frozenset({"mac_address"}),  # MAC values are normalised
+    "dcim.module": frozenset({"module_bay_id"}),  # module bays nest: a tree filter
+    "dcim.site": frozenset({"time_zone"}),  # validated as time zones
+    "dcim.virtualdevicecontext": frozenset({"device"}),  # takes ids, not names
+    "extras.configcontext": frozenset({"tag", "tag_id"}),  # any of the tags, not all
+    "extras.configcontextprofile": frozenset({"tag", "tag_id"}),
+    "extras.eventrule": frozenset({"action_is_available"}),  # a method
+    "extras.taggeditem": frozenset({"tag", "tag_id"}),  # the tagging's own tag
+    "ipam.service": frozenset({"port_mappings"}),  # a method
+    "ipam.servicetemplate": frozenset({"port_mappings"}),  # a method
+}
+# Text filters NetBox matches case-insensitively (lookup_expr iexact) on every model.
+ITEXT_FILTERS = frozenset({"serial"})
+
+
+def _is_tree(model: nbschema.Model) -> bool:
+    """An MPTT model (regions, locations, roles…): filters on it match a node and its descendants."""
+    parent = model.fields.get("parent")
+    return "_depth" in model.fields and parent is not None and parent.to == model.name
+
+
+def derived_filter(model: nbschema.Model, flt: nbschema.Filter) -> Filter | None:
+    """The emulator filter a schema filter amounts to, when it is plain: on one of the model's own
+    fields (text, number, boolean, choice), a foreign key by id or by its slug/name, or tags."""
+    if flt.name in NOT_DERIVED.get(model.name, ()):
+        return None
+    schema = nbschema.load()
+    if flt.name == "id":
+        return Filter(NUM, ("id",))
+    if flt.name in ("tag", "tag_id") and flt.type == nbschema.REF and flt.to == "extras.tag":
+        return Filter(TAG, ("tags",), target=TAGS, to="slug" if flt.name == "tag" else None)
+    if flt.type == nbschema.REF:
+        base = flt.name[:-3] if flt.key == "id" and flt.name.endswith("_id") else flt.name
+        own = model.fields.get(base)
+        target = schema.get(flt.to or "")
+        if own is None or own.type != nbschema.FK or own.many or own.to != flt.to or target is None:
+            return None
+        key = _ref_key(flt, target)
+        kind = TREE if _is_tree(target) and base != "parent" else FK
+        return Filter(kind, (base,), target=target.path, to=None if key == "id" else key)
+    own = model.fields.get(flt.name)
+    if own is None:
+        return None
+    if flt.type == nbschema.STR and own.type == nbschema.STR:
+        if flt.name.endswith("_type"):  # an object type ("dcim.interface"): a content-type filter
+            return None
+        return Filter(ITEXT if flt.name in ITEXT_FILTERS else TEXT, (flt.name,))
+    if flt.type == nbschema.NUM and own.type in (nbschema.INT, nbschema.NUM):
+        return Filter(NUM if own.type == nbschema.INT else DEC, (flt.name,))
+    if flt.type == nbschema.BOOL and own.type == nbschema.BOOL:
+        return Filter(BOOL, (flt.name,))
+    if flt.type == nbschema.CHOICE and own.type == nbschema.CHOICE:
+        return Filter(CHOICE, (flt.name,), choices=schema_choices(model, flt.name))
+    return None
+
+
+def _ref_key(flt: nbschema.Filter, target: nbschema.Model) -> str:
+    """What a ref filter takes of its model. NetBox's label says it ("VRF (RD)", "Provider account
+    (account)") where the schema's `key` may only say "name"."""
+    match = re.search(r"\(([A-Za-z_ ]+)\)\s*$", flt.desc or "")
+    said = match.group(1).strip().lower().replace(" ", "_") if match else ""
+    if said and said != "id" and said in target.fields:
+        return said
+    return flt.key or "id"
+
+
+def derived_filters(model: nbschema.Model) -> dict[str, Filter]:
+    out = {}
+    for flt in model.filters.values():
+        got = derived_filter(model, flt)
+        if got is not None:
+            out[flt.name] = got
+    return out
+
+
+def schema_choices(model: nbschema.Model, name: str) -> frozenset[str]:
+    values = frozenset(str(c.value) for c in model.choices(name))
+    if not values:
+        raise ValueError(f"the schema layer has no choices for filter {name!r} of {model.name}")
+    return values
+
+
+def object_name(model: nbschema.Model) -> str:
+    """The model's class name, as NetBox's 404 says it ("No PowerFeed matches the given query.")."""
+    guess = "".join(w[:1].upper() + w[1:] for w in model.verbose.split())
+    own = model.name.split(".", 1)[1]
+    return guess if guess.lower() == own else own.capitalize()
+
+
+def _finish(spec: ModelSpec | None, model: nbschema.Model | None) -> ModelSpec | None:
+    if model is None:
+        return spec
+    if spec is None:  # a model with no hand-written spec: all of it from the schema
+        spec = ModelSpec(model.path, object_name(model), (), {}, brief=model.brief or ("id", "url", "display"), tagged=False)
+    filters = dict(spec.filters)
+    for name, f in filters.items():
+        if f.kind == CHOICE and f.choices is None:
+            filters[name] = Filter(CHOICE, f.path, choices=schema_choices(model, name))
+    for name, f in derived_filters(model).items():
+        filters.setdefault(name, f)
+    spec.filters = filters
+    return spec
+
+
+_FINISHED: dict[str, ModelSpec | None] = {}
+
+
+def spec_for(path: str) -> ModelSpec | None:
+    """The finished spec of a list endpoint ("dcim/devices/"), or None if neither this module nor
+    the schema layer knows it."""
+    try:
+        return _FINISHED[path]
+    except KeyError:
+        pass
+    got = _FINISHED[path] = _finish(_HAND.get(path), nbschema.load().by_path(path) if path else None)
+    return got
+
+
+_HAND: dict[str, ModelSpec] = _specs()

@@ -24,47 +24,24 @@ from netbox_tui.errors import ConfigError
 FORMAT = "netbox-tui-snapshot"
 VERSION = 1
 
-# What `snapshot save` exports: every endpoint the tool queries, plus the trees and lists its
-# filters need to validate values (tenant groups, RIRs, tags).
-ENDPOINTS: tuple[str, ...] = (
-    "dcim/regions/",
-    "dcim/site-groups/",
-    "dcim/sites/",
-    "dcim/locations/",
-    "dcim/rack-roles/",
-    "dcim/racks/",
-    "dcim/manufacturers/",
-    "dcim/device-types/",
-    "dcim/device-roles/",
-    "dcim/platforms/",
-    "dcim/devices/",
-    "dcim/virtual-chassis/",
-    "dcim/interfaces/",
-    "dcim/front-ports/",
-    "dcim/rear-ports/",
-    "dcim/cables/",
-    "tenancy/tenant-groups/",
-    "tenancy/tenants/",
-    "ipam/rirs/",
-    "ipam/aggregates/",
-    "ipam/roles/",
-    "ipam/vrfs/",
-    "ipam/prefixes/",
-    "ipam/ip-ranges/",
-    "ipam/ip-addresses/",
-    "ipam/vlan-groups/",
-    "ipam/vlans/",
-    "circuits/providers/",
-    "circuits/circuit-types/",
-    "circuits/circuits/",
-    "circuits/circuit-terminations/",
-    "virtualization/cluster-types/",
-    "virtualization/cluster-groups/",
-    "virtualization/clusters/",
-    "virtualization/virtual-machines/",
-    "virtualization/interfaces/",
-    "extras/tags/",
-)
+# What `snapshot save` exports, read from the schema layer (`snapshot_endpoints`): every list
+# endpoint of these apps whose model has a GraphQL list (so not the join tables
+# dcim/cable-terminations/ and extras/tagged-objects/, whose content the cables' and objects' own
+# rows hold), except device-type component templates (`…template`: definitions, not inventory),
+# the token user's own tables and the server's script modules. An empty table is saved empty, so
+# the snapshot answers "none" where NetBox does, not "not in this snapshot".
+APPS = ("dcim", "ipam", "circuits", "virtualization", "tenancy", "extras", "vpn", "wireless")
+NOT_SAVED = frozenset({"extras.bookmark", "extras.notification", "extras.subscription", "extras.tableconfig", "extras.script"})
+
+
+def snapshot_endpoints() -> tuple[str, ...]:
+    from netbox_tui.schema import load as load_schema
+
+    return tuple(
+        m.path for m in load_schema().all()
+        if m.app in APPS and m.graphql_list and not m.name.endswith("template") and m.name not in NOT_SAVED
+    )
+
 
 # Keys of /api/status/ worth keeping (the host name of the server is left out).
 STATUS_KEYS = ("netbox-version", "netbox-full-version", "django-version", "python-version", "installed_apps", "plugins")
@@ -170,6 +147,8 @@ def describe_snapshot(path: Path | str) -> str:
 
 
 def __getattr__(name: str) -> Any:  # lazy re-exports (PEP 562)
+    if name == "ENDPOINTS":
+        return snapshot_endpoints()
     if name == "SnapshotTransport":
         from netbox_tui.netbox.emulator import SnapshotTransport
 

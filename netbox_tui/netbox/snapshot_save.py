@@ -1,6 +1,6 @@
 """`netbox-tui snapshot save FILE`: export, read-only, what netbox-tui queries of a NetBox.
 
-Every object of each endpoint in `snapshot.ENDPOINTS` (full JSON, so the emulator can serve any
+Every object of each endpoint of `snapshot.snapshot_endpoints()` (full JSON, so the emulator can serve any
 field), the keys of a brief row per endpoint, the cable trace of every cabled interface and a
 subset of /api/status/. Goes through the normal client (read-only by construction), fetching
 endpoints concurrently within the client's limits. Progress goes to stderr; the file is written
@@ -17,12 +17,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-from netbox_tui.netbox.client import NetBoxClient
+from netbox_tui.netbox.cache import CacheMode
+from netbox_tui.netbox.client import NetBoxClient, live_client
+from netbox_tui.errors import AuthError, NotFoundError
 from netbox_tui.netbox.snapshot import (
-    ENDPOINTS,
     FORMAT,
     STATUS_KEYS,
     VERSION,
+    snapshot_endpoints,
     write_snapshot,
 )
 
@@ -39,11 +41,14 @@ def _printer(stream: TextIO) -> Report:
 async def export_snapshot(
     client: NetBoxClient,
     *,
-    endpoints: tuple[str, ...] = ENDPOINTS,
+    endpoints: tuple[str, ...] | None = None,
     report: Report | None = None,
 ) -> dict[str, Any]:
-    """The snapshot document of the NetBox behind `client` (nothing is written)."""
+    """The snapshot document of the NetBox behind `client` (nothing is written). An endpoint this
+    NetBox does not have (404) or does not let the token read (403) is left out, and said."""
     say = report or (lambda line: None)
+    if endpoints is None:
+        endpoints = snapshot_endpoints()
     started = time.perf_counter()
     status = await client.status()
     version = str(status.get("netbox-version") or "")
@@ -57,10 +62,15 @@ async def export_snapshot(
     async def one(path: str) -> None:
         nonlocal done
         t0 = time.perf_counter()
-        data = await client.list_all(path, use_cache=False)
-        sample = await client.page(path, limit=1, brief=True, use_cache=False)
+        try:
+            data = await client.list_all(path, use_cache=False)
+            sample = await client.page(path, limit=1, brief=True, use_cache=False) if data else None
+        except (AuthError, NotFoundError) as exc:
+            done += 1
+            say(f"[{done:>2}/{total}] {path:<34} left out: {exc.message}")
+            return
         rows[path] = data
-        if sample.results:
+        if sample is not None and sample.results:
             brief[path] = list(sample.results[0].keys())
         done += 1
         say(f"[{done:>2}/{total}] {path:<34} {len(data):>6} rows  ({time.perf_counter() - t0:.1f} s)")
@@ -92,24 +102,27 @@ async def export_snapshot(
         "netbox_version": version,
         "taken_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "status": {k: status[k] for k in STATUS_KEYS if k in status},
-        "endpoints": {p: rows[p] for p in endpoints},
+        "endpoints": {p: rows[p] for p in endpoints if p in rows},
         "brief_fields": {p: brief[p] for p in endpoints if p in brief},
         "traces": {k: traces[k] for k in sorted(traces, key=int)},
     }
 
 
-async def run_save(settings: Any, path: Path | str, *, stream: TextIO | None = None) -> int:
-    """Export the active profile's NetBox into `path`. Returns the process exit code."""
-    from netbox_tui.backend import open_backend
-    from netbox_tui.netbox.cache import CacheMode
+async def run_save(settings: Any, path: Path | str, *, stream: TextIO | None = None, client: NetBoxClient | None = None) -> int:
+    """Export the active profile's NetBox into `path`. Returns the process exit code.
 
+    `client`: the NetBox to export instead (closed at the end); by default a client for the
+    active profile, with no response cache (an export must read what NetBox holds now).
+    """
     path = Path(path)
     report = _printer(stream or sys.stderr)
-    backend = open_backend(settings, cache_mode=CacheMode.OFF)
+    if client is None:
+        client = live_client(settings, cache_mode=CacheMode.OFF)
     try:
-        data = await export_snapshot(backend.client, report=report)
+        data = await export_snapshot(client, report=report)
     finally:
-        await backend.aclose()
+        await client.aclose()
+        client.cache.close()
     size = write_snapshot(path, data)
     report(f"wrote {path} ({size / 1e6:.2f} MB)")
     return 0

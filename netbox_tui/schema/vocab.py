@@ -52,6 +52,7 @@ class Vocab:
     presence: tuple[str, ...]
     count: tuple[str, ...]
     group: tuple[str, ...]
+    within: tuple[str, ...]
     patterns: dict[str, tuple[str, ...]]
     abbreviations: dict[str, str]
     models: dict[str, ModelWords]
@@ -64,6 +65,8 @@ class Vocab:
     name_models: tuple[str, ...]  # names read once into the vocabulary (the rest are searched)
     cidr_filters: dict[str, str]  # model -> the filter that takes a network ("parent")
     find_models: tuple[str, ...]  # where a name of unknown kind is looked for
+    address_filters: dict[str, str]  # model -> the filter that takes one address ("contains")
+    compare: dict[str, tuple[str, ...]]  # op -> words ("gt": above, over…)
 
     def model(self, name: str) -> ModelWords:
         return self.models.get(name, ModelWords())
@@ -96,7 +99,7 @@ def parse(data: dict[str, Any]) -> Vocab:
     return Vocab(
         skip=frozenset(w.lower() for w in data.get("skip", ())),
         absence=tuple(cues.get("absence", ())), presence=tuple(cues.get("presence", ())),
-        count=tuple(cues.get("count", ())), group=tuple(cues.get("group", ())),
+        count=tuple(cues.get("count", ())), group=tuple(cues.get("group", ())), within=tuple(cues.get("within", ())),
         patterns={k: tuple(v) for k, v in data.get("patterns", {}).items()},
         abbreviations={k.lower(): v for k, v in data.get("abbreviations", {}).items()},
         models=models, fields=generic, model_fields=per_model,
@@ -107,6 +110,8 @@ def parse(data: dict[str, Any]) -> Vocab:
         name_models=tuple(data.get("names", {}).get("models", ())),
         cidr_filters=dict(data.get("cidr", {})),
         find_models=tuple(data.get("names", {}).get("find", ())),
+        address_filters=dict(data.get("address", {})),
+        compare={k: tuple(v) for k, v in data.get("compare", {}).items()},
     )
 
 

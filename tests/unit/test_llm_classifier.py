@@ -13,7 +13,6 @@ import pytest
 import respx
 
 from netbox_tui.config import LLMSettings, NetBoxProfile
-from netbox_tui.core.intent import IntentKind, ObjectType
 from netbox_tui.core.llm import LLMClassifier, LLMError
 from netbox_tui.core.orchestrator import Orchestrator
 from netbox_tui.netbox.client import NetBoxClient
@@ -67,14 +66,17 @@ def settings(fake: FakeOpenAI, **kw: Any) -> LLMSettings:
     return LLMSettings(api_key="sk-test-not-a-real-key", base_url=fake.base_url, timeout=kw.pop("timeout", 5), **kw)
 
 
+VLANS_AT_AKRON = {"target": "ipam.vlan", "conditions": [{"field": "site", "model": "dcim.site", "value": "DM-Akron", "text": "DM-Akron"}]}
+
+
 async def test_valid_reply_becomes_an_llm_intent(fake_openai: FakeOpenAI) -> None:
-    fake_openai.reply = lambda body: (200, fake_openai.completion(json.dumps(
-        {"kind": "bulk_discovery", "target": "ipam.vlan", "filters": {"scope": "DM-Akron"}})))
+    fake_openai.reply = lambda body: (200, fake_openai.completion(json.dumps(VLANS_AT_AKRON)))
     llm = LLMClassifier(settings(fake_openai))
     intent, tokens = await llm.classify("VLANs at DM-Akron")
     assert intent.source == "llm"
-    assert intent.kind is IntentKind.bulk_discovery and intent.target is ObjectType.vlan
-    assert intent.filters.scope == "DM-Akron"
+    assert intent.target == "ipam.vlan"
+    assert [(c.field, c.model, c.value) for c in intent.conditions] == [("site", "dcim.site", "DM-Akron")]
+    assert intent.not_understood == []
     assert tokens == 123
     sent = fake_openai.requests[0]
     assert sent["path"] == "/v1/chat/completions"
@@ -84,10 +86,52 @@ async def test_valid_reply_becomes_an_llm_intent(fake_openai: FakeOpenAI) -> Non
     assert sent["body"]["messages"][-1]["content"] == "VLANs at DM-Akron"
 
 
-async def test_invalid_reply_raises(fake_openai: FakeOpenAI) -> None:
-    fake_openai.reply = lambda body: (200, fake_openai.completion('{"kind": "make_coffee", "target": "dcim.device"}'))
-    with pytest.raises(LLMError):
+@pytest.mark.parametrize("reply", [
+    {"target": "dcim.coffee"},  # no such model
+    {"target": "dcim.device", "conditions": [{"field": "vlan_id", "value": "1", "text": "vlan"}]},  # devices have no vlan_id filter
+    {"target": "dcim.interface", "conditions": [{"field": "colour", "value": "red", "text": "red"}]},
+    {"target": "dcim.device", "attributes": ["favourite_food"]},
+    {"target": "dcim.device", "aggregate": {"op": "group", "by": "flavour"}},
+    {"target": "dcim.device", "kind": "bulk_discovery"},  # the old intent's shape
+])
+async def test_a_reply_naming_what_netbox_lacks_is_rejected(fake_openai: FakeOpenAI, reply: dict) -> None:
+    """A filter NetBox does not know would be ignored and return every row: such a reply is never sent."""
+    fake_openai.reply = lambda body: (200, fake_openai.completion(json.dumps(reply)))
+    with pytest.raises((LLMError, ValueError)):
         await LLMClassifier(settings(fake_openai)).classify("VLANs at DM-Akron")
+
+
+async def test_words_the_reply_does_not_account_for_are_not_understood(fake_openai: FakeOpenAI) -> None:
+    fake_openai.reply = lambda body: (200, fake_openai.completion(json.dumps(VLANS_AT_AKRON)))
+    intent, _ = await LLMClassifier(settings(fake_openai)).classify("purple VLANs at DM-Akron")
+    assert intent.not_understood == ["purple"]
+
+
+async def test_a_server_without_json_schema_gets_json_object_with_the_schema(fake_openai: FakeOpenAI) -> None:
+    """llama.cpp's server answers 500 to response_format json_schema and accepts json_object + schema:
+    the classifier learns it once and asks that way from then on."""
+    def reply(body: dict) -> tuple[int, dict]:
+        if body["response_format"]["type"] == "json_schema":
+            return 500, {"error": {"message": "Unsupported response_format type"}}
+        assert body["response_format"].get("schema"), "the schema goes with json_object"
+        return 200, fake_openai.completion(json.dumps(VLANS_AT_AKRON))
+
+    fake_openai.reply = reply
+    llm = LLMClassifier(settings(fake_openai))
+    intent, _ = await llm.classify("VLANs at DM-Akron")
+    assert intent.target == "ipam.vlan" and llm.response_format == "json_object_schema"
+    await llm.classify("VLANs at DM-Akron")
+    kinds = [r["body"]["response_format"]["type"] for r in fake_openai.requests]
+    assert kinds == ["json_schema", "json_object", "json_object"]
+
+
+def test_the_prompt_lists_models_and_filters_from_the_schema_within_budget() -> None:
+    llm = LLMClassifier(LLMSettings(api_key="sk-test-not-a-real-key", base_url="http://127.0.0.1:9/v1"))
+    messages = llm.messages("disabled ports on sw1")
+    system = messages[0]["content"]
+    assert "dcim.powerfeed (power feed)" in system and "ipam.asn (ASN)" in system
+    assert "enabled:bool" in system and "mode:access|tagged|tagged-all|q-in-q" in system
+    assert llm.prompt_tokens(messages) <= llm.budget.max_tokens
 
 
 async def test_request_is_cut_to_the_budget(fake_openai: FakeOpenAI) -> None:
@@ -126,7 +170,7 @@ async def test_orchestrator_falls_back_to_rules_and_says_so(fake_openai: FakeOpe
 
 
 async def test_orchestrator_uses_the_llm_intent(fake_openai: FakeOpenAI) -> None:
-    fake_openai.reply = lambda body: (200, fake_openai.completion(json.dumps({"kind": "bulk_discovery", "target": "ipam.vlan"}), total_tokens=77))
+    fake_openai.reply = lambda body: (200, fake_openai.completion(json.dumps({"target": "ipam.vlan"}), total_tokens=77))
     orch = _orchestrator_with(LLMClassifier(settings(fake_openai)))
     with respx.mock(base_url="http://netbox.test") as mock:
         mock.get("/api/ipam/vlans/").mock(return_value=httpx.Response(200, json={"count": 2, "next": None, "previous": None, "results": [
@@ -150,7 +194,7 @@ async def test_a_write_request_never_reaches_the_llm(fake_openai: FakeOpenAI) ->
 async def test_errors_are_explained_by_the_llm_when_configured(fake_openai: FakeOpenAI) -> None:
     def reply(body: dict) -> tuple[int, dict]:
         if body.get("response_format"):  # classification
-            return 200, fake_openai.completion(json.dumps({"kind": "bulk_discovery", "target": "ipam.vlan"}), total_tokens=50)
+            return 200, fake_openai.completion(json.dumps({"target": "ipam.vlan"}), total_tokens=50)
         return 200, fake_openai.completion("NetBox refused the token. Check NETBOX_TOKEN.\x1b[31m", total_tokens=40)
 
     fake_openai.reply = reply
@@ -170,7 +214,7 @@ async def test_errors_are_explained_by_the_llm_when_configured(fake_openai: Fake
 async def test_failed_explanation_keeps_the_template(fake_openai: FakeOpenAI) -> None:
     def reply(body: dict) -> tuple[int, dict]:
         if body.get("response_format"):
-            return 200, fake_openai.completion(json.dumps({"kind": "bulk_discovery", "target": "ipam.vlan"}))
+            return 200, fake_openai.completion(json.dumps({"target": "ipam.vlan"}))
         return 500, {"error": {"message": "down"}}
 
     fake_openai.reply = reply

@@ -10,42 +10,47 @@ import pytest
 import respx
 
 from netbox_tui.config import NetBoxProfile
-from netbox_tui.core.classifier import RuleClassifier
-from netbox_tui.core.entities import EntityResolver
 from netbox_tui.core.executor import Executor
 from netbox_tui.core.graph import FLOW
 from netbox_tui.core.orchestrator import Orchestrator
 from netbox_tui.core.plan import Context, Outcome, Plan, Step
 from netbox_tui.core.planner import make_plan
 from netbox_tui.errors import AuthError, TimeoutError
+from netbox_tui.core.resolve import Resolver
 from netbox_tui.netbox.client import NetBoxClient
+from _demo import parse  # noqa: E402  (tests/unit is on sys.path)
 
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
 
 
+# Names of small tables (sites, roles…) are resolved while the question is read (the name index):
+# only names of large tables (devices, racks…) cost a resolve step.
 @pytest.mark.parametrize("question,kind,steps", [
     ("list all VLANs", "direct", ["fetch"]),
-    ("devices at dm akron", "multi_step", ["resolve:scope", "fetch"]),
-    ("show device dmi01-akron-rtr01", "multi_step", ["resolve:name", "fetch", "counts"]),
+    ("devices at dm akron", "direct", ["fetch"]),
+    ("show device dmi01-akron-rtr01", "multi_step", ["resolve:0", "fetch"]),
+    ("disabled ports on dmi01-akron-sw01", "multi_step", ["resolve:0", "fetch"]),
+    ("devices per role", "direct", ["fetch"]),
+    ("sites with no VLANs", "direct", ["fetch"]),
     ("where is 172.16.0.5", "orchestrated", ["fetch", "containing"]),
     ("how full is prefix 10.112.129.0/24", "orchestrated", ["find", "usage", "containing", "free"]),
     ("free IPs in 10.112.129.0/24", "orchestrated", ["find", "usage", "containing", "free"]),
-    ("what is connected to dmi01-yonkers-rtr01 GigabitEthernet0/0/0", "multi_step", ["resolve:device", "interfaces", "trace"]),
+    ("what is connected to dmi01-yonkers-rtr01 GigabitEthernet0/0/0", "multi_step", ["interface", "trace"]),
     ("VLANs with their devices and interfaces", "orchestrated", ["vlans", "interfaces"]),
-    ("rack utilization at MDF", "orchestrated", ["resolve:scope", "racks", "devices"]),
-    ("summarize site DM-Nashua", "orchestrated", ["resolve:name", "fetch"]),
+    ("rack utilization at MDF", "orchestrated", ["racks", "devices"]),
+    ("summarize site DM-Nashua", "orchestrated", ["fetch"]),
     ("which devices have no primary IP", "direct", ["fetch"]),
-    ("DM-Akron", "multi_step", ["find"]),
+    ("DM-Akron", "direct", ["fetch"]),
 ])
 def test_plan_for_each_pattern(question: str, kind: str, steps: list[str]) -> None:
-    plan = make_plan(RuleClassifier().classify(question))
+    plan = make_plan(parse(question))
     assert plan.kind == kind
     assert [s.name for s in plan.steps] == steps
     assert all(s.description for s in plan.steps)
 
 
 def test_every_intent_kind_gets_a_plan() -> None:
-    kinds = {RuleClassifier().classify(q).kind.value for q in [
+    kinds = {parse(q).kind for q in [
         "show device dmi01-akron-rtr01", "list all VLANs", "interfaces on ncsu-coreswitch1",
         "rack utilization at MDF", "which devices have no serial"]}
     assert kinds == {"device_lookup", "bulk_discovery", "relationship_analysis", "performance_query", "configuration_audit"}
@@ -53,7 +58,7 @@ def test_every_intent_kind_gets_a_plan() -> None:
 
 def _ctx() -> Context:
     client = NetBoxClient(NetBoxProfile(url="http://netbox.test", token=TOKEN))
-    return Context(client, EntityResolver(client), RuleClassifier().classify("list all VLANs"), "list all VLANs")
+    return Context(client, Resolver(client), parse("list all VLANs"), "list all VLANs")
 
 
 async def test_independent_steps_run_concurrently() -> None:

@@ -232,10 +232,10 @@ async def test_unknown_id_is_404_like_netbox(client: NetBoxClient) -> None:
 
 async def test_unimplemented_filter_is_a_loud_400(client: NetBoxClient) -> None:
     """A filter NetBox accepts but the emulator does not implement is never silently ignored."""
-    assert client.registry.get("dcim/devices/").accepts("config_template_id")
+    assert client.registry.get("dcim/devices/").accepts("mac_address")
     with pytest.raises(BadFilterError) as info:
-        await client.page("dcim/devices/", {"config_template_id": 1})
-    assert info.value.detail == {"detail": "snapshot backend does not implement filter 'config_template_id' on dcim/devices/"}
+        await client.page("dcim/devices/", {"mac_address": "00:11:22:33:44:55"})
+    assert info.value.detail == {"detail": "snapshot backend does not implement filter 'mac_address' on dcim/devices/"}
 
 
 async def test_filter_netbox_does_not_know_is_refused_by_the_client(client: NetBoxClient, transport: SnapshotTransport) -> None:
@@ -253,10 +253,14 @@ async def test_writes_are_refused_before_the_transport(client: NetBoxClient, tra
     assert transport.requests == 0
 
 
-async def test_graphql_is_not_supported(client: NetBoxClient) -> None:
+async def test_graphql_answers_and_refuses_loudly(client: NetBoxClient) -> None:
+    """The GraphQL netbox-tui sends is answered (tests/unit/test_snapshot_graphql.py has the rest);
+    anything else is an error the client raises, never a partial answer."""
+    data = await client.graphql("{ site_list { id name } }")
+    assert data["site_list"][0] == {"id": "24", "name": "Butler Communications"}
     with pytest.raises(BadFilterError) as info:
-        await client.graphql("{ site_list { id } }")
-    assert "does not support GraphQL" in info.value.message
+        await client.graphql("{ site_list { id } } fragment F on SiteType { id }")
+    assert "does not implement fragments" in info.value.message
 
 
 async def test_missing_trailing_slash_redirects(transport: SnapshotTransport) -> None:
@@ -266,6 +270,12 @@ async def test_missing_trailing_slash_redirects(transport: SnapshotTransport) ->
 
 
 async def test_endpoint_not_in_snapshot_is_loud(client: NetBoxClient) -> None:
+    """Component templates are not saved (snapshot.snapshot_endpoints): a loud 400, not "none"."""
     with pytest.raises(BadFilterError) as info:
-        await client.page("dcim/power-ports/")
+        await client.page("dcim/interface-templates/")
     assert "not in this snapshot" in info.value.message
+
+
+async def test_empty_table_is_saved_empty(client: NetBoxClient) -> None:
+    page = await client.page("wireless/wireless-lans/")
+    assert page.count == 0 and page.results == []

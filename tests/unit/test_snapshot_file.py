@@ -117,21 +117,35 @@ async def test_export_of_a_snapshot_round_trips(demo: dict[str, Any]) -> None:
     assert any("traces" in line for line in lines)
 
 
-async def test_run_save_writes_atomically_via_open_backend(demo: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """run_save builds its client with open_backend (the normal stack); here on the demo data."""
-    from netbox_tui import backend as backend_module
+async def test_run_save_writes_atomically(demo: dict[str, Any], tmp_path: Path) -> None:
+    """run_save exports through the normal client stack; here a client on the demo data."""
+    from netbox_tui.backend import open_backend
     from netbox_tui.config import Settings
     from netbox_tui.netbox.snapshot_save import run_save
 
-    real_open = backend_module.open_backend
-    monkeypatch.setattr(backend_module, "open_backend", lambda settings, **kw: real_open(settings, demo=True))
     stream = io.StringIO()
     target = tmp_path / "copy.nbsnap"
-    assert await run_save(Settings(), target, stream=stream) == 0
+    client = open_backend(Settings(), demo=True).client
+    assert await run_save(Settings(), target, stream=stream, client=client) == 0
     copy = load_snapshot(target)
     for path in ENDPOINTS:
         assert [(r["id"], r["display"]) for r in copy["endpoints"][path]] == [(r["id"], r["display"]) for r in demo["endpoints"][path]]
     assert "wrote" in stream.getvalue() and "snapshot: [" in stream.getvalue()
+
+
+def test_netbox_package_imports_no_front_end() -> None:
+    """netbox_tui.netbox is below the core, the TUI and backend.py: importing all of it loads none of them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, netbox_tui.netbox.snapshot_save, netbox_tui.netbox.snapshot, netbox_tui.netbox.emulator; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('netbox_tui'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    bad = [m for m in loaded if m == "netbox_tui.backend" or m.startswith(("netbox_tui.core", "netbox_tui.tui"))]
+    assert not bad, bad
 
 
 # -- collation -----------------------------------------------------------------------------------------
