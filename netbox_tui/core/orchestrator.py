@@ -82,6 +82,8 @@ class Orchestrator:
         self.llm = llm
         self.resolver = Resolver(client)
         self._local: dict[str, list[dict[str, Any]]] = {}
+        self._members: dict[str, list[Any]] = {}  # summary line -> ids of the rows it counts
+        self._sources: dict[str, Table] = {}  # summary table -> the table it summarises
 
     # -- public API ------------------------------------------------------------------------------
 
@@ -160,7 +162,7 @@ class Orchestrator:
         if q is not None and q.local_key is not None:
             raw_rows = self._local.get(q.local_key, [])
             dims = [d for d in dims if raw_rows and d in raw_rows[0]] or [c.key for c in table.columns[1:3]]
-            values = [{d: r.get(d, EMPTY) for d in dims} for r in raw_rows]
+            values = [({d: r.get(d, EMPTY) for d in dims}, r.get("id")) for r in raw_rows]
         elif q is not None and q.path:
             fields = ["id"] + dims
             params = list(q.params)
@@ -172,22 +174,69 @@ class Orchestrator:
                 for p in pages:
                     rows.extend(p.results)
                 partial = first.count > SUMMARY_ROW_CAP
-            values = [{d: cell(r.get(d)) for d in dims} for r in rows]
+            values = [({d: cell(r.get(d)) for d in dims}, r.get("id")) for r in rows]
         else:
-            values = [{d: r.get(d, EMPTY) for d in dims} for r in table.rows]
+            values = [({d: r.get(d, EMPTY) for d in dims}, r.get("id")) for r in table.rows]
         out = []
+        members: dict[str, list[Any]] = {}
+        key = f"summary:{table.title}"
         for d in dims:
-            counts = Counter(v[d] for v in values)
+            counts = Counter(v[d] for v, _ in values)
             for value, n in counts.most_common(12):
-                out.append({"id": None, "display": f"{d}: {value}", "dimension": d.replace("_", " "), "value": value, "count": f"{n:,}", "_by": d})
+                ref = f"{key}|{d}|{value}"
+                members[ref] = [i for v, i in values if v[d] == value and i is not None]
+                out.append({"id": None, "display": f"{d}: {value}", "dimension": d.replace("_", " "), "value": value, "count": f"{n:,}", "_members": ref})
             if len(counts) > 12:
                 rest = sum(n for _, n in counts.most_common()[12:])
                 out.append({"id": None, "display": f"{d}: other", "dimension": d.replace("_", " "), "value": f"({len(counts) - 12} more)", "count": f"{rest:,}"})
-        key = f"summary:{table.title}"
         self._keep_local({key: out})
+        self._members.update(members)
+        while len(self._members) > LOCAL_TABLES * 16:
+            self._members.pop(next(iter(self._members)))
+        self._sources[key] = table
         title = f"Summary of {table.title} ({len(values):,}{' of ' + format(table.total, ',') if partial else ''} rows)"
         return Table(title=title, object_type=table.object_type, columns=[Column(key="dimension", title="By"), Column(key="value", title="Value"), Column(key="count", title="Count")],
                      rows=out[: max(len(out), 1)], total=len(out), offset=0, limit=len(out) or 1, partial=partial, query=TableQuery(local_key=key))
+
+    async def summary_rows(self, summary: Table, row: dict[str, Any]) -> Table:
+        """The rows a summary line counts ("enabled no 16" -> those 16), as a table of the source model."""
+        ref = row.get("_members")
+        ids = self._members.get(str(ref)) if ref else None
+        source = self._sources.get(summary.query.local_key if summary.query else "")
+        if ids is None or source is None:
+            raise NetBoxTUIError("this summary line cannot be opened", "Open the summary view again (s) and pick the line.")
+        title = f"{source.title}: {row.get('dimension')} {row.get('value')}"
+        q = source.query
+        if q is not None and q.local_key is not None:
+            wanted = set(ids)
+            rows = [r for r in self._local.get(q.local_key, []) if r.get("id") in wanted]
+        elif q is not None and q.path:
+            raw = await self.client.list_many(q.path, [p for p in q.params if p[0] != "id"], "id", ids, fields=q.fields or None, kind=q.kind)
+            rows = [shape_row(source.object_type, r, q.extra) for r in raw]
+        else:
+            rows = [r for r in source.rows if r.get("id") in set(ids)]
+        key = f"members:{ref}"
+        self._keep_local({key: rows})
+        return Table(title=title, object_type=source.object_type, columns=source.columns, rows=rows[: self.page_size], total=len(rows),
+                     offset=0, limit=self.page_size, query=TableQuery(local_key=key))
+
+    async def all_rows(self, table: Table, *, on_progress: ProgressCallback = None, cap: int = 50_000) -> list[dict[str, Any]]:
+        """Every row of a table (for an export), in bounded pages of 1,000, with progress; at most `cap`."""
+        q = table.query
+        if q is None:
+            return list(table.rows)
+        if q.local_key is not None:
+            return self.local_rows(q.local_key)[:cap]
+        rows: list[dict[str, Any]] = []
+        total = min(table.total, cap)
+        while len(rows) < total:
+            page = await self._page(table, len(rows), min(1000, total - len(rows)), None)
+            if not page.rows:
+                break
+            rows += page.rows
+            if on_progress:
+                on_progress(ProgressEvent(phase="execute", state="info", description=f"fetched {len(rows):,} of {total:,} rows", partial_rows=len(rows)))
+        return rows
 
     async def drill(self, object_type: str, row: dict[str, Any], *, on_progress: ProgressCallback = None, refresh: bool = False) -> Answer:
         """Drill down on one row: a device's interfaces, IPs and cables; a VLAN's interfaces; a site's contents…"""

@@ -956,9 +956,18 @@ class _Assembler:
             fname = (meaning.fields or (meaning.name,))[0]
             f = target.fields.get(fname)
             flt = target.filters.get(fname)
-            if f is not None and flt is not None and f.type in ("str", "int", "num") and (m.how != "name" or f.type == "str" and fname != target.label):
-                return c, fname
+            if f is None or flt is None or f.type not in ("str", "int", "num") or (m.how == "name" and (f.type != "str" or fname == target.label)):
+                continue
+            if f.type in ("int", "num") and not m.text.replace(".", "", 1).isdigit():
+                continue  # a position is a number: "U is ncsu-coreswitch2" names no position
+            if c.b <= m.a and self._asks_which(c.a):
+                continue  # "which rack is X in", "what serial has X": X is the object asked about
+            return c, fname
         return None
+
+    def _asks_which(self, i: int) -> bool:
+        """A question word shortly before token i ("which rack", "what is the serial of")."""
+        return any(t.low in ("which", "what", "whats", "what's", "whose", "where") for t in self.toks[max(0, i - 4):i])
 
     def field_model(self, model: str, m: Meaning) -> Optional[str]:
         """The model a field word's field points to (a device's `platform` -> dcim.platform)."""
