@@ -33,7 +33,7 @@ SNAPSHOT_URL = "http://snapshot.invalid"  # never resolved: the transport answer
 def saved_snapshot(netbox_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh snapshot of the real NetBox, written by run_save (what `snapshot save` runs)."""
     path = tmp_path_factory.mktemp("snapshot") / "contract.json.gz"
-    settings = Settings(netbox={"default": NetBoxProfile(url=netbox_url, token=TOKEN_V1)})
+    settings = Settings(netbox={"default": NetBoxProfile(url=netbox_url, token=TOKEN_V1, timeout_read=120)})
     progress = io.StringIO()
     assert asyncio.run(run_save(settings, path, stream=progress)) == 0, progress.getvalue()
     assert "wrote" in progress.getvalue()

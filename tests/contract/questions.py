@@ -97,4 +97,13 @@ EXTRA_QUESTIONS: list[str] = [
     "search akron",
     "tenants in group customers",
     "device types by APC",
+    "power feeds",
+    "power feeds at MDF",
+    "power feeds in Panel 1",
+    "power panels at MDF",
+    "show power feed P1-1A",
+    "P2-3B",
+    "ASNs",
+    "ASNs at DM-Akron",
+    "RIRs",
 ]
