@@ -187,11 +187,12 @@ def main() -> None:
             fld = fields.get(stem)
             if fld and fld.get("t") == "fk":
                 target = fld["to"]
+            said_key = re.search(r"\(([^()]+)\)\s*$", desc)  # "VRF (RD)", "Device type (model)", "Site (ID)"
             if target is None and desc:
-                said = re.sub(r"\s*\((ID|slug|name|address|model)\)\s*$", "", desc, flags=re.I)
+                said = re.sub(r"\s*\([^()]+\)\s*$", "", desc)
                 said = re.sub(r"\s+name$", "", said, flags=re.I)
                 target = model_named(said, app)
-            by_id = base.endswith("_id") or "(ID)" in desc
+            by_id = base.endswith("_id") or (said_key is not None and said_key.group(1) == "ID")
             if target is None and (by_id or f["t"] == "str"):
                 target = model_named(stem.replace("_", " "), app)
             if target == model and not by_id and not (fld and fld.get("t") == "fk"):
@@ -199,13 +200,12 @@ def main() -> None:
             key = None
             if target is not None and f["t"] != "bool":
                 tfields = models[target]["fields"]
+                named_key = said_key.group(1).strip().lower().replace(" ", "_") if said_key else ""
                 if by_id:
                     key = "id"
-                elif "(name)" in desc:
-                    key = "name"
-                elif "(address)" in desc:
-                    key = "address"
-                elif "(slug)" in desc or "slug" in tfields:
+                elif named_key in tfields:  # what the description says the filter takes: rd, model, account, name…
+                    key = named_key
+                elif "slug" in tfields:
                     key = "slug"
                 elif models[target]["label"] in tfields:
                     key = models[target]["label"]

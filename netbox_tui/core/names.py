@@ -179,9 +179,17 @@ async def load_names(client: Any) -> NameIndex:
         log.info("GraphQL name lookup failed (%s); reading names over REST", exc)
     schema = load_schema()
     models = [m for m in (schema.get(n) for n in load_vocab().name_models) if m is not None]
-    fields = lambda m: ["id", m.label] + (["slug"] if "slug" in m.fields else [])  # noqa: E731
-    pages = await client.gather(client.page(m.path, None, limit=GRAPHQL_CAP, fields=fields(m), kind="names") for m in models)
-    incomplete = {m.name for m, page in zip(models, pages, strict=True) if page.count > len(page.results)}
+
+    async def one(m: Any) -> Any:
+        try:
+            fields = ["id", m.label] + (["slug"] if "slug" in m.fields else [])
+            return await client.page(m.path, None, limit=GRAPHQL_CAP, fields=fields, kind="names")
+        except Exception as exc:  # a table this token cannot read (403), or an old NetBox without it: search it instead
+            log.info("names of %s unavailable (%s)", m.name, exc)
+            return None
+
+    pages = await client.gather(one(m) for m in models)
+    incomplete = {m.name for m, page in zip(models, pages, strict=True) if page is None or page.count > len(page.results)}
     index = index_from_rows({m.name: page.results for m, page in zip(models, pages, strict=True) if m.name not in incomplete})
     index.incomplete = frozenset(incomplete)
     return index

@@ -850,6 +850,13 @@ class _Assembler:
             return m.models[0], attrs, m
         if values:
             return values[0].of("value")[0].model or DEVICE, attrs, None
+        # Nothing but a word nothing reads ("ncsu"): a name of some object, looked for everywhere.
+        free = [t for t in self.toks if self.at(t.i) is None and not self.p.is_skip(t) and t.kind == "word"]
+        if free and len(_runs([t.i for t in free])) == 1:
+            a, b = free[0].i, free[-1].i + 1
+            m = Mention(a, b, self.surface(a, b), list(self.vocab.find_models), "host")
+            self.mentions.append(m)
+            return m.models[0], attrs, m
         raise BadQuestionError("the question names no NetBox object or kind of object",
                                'Name what you want to see, e.g. "devices at DM-Akron", "VLANs", "interfaces on <device>".')
 
