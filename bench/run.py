@@ -185,7 +185,7 @@ def answer_json(stdout: str) -> dict[str, Any]:
 
 # -- netbox-tui in-process -------------------------------------------------------------------------
 
-async def ours(url: str, question: str, cache_dir: Optional[Path], preresolved: Optional[dict] = None, **orch_kw: Any) -> dict[str, Any]:
+async def ours(url: str, question: str, cache_dir: Optional[Path], intent: Any = None, **orch_kw: Any) -> dict[str, Any]:
     from netbox_tui.config import CacheSettings, NetBoxProfile
     from netbox_tui.core.orchestrator import Orchestrator
     from netbox_tui.netbox.cache import CacheMode, ResponseCache
@@ -195,7 +195,7 @@ async def ours(url: str, question: str, cache_dir: Optional[Path], preresolved: 
     t = time.perf_counter()
     client = NetBoxClient(NetBoxProfile(url=url, token=TOKEN), cache=cache)
     try:
-        a = await Orchestrator(client, **orch_kw).ask(question, preresolved=preresolved)
+        a = await Orchestrator(client, **orch_kw).ask(question, intent=intent)
     finally:
         wall = time.perf_counter() - t
         await client.aclose()
@@ -500,11 +500,17 @@ async def _scale_once(url: str) -> dict[str, Any]:
 
     m: dict[str, Any] = {}
 
-    async def q(key: str, question: str, pre: Optional[dict] = None) -> None:
-        r = await ours(url, question, None, preresolved=pre)
+    async def q(key: str, question: str, pre: Any = None) -> None:
+        r = await ours(url, question, None, intent=pre)
         m[key] = {k: r[k] for k in ("s", "calls", "bytes", "status", "plan", "total", "answer")}
 
-    from netbox_tui.core.entities import Entity
+    from netbox_tui.core.intent import Condition, Intent, Ref
+
+    def at_site(target: str, sid: int, name: str, pattern: Optional[str] = None) -> Intent:
+        """A drill-down's intent: the site already resolved (no name look-up)."""
+        field = "id" if target == "dcim.site" else "site"
+        return Intent(target=target, pattern=pattern, source="choice", conditions=[
+            Condition(field=field, model="dcim.site", value=name, text=name, resolved=[Ref(model="dcim.site", id=sid, label=name)])])
 
     await q("first_page_device", "interfaces on ncsu-coreswitch1")
     client = NetBoxClient(NetBoxProfile(url=url, token=TOKEN))
@@ -529,11 +535,11 @@ async def _scale_once(url: str) -> dict[str, Any]:
     await q("vlan_topology", "VLANs with their devices and interfaces")
     await q("site_summary", "summarize site DM-Nashua")
     await q("site_devices", "devices at site MDF")
-    # The same two with the site already resolved (Orchestrator.ask(preresolved=...), as a drill-down does):
+    # The same two with the site already resolved (Orchestrator.ask(intent=...), as a choice or drill-down does):
     # what a site question costs once the name is known, whatever the resolver decides about the name.
     # The demo's original objects keep their ids in every scale database (DM-Nashua 7, MDF 21).
-    await q("site_summary_resolved", "summarize site DM-Nashua", {"site": [Entity("site", 7, "DM-Nashua", "dm-nashua", "DM-Nashua")]})
-    await q("site_devices_resolved", "devices at site MDF", {"site": [Entity("site", 21, "MDF", "ncsu-065", "MDF")]})
+    await q("site_summary_resolved", "summarize site DM-Nashua", at_site("dcim.site", 7, "DM-Nashua", "site_summary"))
+    await q("site_devices_resolved", "devices at site MDF", at_site("dcim.device", 21, "MDF"))
     await q("typo_lookup", "show device dmi01-akorn-rtr01")
     return m
 

@@ -55,7 +55,14 @@ def render(answer: Answer, source: str) -> None:
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    console = Console(highlight=False)
+    class _Quiet(Console):
+        def on_broken_pipe(self) -> None:  # `| head` closed the pipe: stop writing, exit quietly (rich would exit 1)
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(0)
+
+    console = _Quiet(highlight=False)
     style = {"ok": "green", "partial": "yellow", "needs_choice": "cyan", "not_found": "yellow", "error": "red"}[answer.status]
     console.print(Text(answer.answer, style=style))
     if answer.interpretation is not None:

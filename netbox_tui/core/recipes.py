@@ -396,11 +396,18 @@ def plan_prefix(intent: Intent) -> Plan:
         p = found[0]
         vrf = (p.get("vrf") or {}).get("id")
         scope = {"vrf_id": vrf if vrf else "null"}
-        ips, children = await ctx.client.gather([
-            ctx.client.page("ipam/ip-addresses/", {"parent": p["prefix"], **scope}, limit=1, brief=True, kind="utilisation"),
+        net = ipaddress.ip_network(str(p["prefix"]), strict=False)
+        small = net.num_addresses <= RANGES_UP_TO  # the used addresses themselves: free ranges computed here
+        ips, children, ranges = await ctx.client.gather([
+            ctx.client.page("ipam/ip-addresses/", {"parent": p["prefix"], **scope}, limit=1000 if small else 1,
+                            fields=["id", "address"] if small else None, brief=not small, kind="utilisation"),
             ctx.client.page("ipam/prefixes/", {"within": p["prefix"], **scope}, limit=1000, fields=["id", "prefix"], kind="utilisation"),
+            ctx.client.page("ipam/ip-ranges/", {"parent": p["prefix"], "mark_populated": "true", **scope}, limit=1000,
+                            fields=["id", "start_address", "end_address"], kind="utilisation") if small else _nothing(),
         ])
-        return {"ips": ips.count, "children": [c["prefix"] for c in children.results]}
+        used = [r.get("address") for r in ips.results] if small and ips.count <= len(ips.results) else None
+        populated = [(r.get("start_address"), r.get("end_address")) for r in ranges.results] if ranges is not None else []
+        return {"ips": ips.count, "children": [c["prefix"] for c in children.results], "used": used, "populated": populated}
 
     async def free(ctx: Context) -> Any:
         _, _, found = ctx.results["find"]
@@ -435,6 +442,9 @@ def plan_prefix(intent: Intent) -> Plan:
             size, used = net.num_addresses, covered
         else:
             size, used = _usable(net, bool(p.get("is_pool"))), int(u.get("ips", 0))
+        if used > size:  # a count the prefix itself contradicts: not believed, and said
+            ctx.note(f"NetBox counted {used:,} addresses used in {p['prefix']}, which holds {size:,}: that count is not believed")
+            used = size
         pct = 100.0 if p.get("mark_utilized") else (100.0 * used / size if size else 0.0)
         row = table.rows[0]
         row.update(utilisation=f"{pct:.1f}%", used=f"{used:,}", size=f"{size:,}")
@@ -442,7 +452,27 @@ def plan_prefix(intent: Intent) -> Plan:
         text = f"{p['prefix']} ({cell(p.get('status'))}, {cell(p.get('scope'))}, VRF {cell(p.get('vrf'))}): {what} {used:,} of {size:,} addresses, {pct:.1f}% utilised."
         tables = [table]
         choices: list[Choice] = []
-        if want_free or status != "container":
+        runs = free_ranges(net, u["used"], u.get("populated") or [], bool(p.get("is_pool"))) if u.get("used") is not None and status != "container" else None
+        if runs is not None:
+            # The free space as ranges; the addresses themselves are one drill away (available-ips).
+            range_rows = [{"id": None, "display": f"{a}–{b}" if a != b else str(a), "first": str(a), "last": str(b),
+                           "count": f"{int(b) - int(a) + 1:,}"} for a, b in runs]
+            ctx.local_rows[f"free-ranges:{p['id']}"] = range_rows
+            range_table = Table(title=f"Free ranges in {p['prefix']}", object_type=IP,
+                                columns=[Column(key="first", title="From"), Column(key="last", title="To"), Column(key="count", title="Free")],
+                                rows=range_rows[ctx.offset: ctx.offset + ctx.page_size], total=len(range_rows), offset=ctx.offset,
+                                limit=ctx.page_size, query=TableQuery(local_key=f"free-ranges:{p['id']}"))
+            free_total = sum(int(b) - int(a) + 1 for a, b in runs)
+            free_follow = Intent(target=PREFIX, pattern="free_ips", source="choice",
+                                 conditions=[Condition(field="prefix", value=str(p["prefix"]), text=str(p["prefix"]), model=PREFIX)])
+            text = (f"{free_total:,} free IP addresses in {p['prefix']}: {range_words(runs)}." if want_free else text + f" Free: {range_words(runs)}.") \
+                + ("" if not want_free else " " + text)
+            if not runs:
+                text = f"No free IP addresses in {p['prefix']}. " + text if want_free else text
+            tables = [range_table, table] if want_free else [table, range_table]
+            choices = list_choices(range_table, ctx.page_size) if want_free else []
+            choices.append(Choice(kind="drill_down", label=f"each free address in {p['prefix']}", question=f"free IPs in {p['prefix']}", intent=free_follow))
+        elif want_free or status != "container":
             free_rows = free_ip_rows(ctx.results.get("free") or [])
             total_free = max(size - used, 0) if status != "container" else len(free_rows)
             ctx.local_rows[f"free:{p['id']}"] = free_rows
@@ -467,15 +497,75 @@ def plan_prefix(intent: Intent) -> Plan:
         Step("usage", "count IP addresses and child prefixes", usage, deps=("find",), optional=True),
         Step("containing", "find the prefixes that contain it", containing, deps=("find",), optional=True),
     ]
-    if want_free or intent.pattern == "prefix_utilisation" or not intent.pattern:
+    net0 = _network(cidr)
+    if net0 is None or net0.num_addresses > RANGES_UP_TO or intent.source == "choice" and want_free:
         steps.append(Step("free", "list free IP addresses", free, deps=("find",), optional=True))
     return Plan("orchestrated", steps, finish)
+
+
+RANGES_UP_TO = 4096  # prefixes this size or smaller get their free space as ranges (one request of used addresses)
+
+
+async def _nothing() -> None:
+    return None
+
+
+def free_ranges(net: Any, used: list[Any], populated: list[tuple[Any, Any]], is_pool: bool) -> list[tuple[Any, Any]]:
+    """The free addresses of a prefix as (first, last) runs, as NetBox's available-ips counts them:
+    not the network and broadcast addresses (unless a pool), not a used address, not a populated range."""
+    first, last = int(net.network_address), int(net.broadcast_address)
+    if net.version == 4 and net.prefixlen < 31 and not is_pool:
+        first, last = first + 1, last - 1
+    taken = set()
+    for a in used:
+        try:
+            taken.add(int(ipaddress.ip_interface(str(a)).ip))
+        except ValueError:
+            continue
+    for start, end in populated:
+        try:
+            lo, hi = int(ipaddress.ip_interface(str(start)).ip), int(ipaddress.ip_interface(str(end)).ip)
+        except ValueError:
+            continue
+        taken.update(range(max(lo, first), min(hi, last) + 1))
+    runs: list[tuple[Any, Any]] = []
+    start = None
+    for n in range(first, last + 2):
+        free = n <= last and n not in taken
+        if free and start is None:
+            start = n
+        elif not free and start is not None:
+            runs.append((ipaddress.ip_address(start), ipaddress.ip_address(n - 1)))
+            start = None
+    return runs
+
+
+def range_words(runs: list[tuple[Any, Any]], limit: int = 4) -> str:
+    """'.2–.9 (8), .40–.254 (215)': each run by its last octets, with how many it holds."""
+    def short(a: Any, b: Any) -> str:
+        if a.version == 4:
+            sa, sb = str(a).split("."), str(b).split(".")
+            keep = next((i for i in range(4) if sa[i] != sb[i]), 3)
+            tail = lambda parts: "." + ".".join(parts[keep:])  # noqa: E731
+            return tail(sa) if a == b else f"{tail(sa)}–{tail(sb)}"
+        return str(a) if a == b else f"{a}–{b}"
+
+    parts = [f"{short(a, b)} ({int(b) - int(a) + 1:,})" for a, b in runs[:limit]]
+    more = f", +{len(runs) - limit} more ranges" if len(runs) > limit else ""
+    return ", ".join(parts) + more
 
 
 def free_ip_rows(free: Any) -> list[dict[str, Any]]:
     """Rows of NetBox's available-ips answer (free addresses have no id)."""
     return [{"id": None, "display": cell(f.get("address")), "address": cell(f.get("address")), "vrf": cell(f.get("vrf"))}
             for f in (free if isinstance(free, list) else []) if isinstance(f, dict)]
+
+
+def _network(cidr: str) -> Any:
+    try:
+        return ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return None
 
 
 def _collapse(children: list[str], parent: Any) -> list[Any]:
@@ -531,16 +621,17 @@ def plan_site_summary(intent: Intent) -> Plan:
         page, found = ctx.results["fetch"]
         site = (ctx.intent.named() or named).resolved[0]
         ctx.applied.append(Applied(field="site", op="=", value=site.label, text=named.text, filter=f"site_id={site.id}"))
-        extra = [Column(key=f"n_{rel.split('.')[1]}", title=cap(noun(rel))) for rel in found]
+        key = {rel: noun(rel).lower().replace(" ", "_") for rel in found}  # "racks", "vlans", "ip_addresses"
+        extra = [Column(key=key[rel], title=cap(noun(rel))) for rel in found]
         table = server_table(SITE, f"Site {site.label}", "dcim/sites/", {"id": site.id}, fields, page, ctx, columns=extra)
         from netbox_tui.core.planner import describe
 
         head = describe(SITE, table.rows[0], []) if table.rows else f"{site.label}."
         for row in table.rows:
-            row.update({f"n_{rel.split('.')[1]}": f"{n:,}" for rel, n in found.items()})
+            row.update({key[rel]: f"{n:,}" for rel, n in found.items()})
         text = head + " It has " + ", ".join(counted(n, rel) for rel, n in found.items()) + "."
         choices = []
-        for (rel, flt), n in zip(counts, found.values()):
+        for (rel, flt), n in zip(counts, found.values(), strict=True):
             if not n:
                 continue
             follow = Intent(target=rel, conditions=[Condition(field=flt[:-3] if flt.endswith("_id") else flt, model=SITE, value=site.label, text=site.label, resolved=[site])], source="choice")

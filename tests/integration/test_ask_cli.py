@@ -22,7 +22,9 @@ def test_json_contract(netbox_url: str) -> None:
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)  # exactly one JSON object
     assert set(data) >= {"question", "intent", "plan", "status", "answer", "tables", "choices", "stats", "error"}
-    assert data["status"] == "ok" and data["intent"]["kind"] == "bulk_discovery"
+    assert data["status"] == "ok" and data["intent"]["target"] == "ipam.vlan"
+    conds = data["interpretation"]["conditions"]
+    assert [(c["field"], c["value"], c["filter"].split("=")[0]) for c in conds] == [("site", "DM-Scranton", "site_id")]
     assert set(data["plan"]) == {"kind", "steps"} and data["plan"]["steps"]
     t = data["tables"][0]
     assert t["object_type"] == "dcim.device" and t["total"] == 4 and t["offset"] == 0 and t["limit"] == 25

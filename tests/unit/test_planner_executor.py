@@ -33,8 +33,11 @@ TOKEN = "0123456789abcdef0123456789abcdef01234567"
     ("devices per role", "direct", ["fetch"]),
     ("sites with no VLANs", "direct", ["fetch"]),
     ("where is 172.16.0.5", "orchestrated", ["fetch", "containing"]),
-    ("how full is prefix 10.112.129.0/24", "orchestrated", ["find", "usage", "containing", "free"]),
-    ("free IPs in 10.112.129.0/24", "orchestrated", ["find", "usage", "containing", "free"]),
+    # A /24's free space is computed from its used addresses (as ranges): NetBox's available-ips list
+    # is asked for only to page a large prefix's free addresses.
+    ("how full is prefix 10.112.129.0/24", "orchestrated", ["find", "usage", "containing"]),
+    ("free IPs in 10.112.129.0/24", "orchestrated", ["find", "usage", "containing"]),
+    ("free IPs in 10.0.0.0/8", "orchestrated", ["find", "usage", "containing", "free"]),
     ("what is connected to dmi01-yonkers-rtr01 GigabitEthernet0/0/0", "multi_step", ["interface", "trace"]),
     ("VLANs with their devices and interfaces", "orchestrated", ["vlans", "interfaces"]),
     ("rack utilization at MDF", "orchestrated", ["racks", "devices"]),

@@ -1,0 +1,62 @@
+"""A question as text: cleaned of control characters and escapes, bounded, refused when it asks
+to change NetBox. Nothing here knows NetBox; every question passes here before anything else."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Optional
+
+from netbox_tui.errors import NetBoxTUIError, WriteRefusedError
+
+MAX_QUESTION_CHARS = 500
+
+
+class BadQuestionError(NetBoxTUIError):
+    kind = "bad_question"
+    title = "Question not understood"
+    default_hint = 'Ask about NetBox objects, e.g. "VLANs at DM-Akron", "interfaces on ncsu-coreswitch1", "free IPs in 10.112.129.0/24".'
+
+
+# -- the question as text ---------------------------------------------------------------------------
+
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]|\x1b[@-_]")
+_WRITE_ANYWHERE = re.compile(r"\b(delete|remove|destroy|wipe|purge|erase|truncate|decommission them)\b", re.I)
+# Commands at the head of the sentence ("shut down Gi1/0/1"); the same words later describe ("shutdown ports").
+_WRITE_LEADING = re.compile(
+    r"^(please\s+|can you\s+|could you\s+|go\s+|pls\s+)?(create|add|update|change|set|rename|assign|modify|edit|drop|move|provision|allocate|"
+    r"reserve|enable|disable|shut ?down|shut|no shut(?:down)?|bounce|reboot|reload|restart|power (?:off|on|cycle))\b(?![ -]panels?)"
+    r"(?!\s+(?:ports?|interfaces?|links?|devices?|vlans?)\b)",
+    re.I,
+)
+
+
+def clean_question(raw: str) -> str:
+    """Drop control and format characters (terminal escapes included), collapse whitespace."""
+    text = _ESCAPES.sub(" ", raw)
+    text = "".join("" if unicodedata.category(c) == "Cf" else " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def check_question(raw: Optional[str]) -> str:
+    if raw is None or not raw.strip():
+        raise BadQuestionError("the question is empty")
+    if len(raw) > MAX_QUESTION_CHARS * 4:
+        raise BadQuestionError(
+            f"the question is {len(raw):,} characters long; netbox-tui takes up to {MAX_QUESTION_CHARS}",
+            "Ask one thing at a time in a sentence or two; paste names, not whole configs or tables.",
+        )
+    text = clean_question(raw)
+    if not text:
+        raise BadQuestionError("the question holds only control characters")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise BadQuestionError(
+            f"the question is {len(text):,} characters long; netbox-tui takes up to {MAX_QUESTION_CHARS}",
+            "Ask one thing at a time in a sentence or two.",
+        )
+    if _WRITE_ANYWHERE.search(text) or _WRITE_LEADING.search(text):
+        raise WriteRefusedError(
+            "netbox-tui is read-only: it will not create, change or delete anything in NetBox",
+            "Make changes in NetBox itself. I can show what would be affected, e.g. \"devices at DM-Akron\" or \"interfaces on <device>\".",
+        )
+    return text

@@ -1,0 +1,298 @@
+"""The readings of a question: every span of its words and what it may mean — a model, a field,
+a value, a cue, a pattern word (the lexicon), a name of the connected NetBox (the name index), an
+address, a hostname. Overlapping readings are settled longest first; typos are read loosely last,
+and each such correction is kept to be said."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional
+
+from rapidfuzz import fuzz, process
+
+from netbox_tui.core.intent import Claim
+from netbox_tui.core.lexicon import Meaning, fold
+from netbox_tui.core.names import Named
+from netbox_tui.core.text import norm, norm_words
+from netbox_tui.core.tokens import _IFACE_STRICT, _IFACE_WEAK, Tok, _looks_like_device
+
+if TYPE_CHECKING:
+    from netbox_tui.core.parser import Parser
+
+DEVICE, VM, INTERFACE, PREFIX, IP, VLAN, SITE, RACK, CABLE, CIRCUIT, ASN = (
+    "dcim.device", "virtualization.virtualmachine", "dcim.interface", "ipam.prefix", "ipam.ipaddress", "ipam.vlan",
+    "dcim.site", "dcim.rack", "dcim.cable", "circuits.circuit", "ipam.asn")
+# Where a bare hostname-like word is looked for, in order.
+HOST_MODELS = (DEVICE, VM)
+PATTERN_TARGET = {"trace": INTERFACE, "vlan_topology": VLAN, "rack_utilisation": RACK, "free_ips": PREFIX,
+                  "prefix_utilisation": PREFIX, "site_summary": SITE}
+
+
+# -- candidate readings -------------------------------------------------------------------------------
+
+@dataclass
+class Cand:
+    """A reading of tokens [a, b). Readings of the same span are merged: one span, several meanings."""
+
+    a: int  # first token
+    b: int  # one past the last token
+    kind: str  # noun, field, value, cue, pattern, name, host, cidr, ip, iface, num
+    meanings: list[Meaning] = field(default_factory=list)
+    names: list[Named] = field(default_factory=list)  # for name: the objects it names
+    prio: int = 0
+    guess: Optional[str] = None  # the word was corrected: say so
+    kinds: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.kinds.add(self.kind)
+
+    @property
+    def length(self) -> int:
+        return self.b - self.a
+
+    def has(self, kind: str) -> bool:
+        return kind in self.kinds
+
+    def of(self, kind: str) -> list[Meaning]:
+        return [m for m in self.meanings if m.kind == kind]
+
+    def merge(self, other: "Cand") -> None:
+        self.kinds |= other.kinds
+        self.meanings += [m for m in other.meanings if m not in self.meanings]
+        self.names += [e for e in other.names if e not in self.names]
+        self.guess = self.guess or other.guess
+
+
+@dataclass
+
+
+class Readings:
+    """One question being read."""
+
+    def __init__(self, parser: Parser, text: str, toks: list[Tok], use_names: bool = True) -> None:
+        self.p = parser
+        self.text = text
+        self.toks = toks
+        self.use_names = use_names
+        self.cands: list[Cand] = []
+        self.chosen: list[Cand] = []
+        self.claimed: list[Optional[Cand]] = [None] * len(toks)
+        self.claims: list[Claim] = []
+        self.models: set[str] = set()
+
+    # -- 1. candidates ------------------------------------------------------------------------------
+
+    def _key(self, a: int, b: int) -> tuple[str, ...]:
+        return tuple(k for t in self.toks[a:b] for k in t.keys)
+
+    def _surface(self, a: int, b: int) -> str:
+        return self.text[self.toks[a].start: self.toks[b - 1].end]
+
+    def find(self) -> None:
+        lex, toks = self.p.lex, self.toks
+        n = len(toks)
+        for t in toks:
+            if t.kind == "quoted":
+                self.cands.append(Cand(t.i, t.i + 1, "quoted", prio=100))
+            elif t.kind in ("cidr", "ip"):
+                self.cands.append(Cand(t.i, t.i + 1, t.kind, prio=100))
+                self.models.update((PREFIX, IP) if t.kind == "cidr" else (IP,))
+            elif t.kind == "hash" or (t.kind == "word" and t.number is not None):
+                self.cands.append(Cand(t.i, t.i + 1, "num", prio=1))
+            elif _IFACE_STRICT.match(t.text):
+                self.cands.append(Cand(t.i, t.i + 1, "iface", prio=100))
+                self.models.add(INTERFACE)
+            elif re.fullmatch(r"AS\d{1,10}", t.text, re.I):  # NetBox displays an ASN as "AS65001"
+                self.cands.append(Cand(t.i, t.i + 1, "asn", prio=100))
+                self.models.add(ASN)
+        # Model words, cues, patterns (any question).
+        for a in range(n):
+            for b in range(min(n, a + 6), a, -1):
+                found = lex.lookup(self._key(a, b))
+                for kind in ("noun", "cue", "pattern"):
+                    ms = [m for m in found if m.kind == kind]
+                    if ms:
+                        self.cands.append(Cand(a, b, kind, ms, prio=10 + (b - a) * 10))
+                        if kind == "noun":
+                            self.models.update(m.model for m in ms if m.model)
+                        if kind == "pattern":
+                            self.models.update(PATTERN_TARGET[m.name] for m in ms if m.name in PATTERN_TARGET)
+        # Names of the connected NetBox.
+        if self.use_names and self.p.names.entries:
+            for a in range(n):
+                for b in range(min(n, a + 6), a, -1):
+                    if any(t.kind != "word" for t in toks[a:b]):
+                        continue
+                    if b - a == 1 and (self.p.is_skip(toks[a]) or toks[a].keys in (("no",), ("not",))):
+                        continue  # "in" is not India (slug "in"), "at" not Austria
+                    surface = self._surface(a, b)
+                    found = self.p.names.exact(surface) or self.p.names.exact(" ".join(self._key(a, b)))
+                    if found:
+                        # Matched by slug only ("ncsu117" is D. S. Weaver Labs' slug ncsu-117): say whom it named.
+                        by_slug = all(norm_words(e.name) != norm_words(surface) and norm(e.name) != norm(surface) for e in found)
+                        self.cands.append(Cand(a, b, "name", names=found, prio=12 + (b - a) * 10,
+                                               guess=found[0].name if by_slug and len(found) == 1 else None))
+                        self.models.update(e.model for e in found)
+                t = toks[a]
+                if t.kind == "word" and not self.p.is_skip(t) and not self.p.lex.base.phrases.get(t.keys):
+                    heads = [e for e in self.p.names.heads(" ".join(t.keys)) if self.p.vocab.model(e.model).stands_for]
+                    if heads:
+                        self.cands.append(Cand(a, a + 1, "name", names=heads, prio=8))
+                        self.models.update(e.model for e in heads)
+                    part = self.p.names.slug_part(t.text)
+                    if part and not heads:
+                        self.cands.append(Cand(a, a + 1, "name", names=part, prio=4, guess=part[0].name))
+                        self.models.update(e.model for e in part)
+        for t in toks:
+            if t.kind == "word" and _IFACE_WEAK.match(t.text) and any(o.host for o in toks if o is not t):
+                self.cands.append(Cand(t.i, t.i + 1, "iface", prio=90))
+                self.models.add(INTERFACE)
+            elif t.host or (t.kind == "word" and t.text.isdigit() and len(t.text) >= 5):  # a circuit id "1002843428"
+                self.cands.append(Cand(t.i, t.i + 1, "host", prio=3))
+                self.models.update(HOST_MODELS)
+                # "DM-Bingahmton" is shaped like a hostname but is a misspelt site: a clear guess wins.
+                hit = self.p.names.guess(t.text) if self.use_names and not self.p.names.exact(t.text) else None
+                if hit is not None and hit[1] >= 85 and not _looks_like_device(t.text):
+                    self.cands.append(Cand(t.i, t.i + 1, "name", names=[hit[0]], prio=4, guess=hit[0].name))
+                    self.models.add(hit[0].model)
+        # Fields and values of every model the question may be about.
+        for m in list(self.models):
+            self.models.update(self._near(m))
+        self.cands += self._model_cands(sorted(self.models))
+
+    def _model_cands(self, models: list[str]) -> list[Cand]:
+        out = []
+        n = len(self.toks)
+        for a in range(n):
+            for b in range(min(n, a + 6), a, -1):
+                key = self._key(a, b)
+                found = [m for mod in models for m in self.p.lex.of_model(mod).phrases.get(key, [])]
+                for kind in ("field", "value"):
+                    ms = sorted((m for m in found if m.kind == kind), key=lambda m: -m.weight)
+                    if ms:
+                        out.append(Cand(a, b, kind, ms, prio=11 + (b - a) * 10))
+        return out
+
+    def _near(self, model: str) -> set[str]:
+        """Models a question about `model` may also be about: what its names stand for, what it contains."""
+        v = self.p.vocab.model(model)
+        return {x for x in (v.stands_for, v.contents) if x}
+
+    # -- 2. choosing readings -------------------------------------------------------------------------
+
+    def select(self) -> None:
+        if not self.cands:
+            self.find()
+        # Readings of one span are one candidate with all their meanings; the context decides later.
+        spans: dict[tuple[int, int], Cand] = {}
+        for c in sorted(self.cands, key=lambda c: -c.prio):
+            same = spans.get((c.a, c.b))
+            if same is None:
+                spans[(c.a, c.b)] = c
+            else:
+                same.merge(c)
+        # Longest first; at equal length the stronger kind.
+        for c in sorted(spans.values(), key=lambda c: (-c.length, -c.prio)):
+            if any(self.claimed[i] is not None for i in range(c.a, c.b)):
+                continue
+            for i in range(c.a, c.b):
+                self.claimed[i] = c
+            self.chosen.append(c)
+        self.chosen.sort(key=lambda c: c.a)
+
+    def unclaim(self, c: Cand) -> None:
+        for i in range(c.a, c.b):
+            if self.claimed[i] is c:
+                self.claimed[i] = None
+        if c in self.chosen:
+            self.chosen.remove(c)
+
+    def take(self, c: Cand) -> None:
+        for i in range(c.a, c.b):
+            self.claimed[i] = c
+        self.chosen.append(c)
+        self.chosen.sort(key=lambda x: x.a)
+
+    # -- 3. typos: what is left, matched loosely ---------------------------------------------------------
+
+    def fuzzy(self) -> None:
+        toks = self.toks
+        after_noun = {c.b for c in self.chosen if c.has("noun")}
+        free = [t for t in toks if self.claimed[t.i] is None and not self.p.is_skip(t) and t.kind == "word" and t.i not in after_noun]
+        if not free:
+            return
+        # Names first (a misspelt site, "JBB Branch" for the JBB branches), runs of up to four words
+        # that nothing else reads or that only name a model ("branch"), holding at least one free word.
+        if self.use_names and self.p.names.entries:
+            free_ids = {t.i for t in free}
+            soft = {t.i for t in toks if (c := self.claimed[t.i]) is not None and c.kinds == {"noun"} and c.length == 1}
+            runs = _runs(sorted(free_ids | soft))
+            for run in runs:
+                for size in range(min(4, len(run)), 0, -1):
+                    for s in range(0, len(run) - size + 1):
+                        a, b = run[s], run[s + size - 1] + 1
+                        if not free_ids & set(range(a, b)) or any(self.claimed[i] is not None and i not in soft for i in range(a, b)):
+                            continue
+                        surface = self._surface(a, b)
+                        close = self.p.names.close(surface)
+                        if not close:
+                            continue
+                        for i in range(a, b):
+                            if self.claimed[i] is not None:
+                                self.unclaim(self.claimed[i])  # type: ignore[arg-type]
+                        soft -= set(range(a, b))
+                        if len(close) == 1:
+                            named = close[0][0]
+                            self.take(Cand(a, b, "name", names=[named], prio=2, guess=named.name))
+                            self.models.add(named.model)
+                        else:  # "JBB Branch": six branches match alike; the user picks one
+                            c = Cand(a, b, "name", names=[e for e, _ in close], prio=2)
+                            c.loose = True  # type: ignore[attr-defined]
+                            self.take(c)
+                            self.models.update(e.model for e, _ in close)
+        # Then words of the lexicon ("devcies", "intrefaces"), long enough to be sure of.
+        known = self._known_words()
+        for t in toks:
+            if self.claimed[t.i] is not None or self.p.is_skip(t) or t.kind != "word" or t.host or len(t.text) < 5:
+                continue
+            best = process.extractOne(t.low, known.keys(), scorer=fuzz.ratio, score_cutoff=80)
+            if best is None:
+                continue
+            word = best[0]
+            meanings = known[word]
+            word = fold(word)[0]
+            kinds = {m.kind for m in meanings}
+            kind = next(k for k in ("noun", "value", "field") if k in kinds)
+            c = Cand(t.i, t.i + 1, kind, meanings, prio=1, guess=word, kinds=kinds)
+            self.take(c)
+            new = {m.model for m in meanings if m.kind == "noun" and m.model} - self.models
+            if new:  # "disabled prots": now that "ports" is read, "disabled" is a port's state
+                self.models |= new
+                for extra in sorted(self._model_cands(sorted(new)), key=lambda x: (-x.length, -x.prio)):
+                    if all(self.claimed[i] is None for i in range(extra.a, extra.b)):
+                        self.take(extra)
+
+    def _known_words(self) -> dict[str, list[Meaning]]:
+        out: dict[str, list[Meaning]] = {}
+        phrases = dict(self.p.lex.base.phrases)
+        for m in self.models:
+            phrases.update({k: v + phrases.get(k, []) for k, v in self.p.lex.of_model(m).phrases.items()})
+        for key, ms in phrases.items():
+            if len(key) == 1 and len(key[0]) >= 4:
+                good = [m for m in ms if m.kind in ("noun", "field", "value")]
+                if good:
+                    out[key[0]] = good
+                    out[key[0] + ("es" if key[0].endswith(("s", "x", "ch", "sh")) else "s")] = good
+        return out
+
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for i in indices:
+        if out and out[-1][-1] == i - 1:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out

@@ -1,0 +1,111 @@
+"""A question's words: tokens with their spans, addresses and interface names kept whole."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from netbox_tui.core.lexicon import Lexicon, fold
+
+# -- tokens -----------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"(?P<cidr>(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}/\d{1,2}(?![\w.]))"
+    r"|(?P<ip>(?<![\w./:])(?:\d{1,3}\.){3}\d{1,3}(?![\w./]))"
+    r"|(?P<ip6>(?<![\w.:])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:/\d{1,3})?(?![\w.:]))"
+    r"|(?P<hash>#\d+)"
+    r"|(?P<quoted>\"[^\"]{1,100}\"|(?<!\w)'[^']{1,100}'(?!\w)|“[^”]{1,100}”)"
+    r"|(?P<word>[\w][\w\-./:+&'’]*)",
+    re.I,
+)
+# Interface names: slash or Juniper forms are unmistakable; the others only beside a device.
+_IFACE_STRICT = re.compile(r"^(?:[a-z]{1,3}-\d+(?:/\d+){1,3}(?::\d+)?(?:\.\d+)?|[a-z][a-z\-]*?\d+(?:/\d+)+(?:\.\d+)?)$", re.I)
+_IFACE_WEAK = re.compile(
+    r"^(?:gi|gig|te|ten|fa|fas|eth|et|po|lo|vl|tu|mgmt|ma|fxp|em|ens|enp|bond|ae|irb|management|ethernet|gigabitethernet|"
+    r"tengigabitethernet|fastethernet|port-channel|portchannel|loopback|vlan|tunnel|cellular|stack)\d+(?:\.\d+)?$", re.I)
+
+
+@dataclass
+class Tok:
+    i: int
+    text: str  # as typed (possessive kept off)
+    start: int
+    end: int
+    kind: str  # word, cidr, ip, hash
+    keys: tuple[str, ...]  # folded words it contributes to phrases (abbreviations expanded)
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def host(self) -> bool:
+        """Shaped like a hostname: letters with digits, dashes, underscores or colons (dmi01-akron-rtr01, PP:B118)."""
+        t = self.text
+        return self.kind == "word" and bool(re.search(r"[a-z]", t, re.I)) and bool(re.search(r"[\d_:]|[a-z]-[a-z0-9]", t, re.I)) \
+            and not _IFACE_STRICT.match(t)
+
+    @property
+    def number(self) -> Optional[int]:
+        t = self.text.lstrip("#")
+        return int(t) if t.isdigit() and len(t) <= 12 else None
+
+
+def tokenize(text: str, lex: Lexicon) -> list[Tok]:
+    out: list[Tok] = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "word"
+        raw = m.group(0)
+        start, end = m.span()
+        if kind == "ip6":
+            if raw.count(":") < 2 or not _is_ip(raw.split("/")[0]):
+                kind = "word"
+            else:
+                kind = "cidr" if "/" in raw else "ip"
+        if kind == "cidr" and _has_host_bits(raw):
+            kind = "ip"  # "172.20.0.3/24" is one address with its mask
+        if kind == "word":
+            trimmed = raw.rstrip(".,:;'’-")
+            if raw.endswith(".") and re.fullmatch(r"[A-Z]\.", raw):  # "D. S. Weaver Labs": an initial
+                trimmed = raw
+            end = start + len(trimmed)
+            raw = trimmed
+            if not raw:
+                continue
+            low = raw.lower().replace("’", "'")
+            if low.endswith("'s") and len(low) > 2:
+                raw, end, low = raw[:-2], end - 2, low[:-2]
+            abbr = lex.abbreviations.get(low) if not (len(raw) == 1 and raw.isupper()) else None
+            keys = abbr or fold(low) or (low,)
+        elif kind == "quoted":  # a value exactly as typed: "printer", 'uplink to core'
+            raw = raw[1:-1].strip()
+            if not raw:
+                continue
+            keys = (raw.lower(),)
+        else:
+            keys = (raw.lower(),)
+        out.append(Tok(len(out), raw, start, end, kind, keys))
+    return out
+
+
+def _looks_like_device(text: str) -> bool:
+    """'dmi01-akorn-rtr01': words and digit groups joined by dashes, three parts or more."""
+    return len(re.split(r"[-_.:]", text)) >= 3 and bool(re.search(r"\d", text))
+
+
+def _has_host_bits(cidr: str) -> bool:
+    try:
+        iface = ipaddress.ip_interface(cidr)
+    except ValueError:
+        return False
+    return iface.ip != iface.network.network_address and iface.network.prefixlen < iface.network.max_prefixlen
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
