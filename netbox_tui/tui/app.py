@@ -2,7 +2,12 @@
 
 All NetBox work runs in async workers (`@work(exclusive=True, group=…, exit_on_error=False)`)
 that call the headless orchestrator; results come back as typed messages (messages.py) and the
-app updates its view stack (state.py). Widgets only render.
+app updates its view stack (state.py). Widgets only render. The stack (backend, orchestrator,
+cache) comes from one `Session`; the app never reaches into the cache itself.
+
+Typing always reaches the question box: an answer never takes the focus from it, and on a table
+a letter no key uses starts a question. Table keys are letters on the table (k9s style) and
+ctrl+ chords everywhere; nothing that writes a file or quits happens on one letter.
 """
 
 from __future__ import annotations
@@ -26,13 +31,17 @@ from netbox_tui.core.orchestrator import Orchestrator, ServerInfo
 from netbox_tui.core.progress import ProgressEvent
 from netbox_tui.core.results import Answer, Choice, ErrorInfo, Table
 from netbox_tui.errors import NetBoxTUIError
-from netbox_tui.session import CacheMode
-from netbox_tui.tui.export import export_rows
+from netbox_tui.session import CacheMode, Session
+from netbox_tui.tui import clipboard
+from netbox_tui.tui.examples import GENERIC, from_netbox
+from netbox_tui.tui.export import export_dir, export_rows
 from netbox_tui.tui.history import History, default_history_path
 from netbox_tui.tui.keymap import APP_BINDINGS, RESULT_ACTIONS
 from netbox_tui.tui.messages import (
     AnswerReady,
     ChoicePicked,
+    ExamplesReady,
+    ExportReady,
     PageReady,
     Placement,
     Progress,
@@ -44,7 +53,14 @@ from netbox_tui.tui.state import TableState, ViewState, breadcrumb
 from netbox_tui.tui.text import clean, plain
 from netbox_tui.tui.widgets.chat import ChatLog, QuestionInput
 from netbox_tui.tui.widgets.progress import ProgressPanel, default_elapsed
-from netbox_tui.tui.widgets.results import ErrorPanel, ResultView, error_text
+from netbox_tui.tui.widgets.results import (
+    ChoiceList,
+    ErrorPanel,
+    ResultTable,
+    ResultView,
+    drills,
+    error_text,
+)
 
 # Questions the embedded demo data answers well; the generic ones work on any NetBox.
 DEMO_EXAMPLES = [
@@ -55,12 +71,7 @@ DEMO_EXAMPLES = [
     "free IPs in 10.112.129.0/24",
     "what is connected to dmi01-yonkers-rtr01 GigabitEthernet0/0/0",
 ]
-GENERIC_EXAMPLES = ["list all sites", "all devices", "list all VLANs", "all interfaces", "all prefixes", "all circuits"]
-
-# Object types the orchestrator can drill into (Orchestrator.drill).
-DRILLABLE = {"dcim.device", "dcim.site", "dcim.rack", "ipam.vlan", "virtualization.cluster", "circuits.provider",
-             "dcim.region", "tenancy.tenant", "dcim.interface", "ipam.prefix", "virtualization.virtualmachine",
-             "circuits.circuit"}
+GENERIC_EXAMPLES = GENERIC  # until the connected NetBox's own names are read (examples.py)
 MAX_VIEWS = 30
 
 
@@ -68,11 +79,14 @@ class NetBoxApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "netbox-tui"
     BINDINGS = APP_BINDINGS
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # The history sits below the results (a few lines) unless the terminal is wide enough to give it
+    # a column and still show a whole interface table: tables need the width more than the history.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
 
     def __init__(
         self,
-        backend: Backend,
+        session: "Session | Backend",
         orchestrator: Optional[Orchestrator] = None,
         *,
         settings: Any = None,
@@ -89,12 +103,19 @@ class NetBoxApp(App[int]):
         startup_notes: Iterable[str] = (),
     ) -> None:
         super().__init__()
-        self.backend = backend
+        if not isinstance(session, Session):  # a bare backend (tests, scripts/screenshots): wrap it
+            from netbox_tui.config import Settings
+
+            session = Session(settings or Settings(), session, orchestrator or Orchestrator(session.client), cache_mode)
+        elif orchestrator is not None:
+            session.orchestrator = orchestrator
+        self.session = session
         self.settings = settings
-        self.orchestrator = orchestrator or Orchestrator(backend.client)
         self.history = History(history_path or default_history_path())
         self.export_dir = export_dir
-        self.examples = examples if examples is not None else (DEMO_EXAMPLES if backend.snapshot else GENERIC_EXAMPLES)
+        # The embedded demo has its curated examples; any other NetBox gets its own names (examples.py).
+        self.examples_fixed = examples is not None or self._embedded_demo()
+        self.examples = examples if examples is not None else (DEMO_EXAMPLES if self._embedded_demo() else GENERIC_EXAMPLES)
         self.clock = clock
         self.format_elapsed = format_elapsed
         self.spin = spin
@@ -109,6 +130,21 @@ class NetBoxApp(App[int]):
         self._run_id = 0
         self._active_run: Optional[int] = None
         self._active_what = ""
+        self.history_hidden = False
+
+    @property
+    def backend(self) -> Backend:
+        return self.session.backend
+
+    @property
+    def orchestrator(self) -> Orchestrator:
+        return self.session.orchestrator
+
+    def _embedded_demo(self) -> bool:
+        from netbox_tui.backend import demo_snapshot_path
+
+        snap = self.session.backend.snapshot
+        return snap is not None and Path(snap) == demo_snapshot_path()
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -123,11 +159,37 @@ class NetBoxApp(App[int]):
         yield ProgressPanel(id="progress", clock=self.clock, format_elapsed=self.format_elapsed, spin=self.spin)
         with Horizontal(id="ask-bar"):
             yield Static("ask ›", id="ask-label")
-            question = QuestionInput(self.history, id="question", compact=True,
-                                     placeholder="a question in plain words, e.g. VLANs at DM-Akron   (enter asks · ↑↓ history · tab to results)")
+            question = QuestionInput(self.history, id="question", compact=True, placeholder=self._placeholder(80))
             question.cursor_blink = self.cursor_blink
             yield question
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still opens it; at 80 columns the room goes to the table keys
+
+    def _placeholder(self, width: int) -> str:
+        """The question box's hint, as long as fits: never cut at 80 columns."""
+        example = self.examples[0] if self.examples else "list all sites"
+        for text in (f"a question in plain words, e.g. {example}  (enter asks · ↓ the results · f1 keys)",
+                     f"a question, e.g. {example}  (↓ results · f1 keys)",
+                     f"e.g. {example}  (f1 keys)",
+                     "a question (f1 keys)"):
+            if len(text) <= width - 1:
+                return text
+        return ""
+
+    def _update_placeholder(self) -> None:
+        try:
+            box = self.query_one("#question", QuestionInput)
+        except Exception:
+            return
+        width = box.size.width or max(20, self.size.width - 8)
+        text = self._placeholder(width)
+        if not self.typing_question() and isinstance(self.focused, (ResultTable, ChoiceList)):
+            idle = "the keys below act on the table · type any other letter (or :) to ask"
+            text = idle if len(idle) < width else "type to ask"
+        if box.placeholder != text:
+            box.placeholder = text
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._update_placeholder)
 
     async def on_mount(self) -> None:
         if self.settings is not None:
@@ -142,7 +204,8 @@ class NetBoxApp(App[int]):
         welcome = ViewState(kind="welcome", label="home", answer=self._welcome_answer(), source=("welcome",))
         await self._place(welcome, "push", focus=False)
         self.query_one("#question", QuestionInput).focus()
-        self.chat.add(Text("Questions and answers are kept here. ? or f1 lists every key.", style="dim"))
+        self.call_after_refresh(self._update_placeholder)
+        self.chat.add(Text("Questions and answers are kept here (ctrl+l hides this). f1 lists every key.", style="dim"))
         for note in self.startup_notes:
             self.chat.add(plain(note, "yellow"))
         self._load_server_info()
@@ -150,7 +213,7 @@ class NetBoxApp(App[int]):
     async def on_unmount(self) -> None:
         self.workers.cancel_all()
         if self.close_backend:
-            await self.backend.aclose()
+            await self.session.aclose()
 
     # -- accessors -------------------------------------------------------------------------------
 
@@ -182,6 +245,24 @@ class NetBoxApp(App[int]):
     def _typing(self) -> bool:
         return isinstance(self.focused, Input)
 
+    def typing_question(self) -> bool:
+        return isinstance(self.focused, QuestionInput)
+
+    def type_into_question(self, text: str) -> None:
+        """A letter typed on a table: it starts a question (nothing else happens)."""
+        box = self.query_one("#question", QuestionInput)
+        self.action_focus_question()
+        box.insert_text_at_cursor(text)
+
+    def question_focus_changed(self) -> None:
+        """The question box gained or lost the focus: hints show the keys that act now."""
+        widget = self.view_widget()
+        if widget is not None:
+            widget.refresh_hints()
+        bar = self.query_one("#ask-bar")
+        bar.set_class(not self.typing_question(), "-idle")
+        self._update_placeholder()
+
     @property
     def running(self) -> bool:
         return self._active_run is not None
@@ -198,36 +279,36 @@ class NetBoxApp(App[int]):
         t.append(" — ask NetBox in plain words; answers come back as tables you can page, filter, summarise, "
                  "export and drill into. Read-only.\n")
         if self.server is not None:
-            t.append("● answering from: " if self.backend.snapshot is not None else "● connected: ", style="bold green")
+            t.append("● answering from: " if self.session.offline else "● connected: ", style="bold green")
             t.append(clean(self._source_label()) + "\n")
         elif self.server_error is not None:
             title, err = self.server_error
             t.append("● not connected: ", style="bold red")
-            t.append(clean(self.backend.label) + "\n")
+            t.append(clean(self.session.label) + "\n")
             t.append_text(error_text(title, err))
             t.append("\nThe app still works: fix the setting and press r here, or switch profile with ctrl+p.\n")
         else:
             t.append("● connecting to ", style="bold yellow")
-            t.append(clean(self.backend.label) + " …\n")
-        t.append("Type a question below and press enter, or pick an example (tab, then its number):")
+            t.append(clean(self.session.label) + " …\n")
+        t.append("Type a question below and press enter, or an example's number and enter:")
         return t
 
     def _source_label(self) -> str:
         """Which NetBox, in full (the welcome view). Never the token."""
-        if self.server is None or self.backend.snapshot is not None:
-            return self.backend.label
-        return f"NetBox {self.server.version} at {self.backend.label}"
+        if self.server is None or self.session.offline:
+            return self.session.label
+        return f"NetBox {self.server.version} at {self.session.label}"
 
     def _short_label(self) -> str:
         """Which NetBox, short enough for the header at 80 columns."""
-        if self.backend.snapshot is not None:
+        if self.session.offline:
             from netbox_tui.backend import demo_snapshot_path
 
             meta = self.backend.snapshot_meta or {}
             what = "demo data" if self.backend.snapshot == demo_snapshot_path() else f"snapshot {self.backend.snapshot.name}"
             return f"{what} · NetBox {meta.get('netbox_version', '?')} · offline"
         version = f"NetBox {self.server.version} · " if self.server else ""
-        return f"{version}{self.backend.label}"
+        return f"{version}{self.session.label}"
 
     def _refresh_welcome(self) -> None:
         for w in self.query(ResultView).results(ResultView):
@@ -293,6 +374,16 @@ class NetBoxApp(App[int]):
             self.post_message(ServerInfoFailed("Unexpected error", ErrorInfo(kind="internal", message=str(exc))))
             return
         self.post_message(ServerInfoReady(info))
+        if not self.examples_fixed:
+            self._load_examples()
+
+    @work(exclusive=True, group="examples", exit_on_error=False, description="examples")
+    async def _load_examples(self) -> None:
+        try:
+            examples = await from_netbox(self.orchestrator.client)
+        except Exception:  # examples are a convenience: the generic ones stay
+            return
+        self.post_message(ExamplesReady(examples))
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="question")
     async def _ask_worker(self, run_id: int, question: str, placement: Placement, label: str, refresh: bool, intent: Any = None) -> None:
@@ -339,6 +430,35 @@ class NetBoxApp(App[int]):
             return
         answer = Answer(question=f"summary of {ts.table.title}", answer=table.title + ".", tables=[table])
         self.post_message(AnswerReady(run_id, answer, placement, label="summary", source=("summary", ts), kind="summary"))
+
+    @work(exclusive=True, group="netbox", exit_on_error=False, description="summary line")
+    async def _members_worker(self, run_id: int, summary: Table, row: dict, label: str, placement: Placement) -> None:
+        try:
+            table = await self.orchestrator.summary_rows(summary, row)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self._failed(run_id, exc)
+            return
+        n = table.total
+        answer = Answer(question=label, answer=f"{n:,} row{'s' if n != 1 else ''}: {table.title}.", tables=[table])
+        self.post_message(AnswerReady(run_id, answer, placement, label=label, source=("members", summary, row)))
+
+    @work(exclusive=True, group="netbox", exit_on_error=False, description="export")
+    async def _export_worker(self, run_id: int, ts: TableState, fmt: str) -> None:
+        try:
+            rows = await self.orchestrator.all_rows(ts.table, on_progress=self._progress_callback(run_id))
+            path = export_rows(ts.table.title, ts.table.columns, rows, "json" if fmt == "json" else "csv", self.export_dir)
+        except asyncio.CancelledError:
+            raise
+        except OSError as exc:
+            self.post_message(WorkFailed(run_id, "Export failed", ErrorInfo(kind="export", message=str(exc),
+                                                                           hint="Nothing was written; check the directory is writable.")))
+            return
+        except Exception as exc:
+            self._failed(run_id, exc)
+            return
+        self.post_message(ExportReady(run_id, path, len(rows), ts.total))
 
     # -- starting work ---------------------------------------------------------------------------
 
@@ -411,6 +531,27 @@ class NetBoxApp(App[int]):
     def on_choice_picked(self, message: ChoicePicked) -> None:
         self.action_choose(message.index)
 
+    def on_examples_ready(self, message: ExamplesReady) -> None:
+        if not message.examples or message.examples == self.examples:
+            return
+        self.examples = message.examples
+        self._update_placeholder()
+        for v in self.stack:
+            if v.kind == "welcome":
+                v.answer = self._welcome_answer()
+                w = self.view_widget(v)
+                if w is not None:
+                    w.set_choices()
+                    w.refresh_hints()
+        self.refresh_bindings()
+
+    def on_export_ready(self, message: ExportReady) -> None:
+        if not self._finish(message.run_id):
+            return
+        capped = f" (the first {message.rows:,} of {message.total:,})" if message.rows < message.total else ""
+        self.notify(f"{message.rows:,} rows{capped} written to {message.path}", title="Exported", timeout=10)
+        self.chat.add(plain(f"exported {message.rows:,} rows{capped} to {message.path}", "green"))
+
     # -- the view stack --------------------------------------------------------------------------
 
     async def _place(self, view: ViewState, placement: Placement, focus: bool = True) -> None:
@@ -433,8 +574,18 @@ class NetBoxApp(App[int]):
         await views.mount(widget)
         self._update_breadcrumb()
         if focus:
-            self.call_after_refresh(widget.focus_main)
+            # Every answer (a question, a drill, a pick, a summary) leaves the focus in the question
+            # box: whatever is typed next is asked, never taken for table keys. ↓ or tab enters the table.
+            self.call_after_refresh(self._focus_view, widget, True)
         self.refresh_bindings()
+
+    def _focus_view(self, widget: ResultView, to_question: bool) -> None:
+        """The question box (after an answer, or going back from it), else the view's table."""
+        if to_question:
+            self.query_one("#question", QuestionInput).focus()
+            widget.refresh_hints()
+            return
+        widget.focus_main()
 
     async def _drop_top(self) -> None:
         view = self.stack.pop()
@@ -445,11 +596,12 @@ class NetBoxApp(App[int]):
     async def go_back(self) -> bool:
         if len(self.stack) <= 1:
             return False
+        from_question = self.typing_question()
         await self._drop_top()
         widget = self.view_widget()
         if widget is not None:
             widget.display = True
-            widget.focus_main()
+            self._focus_view(widget, from_question)
         self._update_breadcrumb()
         self.refresh_bindings()
         return True
@@ -472,23 +624,26 @@ class NetBoxApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in RESULT_ACTIONS and self._typing():
-            return False  # the question or filter box is being typed in: letters are text
+            return False  # letter-only keys (q ? : 1–9) are text while typing
         view = self.view
         ts = view.table if view else None
         has_rows = bool(ts and ts.rows)
-        if ts is None and action in ("next_page", "summary", "export", "copy_row", "filter", "drill"):
+        if ts is None and action in ("next_page", "summary", "export", "copy", "filter", "drill"):
             return False  # no table in this view (welcome, a choice): the key is not shown at all
         if action == "next_page":
             return True if ts is not None and ts.has_more else None
         if action == "summary":
             return True if has_rows and view is not None and view.kind != "summary" else None
-        if action in ("export", "copy_row"):
+        if action in ("export", "copy"):
             return True if has_rows else None
         if action == "filter":
             return True if has_rows or (ts is not None and (ts.search or ts.filter)) else None
         if action == "drill":
-            return True if has_rows and ts is not None and view is not None and view.kind != "summary" \
-                and ts.table.object_type in DRILLABLE else None
+            if not has_rows or ts is None or view is None:
+                return None
+            if view.kind == "summary":
+                return True if any(r.get("_members") for r in ts.rows) else None
+            return True if drills(ts.table) else None
         if action == "choose":
             n = int(parameters[0]) if parameters else 1  # type: ignore[call-overload]
             count = len(view.numbered_choices()) if view else 0
@@ -497,17 +652,23 @@ class NetBoxApp(App[int]):
             return True if view is not None and len(view.tables) > 1 else False
         if action == "back":
             filtering = ts is not None and bool(ts.filter or ts.search)
-            return True if (self.running or self.error_panel.display or filtering or len(self.stack) > 1) else None
+            typed = self.typing_question() and bool(self.query_one("#question", QuestionInput).value)
+            return True if (self.running or self.error_panel.display or filtering or typed or len(self.stack) > 1) else None
         if action == "refresh":
             return True if view is not None and view.source else None
         return True
 
     async def action_back(self) -> None:
-        """esc: cancel what runs; else hide the error; else clear the filter; else go back one view."""
+        """esc: cancel what runs; else hide the error; else clear the typed question or the filter; else go back one view."""
         if self.cancel_running():
             return
         if self.error_panel.display:
             self.error_panel.hide()
+            self.refresh_bindings()
+            return
+        box = self.query_one("#question", QuestionInput)
+        if self.typing_question() and box.value:
+            box.value = ""
             self.refresh_bindings()
             return
         view, widget = self.view, self.view_widget()
@@ -518,13 +679,14 @@ class NetBoxApp(App[int]):
             widget.filter_input.value = ""
             widget.filter_input.display = False
             widget.rebuild_table()
-            widget.focus_main()
+            if not self.typing_question():
+                widget.focus_main()
             self.refresh_bindings()
             return
         if await self.go_back():
             return
         if not self._typing():
-            self.query_one("#question", QuestionInput).focus()
+            self.action_focus_question()
 
     def action_interrupt(self) -> None:
         """ctrl+c: cancel a running question; quit when nothing runs."""
@@ -532,19 +694,34 @@ class NetBoxApp(App[int]):
             self.exit(0)
 
     def action_quit_key(self) -> None:
-        self.exit(0)
+        """q (never while typing): asks first, so a word typed on a table never quits."""
+        from netbox_tui.tui.screens.dialogs import QuitScreen
+
+        def done(quit_: Optional[bool]) -> None:
+            if quit_:
+                self.exit(0)
+
+        if not isinstance(self.screen, QuitScreen):
+            self.push_screen(QuitScreen(), done)
 
     def action_help(self) -> None:
         from netbox_tui.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
+            self.clear_notifications()  # a toast must not sit on top of the keys
             self.push_screen(HelpScreen())
 
     def action_help_key(self) -> None:
         self.action_help()
 
     def action_focus_question(self) -> None:
+        if self.screen.maximized is not None:
+            self.screen.minimize()  # after the palette's "maximize", the question box is back
         self.query_one("#question", QuestionInput).focus()
+
+    def action_toggle_history(self) -> None:
+        self.history_hidden = not self.history_hidden
+        self.chat.display = not self.history_hidden
 
     def action_next_page(self) -> None:
         view, ts = self.view, self.view.table if self.view else None
@@ -570,12 +747,24 @@ class NetBoxApp(App[int]):
         run_id = self._begin(f"summarising {ts.table.title}")
         self._summary_worker(run_id, ts, "push", False)
 
-    def action_drill(self) -> None:
-        view, widget = self.view, self.view_widget()
-        ts = view.table if view else None
+    def _selected(self) -> Optional[dict]:
+        widget = self.view_widget()
         pane = widget.pane() if widget else None
-        row = pane.table.selected_row() if pane else None
+        return pane.table.selected_row() if pane else None
+
+    def action_drill(self) -> None:
+        view = self.view
+        ts = view.table if view else None
+        row = self._selected()
         if view is None or ts is None or row is None:
+            return
+        if view.kind == "summary":
+            if not row.get("_members"):
+                self.notify("That line stands for the rest of the values: it has no rows of its own.", severity="warning", timeout=4)
+                return
+            label = clean(f"{row.get('dimension')} {row.get('value')}")
+            run_id = self._begin(f"listing the rows of “{label}”")
+            self._members_worker(run_id, ts.table, dict(row), label, "push")
             return
         label = clean(row.get("display") or row.get("name") or "row")
         run_id = self._begin(f"drilling into {label}")
@@ -601,10 +790,39 @@ class NetBoxApp(App[int]):
         elif kind == "summary":
             run_id = self._begin("refreshing the summary")
             self._summary_worker(run_id, view.source[1], "replace", True)
+        elif kind == "members":
+            run_id = self._begin(f"refreshing {view.label}")
+            self._members_worker(run_id, view.source[1], view.source[2], view.label, "replace")
 
-    def action_export(self, fmt: str = "csv") -> None:
+    def action_export(self) -> None:
+        """e / ctrl+s: pick what to write (loaded rows or all rows, CSV or JSON); nothing is written before."""
+        from netbox_tui.tui.screens.dialogs import Pick, PickScreen
+
         ts = self.view.table if self.view else None
         if ts is None or not ts.rows:
+            return
+        loaded = len(ts.visible())
+        where = export_dir(self.export_dir)
+        picks: list[Pick[tuple[str, str]]] = []
+        what = f"the {loaded:,} rows shown" + (f" (filtered: “{ts.filter}”)" if ts.filter else "")
+        everything = ts.has_more and not ts.filter
+        for fmt in ("csv", "json"):
+            picks.append(Pick(f"{fmt.upper()}: {what}", ("loaded", fmt)))
+            if everything:
+                picks.append(Pick(f"{fmt.upper()}: all {ts.total:,} rows", ("all", fmt), "fetched from NetBox, 1,000 per request"))
+        picks.sort(key=lambda p: p.value[1] != "csv")
+
+        def done(choice: Optional[tuple[str, str]]) -> None:
+            if choice is not None:
+                self._export(ts, *choice)
+
+        # No option is highlighted: enter alone writes nothing (only a number or an arrow picks).
+        self.push_screen(PickScreen(f"Export {ts.table.title}", picks, note=f"Files go to {where}", highlight=None), done)
+
+    def _export(self, ts: TableState, which: str, fmt: str) -> None:
+        if which == "all":
+            run_id = self._begin(f"exporting all {ts.total:,} rows of {ts.table.title}")
+            self._export_worker(run_id, ts, fmt)
             return
         rows = [r for _, r in ts.visible()]
         try:
@@ -612,19 +830,53 @@ class NetBoxApp(App[int]):
         except OSError as exc:
             self.notify(f"Export failed: {exc}", title="Export", severity="error")
             return
-        more = f" — {ts.total:,} in all: press n to load more first" if ts.has_more else ""
-        self.notify(f"{len(rows):,} rows written to {path}{more}", title="Exported", timeout=8)
+        more = f" — {ts.total:,} in all: e then “all rows” writes every one" if ts.has_more else ""
+        self.notify(f"{len(rows):,} rows written to {path}{more}", title="Exported", timeout=10)
         self.chat.add(plain(f"exported {len(rows):,} rows to {path}", "green"))
 
+    def action_copy(self) -> None:
+        """y / ctrl+y: copy one cell of the selected row, or the whole row (tab-separated or JSON)."""
+        from netbox_tui.tui.screens.dialogs import Pick, PickScreen
+
+        ts = self.view.table if self.view else None
+        row = self._selected()
+        if ts is None or row is None:
+            self.notify("Select a row first.", severity="warning")
+            return
+        cols = ts.table.columns
+        picks: list[Pick[str]] = []
+        for c in cols:
+            value = str(row.get(c.key, "") or "")
+            if value and value != "—" and len(picks) < 7:
+                picks.append(Pick(f"{c.title}: {value}", value))
+        picks.append(Pick("the row, tab-separated", "\t".join(str(row.get(c.key, "")) for c in cols)))
+        picks.append(Pick("the row as JSON", json.dumps({k: v for k, v in row.items() if not k.startswith("_")}, ensure_ascii=False)))
+
+        def done(text: Optional[str]) -> None:
+            if text is not None:
+                self.copy_text(text)
+
+        self.push_screen(PickScreen("Copy", picks), done)
+
+    def copy_text(self, text: str) -> None:
+        result = clipboard.copy(text, self.copy_to_clipboard)
+        short = text if len(text) <= 60 else text[:59] + "…"
+        if result.ok:
+            self.notify(f"Copied “{clean(short)}” ({result.how}).", title="Copied", timeout=3)
+            return
+        self.notify(f"Sent by OSC 52, but {result.warning}. The text is in the history panel (ctrl+l) to select.",
+                    title="Copy may not have arrived", severity="warning", timeout=10)
+        if self.history_hidden:
+            self.action_toggle_history()
+        self.chat.add(plain(f"copied: {text}"))
+
     def action_copy_row(self) -> None:
-        widget = self.view_widget()
-        pane = widget.pane() if widget else None
-        row = pane.table.selected_row() if pane else None
+        """The palette's "copy row as JSON"."""
+        row = self._selected()
         if row is None:
             self.notify("Select a row first.", severity="warning")
             return
-        self.copy_to_clipboard(json.dumps(row, ensure_ascii=False))
-        self.notify("Row copied as JSON.", title="Copied", timeout=3)
+        self.copy_text(json.dumps({k: v for k, v in row.items() if not k.startswith("_")}, ensure_ascii=False))
 
     def action_choose(self, n: int) -> None:
         view = self.view
@@ -662,7 +914,15 @@ class NetBoxApp(App[int]):
     def _question_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         question = event.value.strip()
+        view = self.view
         if not question:
+            widget = self.view_widget()
+            if widget is not None:
+                widget.focus_main()  # enter on an empty box: into the table (or the choices)
+            return
+        if question.isdigit() and view is not None and 1 <= int(question) <= len(view.numbered_choices()):
+            event.input.value = ""
+            self.action_choose(int(question))  # "2⏎": the second choice
             return
         self.history.add(question)
         event.input.value = ""
@@ -713,46 +973,46 @@ class NetBoxApp(App[int]):
         current = getattr(self.settings, "profile", None)
         for name in profiles:
             url = self.settings.netbox[name].url or "no URL"
-            mark = " (current)" if name == current and self.backend.snapshot is None else ""
+            mark = " (current)" if name == current and not self.session.offline else ""
             yield SystemCommand(f"Switch profile: {name}{mark}", f"Use the NetBox at {url}", lambda n=name: self.switch_profile(n))
         yield SystemCommand("Clear cache", "Forget every cached NetBox response", self.clear_cache)
-        yield SystemCommand("Copy row as JSON", "Copy the selected row to the clipboard", self.action_copy_row)
-        yield SystemCommand("Export table as CSV", "Write the loaded rows to a CSV file", lambda: self.action_export("csv"))
-        yield SystemCommand("Export table as JSON", "Write the loaded rows to a JSON file", lambda: self.action_export("json"))
-        yield SystemCommand("Help: all keys", "Show every key, in sections", self.action_help)
+        yield SystemCommand("Copy row as JSON", "Copy the selected row to the clipboard (OSC 52)", self.action_copy_row)
+        yield SystemCommand("Export table", "CSV or JSON, loaded rows or all rows", self.action_export)
+        yield SystemCommand("Show or hide the history panel", "ctrl+l", self.action_toggle_history)
+        yield SystemCommand("Help: all keys", "Show every key, in sections, with the ids keymap.toml uses", self.action_help)
 
     def clear_cache(self) -> None:
-        n = self.backend.client.cache.clear()
-        self.orchestrator.resolver.forget()
-        warning = self.backend.client.cache.warning
+        n = self.session.clear_cache()
+        warning = self.session.cache_warning
         if warning:
             self.notify(warning, title="Cache", severity="warning")
         else:
             self.notify(f"Cache cleared ({n:,} entries).", title="Cache", timeout=3)
 
     async def switch_profile(self, name: str) -> None:
-        from netbox_tui.session import Session
 
         if self.settings is None or name not in self.settings.netbox:
             return
         settings = self.settings.model_copy(update={"profile": name})
         try:
-            session = Session.open(settings, cache_mode=self.cache_mode)
+            session = self.session.reopen(settings)
         except NetBoxTUIError as exc:
             self.error_panel.show_error(exc.title, explain(exc))
             return
         self.cancel_running()
         self.workers.cancel_group(self, "server")
-        old, self.backend = self.backend, session.backend
+        self.workers.cancel_group(self, "examples")
+        old, self.session = self.session, session
         backend = session.backend
         self.settings = settings
-        self.orchestrator = session.orchestrator
         if self.close_backend:
             await old.aclose()
         self.close_backend = True  # the app opened this one
         self.server, self.server_error = None, None
         self.sub_title = f"{clean(self._short_label())} · connecting…"
         self.examples = GENERIC_EXAMPLES
+        self.examples_fixed = False
+        self._update_placeholder()
         while len(self.stack) > 1:
             await self._drop_top()
         welcome = self.stack[0]
@@ -768,10 +1028,11 @@ class NetBoxApp(App[int]):
 
 def _title_for(kind: str) -> str:
     return {
-        "unreachable": "NetBox unreachable", "auth": "Token rejected", "timeout": "NetBox timed out", "tls": "TLS verification failed",
+        "unreachable": "NetBox unreachable", "auth": "Token rejected", "no_token": "No token set", "timeout": "NetBox timed out", "tls": "TLS verification failed",
         "not_found": "Not found", "bad_filter": "NetBox refused a filter", "unknown_filter": "Unknown filter",
-        "server": "NetBox server error", "write_refused": "Read-only", "bad_question": "Not a question I can answer",
+        "server": "NetBox server error", "rate_limited": "NetBox is rate-limiting", "write_refused": "Read-only", "bad_question": "Not a question I can answer",
         "limitation": "Not possible with NetBox's API", "config": "Configuration error",
+        "invalid_response": "Unexpected answer", "too_large": "Response too large",
     }.get(kind, "Could not answer")
 
 
@@ -781,11 +1042,10 @@ def run_app(settings: Any, *, demo: bool = False, snapshot: Optional[Path] = Non
     from netbox_tui.tui.keymap import load_keymap
 
     session = Session.open(settings, demo=demo, snapshot=snapshot, cache_mode=cache_mode)
-    backend, orchestrator = session.backend, session.orchestrator
     keymap, notes = load_keymap()
     if session.cache_warning:
         notes.append(session.cache_warning)
-    app = NetBoxApp(backend, orchestrator, settings=settings, keymap=keymap, close_backend=True, cache_mode=cache_mode,
-                    examples=DEMO_EXAMPLES if (demo or snapshot) else GENERIC_EXAMPLES, startup_notes=notes)
+    # examples: the demo's own on the embedded demo, else made of this NetBox's names (examples.py)
+    app = NetBoxApp(session, settings=settings, keymap=keymap, close_backend=True, cache_mode=cache_mode, startup_notes=notes)
     app.run()
     return app.return_code or 0

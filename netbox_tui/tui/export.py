@@ -1,4 +1,6 @@
-"""Export a result table (the rows loaded so far) to CSV or JSON. No Textual here."""
+"""Export a result table (the rows loaded, or all of them) to CSV or JSON. No Textual here.
+
+An empty value is an empty CSV cell and a JSON null: the "—" the table shows is not data."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any, Iterable, Literal, Optional
 
 import platformdirs
 
+from netbox_tui.core.columns import EMPTY
 from netbox_tui.core.results import Column
 
 Format = Literal["csv", "json"]
@@ -43,6 +46,11 @@ def export_rows(title: str, columns: list[Column], rows: Iterable[dict[str, Any]
         path = folder / f"netbox-{slug(title)}-{stamp}-{n}.{fmt}"
     keys = ["id"] + [c.key for c in columns if c.key != "id"]
     rows = list(rows)
+
+    def value(r: dict[str, Any], k: str) -> Any:
+        v = r.get(k)
+        return None if v is None or v == EMPTY or v == "" else v
+
     if fmt == "csv":
         # NetBox text is user-supplied: keep spreadsheets from reading a cell as a formula.
         def safe(v: Any) -> Any:
@@ -52,7 +60,7 @@ def export_rows(title: str, columns: list[Column], rows: Iterable[dict[str, Any]
             writer = csv.writer(fh)
             writer.writerow(["id"] + [c.title for c in columns if c.key != "id"])
             for r in rows:
-                writer.writerow(["" if r.get(k) is None else safe(r.get(k)) for k in keys])
+                writer.writerow(["" if value(r, k) is None else safe(value(r, k)) for k in keys])
     else:
-        path.write_text(json.dumps([{k: r.get(k) for k in keys} for r in rows], indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(json.dumps([{k: value(r, k) for k in keys} for r in rows], indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

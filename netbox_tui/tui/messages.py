@@ -79,3 +79,21 @@ class ChoicePicked(Message):
     def __init__(self, index: int) -> None:
         super().__init__()
         self.index = index
+
+
+class ExamplesReady(Message):
+    """Example questions made of the connected NetBox's names (examples.py)."""
+
+    def __init__(self, examples: list[str]) -> None:
+        super().__init__()
+        self.examples = examples
+
+
+class ExportReady(RunMessage):
+    """All rows fetched and written: where the file went."""
+
+    def __init__(self, run_id: int, path: Any, rows: int, total: int) -> None:
+        super().__init__(run_id)
+        self.path = path
+        self.rows = rows
+        self.total = total

@@ -10,10 +10,24 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
-from netbox_tui.core.results import Answer, Choice, Table
+from netbox_tui.core.columns import EMPTY
+from netbox_tui.core.results import Answer, Choice, Column, Table
 
 ViewKind = Literal["welcome", "answer", "drill", "summary"]
 _ids = itertools.count(1)
+
+# Columns that say what a row belongs to: shown before the row's own name, pinned with it.
+CONTEXT_KEYS = {"device", "virtual_machine", "circuit", "power_panel", "vid", "dimension"}
+KEEP_KEYS = {"count"}  # a summary's counts stay a column even when they are all alike
+_NOTE_WORDS = {"enabled": "enabled", "mgmt_only": "mgmt only", "dimension": "by"}
+
+
+def _word(c: Column) -> str:
+    """A column's title as a word in a sentence: "Device" -> "device", "VRF" stays."""
+    if c.key in _NOTE_WORDS:
+        return _NOTE_WORDS[c.key]
+    t = c.title
+    return t if t[1:2].isupper() else t[:1].lower() + t[1:]
 
 
 def row_key(row: dict[str, Any], index: int, used: set[str]) -> str:
@@ -103,6 +117,46 @@ class TableState:
             n = len(self.visible())
             return f"{title} — {n:,} of {len(self.rows):,} loaded rows match “{self.filter}” ({span})"
         return f"{title} — {span}" + (" (partial)" if t.partial else "")
+
+    def constants(self) -> list[tuple[Column, str]]:
+        """Columns holding one and the same value on every loaded row (at least two rows), other
+        than the name: "device ncsu-coreswitch1" on a device's interfaces. The table leaves them
+        out and says them once. An empty value ("—") is kept as a column: it is worth seeing."""
+        if len(self.rows) < 2:
+            return []
+        cols = self.table.columns
+        label = self.label_index(cols)
+        out: list[tuple[Column, str]] = []
+        for i, c in enumerate(cols):
+            if i == label or c.key in KEEP_KEYS:
+                continue
+            first = self.rows[0].get(c.key)
+            if first in (None, "", EMPTY) or not all(r.get(c.key) == first for r in self.rows[1:]):
+                continue
+            out.append((c, str(first)))
+        return out
+
+    def shown_columns(self) -> list[Column]:
+        dropped = {c.key for c, _ in self.constants()}
+        return [c for c in self.table.columns if c.key not in dropped]
+
+    @staticmethod
+    def label_index(cols: list[Column]) -> int:
+        """The name column: the first one, or the second after a context column (interfaces: device, name)."""
+        if len(cols) > 1 and cols[0].key in CONTEXT_KEYS:
+            return 1
+        return 0
+
+    def pinned(self) -> int:
+        """How many shown columns stay put when the table scrolls right: up to the name column."""
+        cols = self.shown_columns()
+        return min(len(cols), self.label_index(cols) + 1) if cols else 0
+
+    def constants_note(self) -> str:
+        """ "every row: device ncsu-coreswitch1 · type SFP+ (10GE)" """
+        title = self.table.title
+        parts = [f"{_word(c)} {v}" for c, v in self.constants() if v not in title]  # the title says it already
+        return ("every row: " + " · ".join(parts)) if parts else ""
 
     def tab_label(self) -> str:
         """Short, for a tab: "Interfaces (14)" for "Interfaces of dmi01-akron-rtr01"."""

@@ -137,7 +137,12 @@ def make_app(backend: Backend, tmp_path: Path, **kwargs) -> NetBoxApp:
 def _tui_isolation(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """History and exports never touch the developer's XDG data dir or the working directory."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # the keymap path the help screen names
     monkeypatch.chdir(tmp_path)
+    # Copying depends on the terminal the tests run in (tmux, screen): make it one plain terminal.
+    for name in ("TMUX", "STY", "NO_COLOR", "SSH_CONNECTION", "SSH_TTY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""Pilot tests: every key of the app, against a backend built here (see conftest.py). No sleeps."""
+"""Pilot tests: every key of the app, against a backend built here (see conftest.py). No sleeps.
+
+After an answer the focus stays in the question box (typing asks); `to_table` moves into the
+table, where the keys are single letters. The chords (ctrl+…) act from both."""
 
 from __future__ import annotations
 
@@ -13,7 +16,9 @@ from rich.text import Text
 
 from netbox_tui.core.results import Answer, Column, Table
 from netbox_tui.tui.history import History
+from netbox_tui.tui.keymap import default_keymap_path
 from netbox_tui.tui.messages import AnswerReady
+from netbox_tui.tui.screens.dialogs import PickScreen
 from netbox_tui.tui.screens.help import HelpScreen, help_table
 from netbox_tui.tui.widgets.chat import ChatLog, QuestionInput
 from netbox_tui.tui.widgets.progress import ProgressPanel
@@ -32,6 +37,20 @@ async def ask(pilot, question: str) -> None:
     app.query_one("#question", QuestionInput).value = question
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def to_table(pilot) -> None:
+    """From the question box into the table (↓ past the newest question), as a user does."""
+    app = pilot.app
+    if not isinstance(app.focused, (ResultTable, ChoiceList)):
+        app.action_focus_question()
+        await pilot.press("down")
+        await pilot.pause()
+    assert isinstance(app.focused, (ResultTable, ChoiceList)), app.focused
+
+
+def exports(tmp_path):
+    return sorted(tmp_path.glob("netbox-*"))
 
 
 def table(app) -> ResultTable:
@@ -69,15 +88,19 @@ async def test_n_loads_next_25_and_header_says_so(nb, app_factory):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await ask(pilot, "all interfaces")
-        assert isinstance(app.focused, ResultTable)
+        assert isinstance(app.focused, QuestionInput)  # the answer leaves the focus in the question box
         assert table(app).row_count == 25
         assert header(app) == "Interfaces — rows 1–25 of 1,586"
         assert app.check_action("next_page", ()) is True
-        await pilot.press("n")
+        await pilot.press("ctrl+n")  # the chord, from the question box
         await settle(pilot)
         assert table(app).row_count == 50
         assert header(app) == "Interfaces — rows 1–50 of 1,586"
         assert "Interfaces — rows 1–50 of 1,586" in str(app.view_widget().pane().query_one(".table-header").render())
+        await to_table(pilot)
+        await pilot.press("n")  # the letter, on the table
+        await settle(pilot)
+        assert table(app).row_count == 75
         # row keys are NetBox ids
         assert table(app).get_row_index("1") == 0
 
@@ -91,6 +114,7 @@ async def test_n_is_dimmed_without_a_next_page(nb, app_factory):
         assert table(app).row_count == 3
         assert app.check_action("next_page", ()) is None  # None: shown dimmed in the footer
         calls = backend.client.stats.calls
+        await to_table(pilot)
         await pilot.press("n")
         await settle(pilot)
         assert backend.client.stats.calls == calls
@@ -104,18 +128,21 @@ async def test_enter_drills_down_and_esc_comes_back_with_the_same_rows(nb, app_f
         await ask(pilot, "devices at dm akron")
         before_view = app.view
         before_rows = [table(app).get_row_at(i) for i in range(table(app).row_count)]
+        await to_table(pilot)
         await pilot.press("down")  # second device
         selected = table(app).selected_row()
         await pilot.press("enter")
         await settle(pilot)
         assert app.view is not before_view and app.view.kind == "drill"
+        assert isinstance(app.focused, QuestionInput)  # an answer, even a drill's: typing asks next
         assert len(app.stack) == 3
         crumb = str(app.query_one("#breadcrumb").render())
         assert crumb.startswith("home › devices at dm akron › ") and selected["name"] in crumb
         titles = [ts.table.title for ts in app.view.tables]
         assert any(t.startswith("Interfaces of") for t in titles)
         calls = backend.client.stats.calls
-        await pilot.press("escape")
+        await to_table(pilot)
+        await pilot.press("escape")  # from the drill's table: back, still on a table
         await pilot.pause()
         assert app.view is before_view
         assert backend.client.stats.calls == calls  # nothing fetched again
@@ -131,6 +158,7 @@ async def test_slash_filters_loaded_rows_then_searches_netbox(nb, app_factory):
         await settle(pilot)
         await ask(pilot, "all interfaces")
         calls = backend.client.stats.calls
+        await to_table(pilot)
         await pilot.press("slash")
         assert app.focused is app.view_widget().filter_input
         await pilot.press(*"0/1/1")
@@ -164,6 +192,7 @@ async def test_s_shows_the_summary_view(nb, app_factory):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await ask(pilot, "list all VLANs")
+        await to_table(pilot)
         await pilot.press("s")
         await settle(pilot)
         assert app.view.kind == "summary"
@@ -177,23 +206,35 @@ async def test_s_shows_the_summary_view(nb, app_factory):
         assert app.view.kind == "answer"
 
 
-async def test_e_exports_csv_and_shift_e_json(nb, app_factory, tmp_path):
+async def test_e_asks_what_to_export_then_says_where_it_went(nb, app_factory, tmp_path):
     backend, _ = nb
     app = app_factory(backend)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await ask(pilot, "VLANs at DM-Akron")
+        await to_table(pilot)
         await pilot.press("e")
         await pilot.pause()
-        files = sorted(tmp_path.glob("netbox-vlans-at-dm-akron-*.csv"))
+        assert isinstance(app.screen, PickScreen)  # nothing is written before a choice
+        assert exports(tmp_path) == []
+        await pilot.press("enter")  # no option is highlighted: enter alone writes nothing
+        await pilot.pause()
+        assert exports(tmp_path) == [] and isinstance(app.screen, PickScreen)
+        await pilot.press("1")  # CSV, the rows shown
+        await pilot.pause()
+        files = sorted(tmp_path.glob("netbox-vlans-*.csv"))
         assert len(files) == 1
         rows = list(csv.reader(files[0].open(encoding="utf-8")))
         assert rows[0][:3] == ["id", "VID", "Name"] and len(rows) == 4
+        assert "—" not in files[0].read_text(encoding="utf-8")  # empty values are empty cells
         assert str(files[0]) in chat_text(app)
-        await pilot.press("E")
+        await pilot.press("ctrl+s")  # the chord opens the same choice
         await pilot.pause()
-        data = json.loads(next(tmp_path.glob("netbox-vlans-at-dm-akron-*.json")).read_text())
+        await pilot.press("2")  # JSON, the rows shown (all are loaded: no "all rows" option)
+        await pilot.pause()
+        data = json.loads(next(tmp_path.glob("netbox-vlans-*.json")).read_text())
         assert [r["name"] for r in data] == [r[2] for r in rows[1:]]
+        assert all(r["group"] is None for r in data)  # "—" in the table is null in JSON
 
 
 async def test_r_refreshes_bypassing_the_cache(nb, app_factory):
@@ -211,6 +252,7 @@ async def test_r_refreshes_bypassing_the_cache(nb, app_factory):
         app.orchestrator.ask = spy  # type: ignore[method-assign]
         await ask(pilot, "VLANs at DM-Akron")
         first = app.view
+        await to_table(pilot)
         await pilot.press("r")
         await settle(pilot)
         assert [s["refresh"] for s in seen] == [False, True]
@@ -280,13 +322,16 @@ async def test_needs_choice_pick_with_1(nb, app_factory):
         assert app.view.answer.status == "needs_choice"
         choices = app.view.numbered_choices()
         assert len(choices) >= 2
+        assert isinstance(app.focused, QuestionInput)  # typing goes on; "1⏎" or ↓ then 1 picks
+        await pilot.press("down")
         assert isinstance(app.focused, ChoiceList)
         await pilot.press("1")
         await settle(pilot)
         assert app.view.answer.status == "ok"
         assert app.view.answer.question == choices[0].question
         assert len(app.stack) == 2  # the pick replaced the question it answers
-        assert header(app).startswith(f"Interfaces on {choices[0].label} — ")
+        name = choices[0].label.split(" (")[0]  # "dmi01-akron-pdu01 (DM-Akron)"
+        assert header(app).startswith(f"Interfaces: device = {name} — ")
 
 
 async def test_welcome_example_picked_with_a_number(nb, app_factory):
@@ -297,7 +342,7 @@ async def test_welcome_example_picked_with_a_number(nb, app_factory):
         await pilot.press("tab")  # from the question box to the examples
         await pilot.press("1")
         await settle(pilot)
-        assert header(app) == "VLANs at DM-Akron — rows 1–3 of 3"
+        assert header(app) == "VLANs: site = DM-Akron — rows 1–3 of 3"
 
 
 async def test_error_panel_keeps_the_previous_answer(nb, app_factory):
@@ -319,7 +364,7 @@ async def test_error_panel_keeps_the_previous_answer(nb, app_factory):
         # a failure inside a worker (NetBox goes away while paging) also keeps the rows
         await ask(pilot, "all interfaces")
         gate.fail_with = httpx.ConnectError("connection refused")
-        await pilot.press("n")
+        await pilot.press("ctrl+n")
         await settle(pilot)
         assert panel.display and panel.border_title == "NetBox unreachable"
         assert "connection refused" in str(panel.render())
@@ -390,14 +435,19 @@ async def test_keys_can_be_remapped_by_id(nb, app_factory):
     app = app_factory(backend)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.set_keymap({"next_page": "ctrl+n"})
+        app.set_keymap({"next_page": "ctrl+t"})
         await ask(pilot, "all interfaces")
-        await pilot.press("n")
+        await pilot.press("ctrl+n")  # no longer bound
         await settle(pilot)
         assert table(app).row_count == 25
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+t")
         await settle(pilot)
         assert table(app).row_count == 50
+        await to_table(pilot)
+        await pilot.press("n")  # not a key any more: a letter that starts a question
+        await settle(pilot)
+        assert table(app).row_count == 50
+        assert app.query_one("#question", QuestionInput).value == "n"
 
 
 async def test_question_mark_opens_help_with_every_key(nb, app_factory):
@@ -409,15 +459,21 @@ async def test_question_mark_opens_help_with_every_key(nb, app_factory):
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         await ask(pilot, "VLANs at DM-Akron")
+        await to_table(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         console = Console(width=120, file=io.StringIO(), record=True)
         console.print(help_table(app))
         text = console.export_text()
-        for section in ("RESULTS", "NAVIGATION", "QUESTION", "GENERAL"):
+        for section in ("RESULTS", "NAVIGATION", "QUESTION BOX", "GENERAL"):
             assert section in text
         for words in ("load the next 25 rows", "drill down", "summary view", "export", "bypassing the cache", "command palette"):
             assert words in text
+        # the keymap file's path, and each key's id, so a remap can be written from this screen
+        assert str(default_keymap_path()) in text.replace("\n", "")
+        for binding_id in ("next_page", "export", "copy", "toggle_history", "quit"):
+            assert f" {binding_id}" in text
+        assert "n, ^n" in text  # the letter and the chord of one id
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -429,7 +485,7 @@ async def test_palette_commands_and_copy_row(nb, app_factory):
         await settle(pilot)
         await ask(pilot, "VLANs at DM-Akron")
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for t in ("Theme", "Clear cache", "Copy row as JSON", "Export table as CSV"):
+        for t in ("Theme", "Clear cache", "Copy row as JSON", "Export table"):
             assert t in titles
         app.action_copy_row()
         assert json.loads(app.clipboard)["name"] == "Data"
@@ -479,12 +535,24 @@ async def test_layout_at_80x24_and_120x40(nb, app_factory):
         await ask(pilot, "interfaces on ncsu-coreswitch1")
         chat, results = app.query_one("#chat"), app.query_one("#results")
         assert chat.region.y > results.region.y  # stacked: chat below the results
+        assert chat.region.height <= 3  # narrow by default on a small terminal
         assert table(app).region.height >= 8
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
+        assert not app.screen.has_class("-wide")  # 120 columns go to the table, the history stays below
+        assert chat.region.y > results.region.y and results.region.width == 120
+        assert table(app).region.height >= 25
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
         assert app.screen.has_class("-wide")
         assert chat.region.x > results.region.x  # side by side
-        assert table(app).region.height >= 25
+        assert chat.region.width <= 32 and results.region.width >= 128
+        await pilot.press("ctrl+l")  # hidden with a key
+        await pilot.pause()
+        assert not chat.display and results.region.width == 160
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert chat.display
 
 
 async def test_switch_profile_reconnects_and_says_so(nb, app_factory):
@@ -508,8 +576,8 @@ def test_keymap_file_remaps_by_id_and_warns_on_unknown_ids(tmp_path):
     from netbox_tui.tui.keymap import load_keymap
 
     path = tmp_path / "keymap.toml"
-    path.write_text('next_page = "ctrl+n"\nexport_csv = "x"\nno_such_key = "z"\n', encoding="utf-8")
+    path.write_text('next_page = "ctrl+n"\nexport = "x"\ncopy_row = "c"\nno_such_key = "z"\n', encoding="utf-8")
     keymap, warnings = load_keymap(path)
-    assert keymap == {"next_page": "ctrl+n", "export_csv": "x"}
-    assert len(warnings) == 1 and "no_such_key" in warnings[0]
+    assert keymap == {"next_page": "ctrl+n", "export": "x", "copy": "c"}
+    assert len(warnings) == 2 and "copy_row is now called copy" in warnings[0] and "no_such_key" in warnings[1]
     assert load_keymap(tmp_path / "missing.toml") == ({}, [])

@@ -12,6 +12,16 @@ from netbox_tui.tui.history import History
 from netbox_tui.tui.keymap import INPUT_BINDINGS
 
 MAX_ENTRIES = 200
+# Printable keys Textual 8.2.8 does not map to their character (keys.key_to_character), so an
+# Input would not hide the app's bindings on them ("/" would show "Filter" while typing).
+NAMED_PRINTABLE = {"plus": "+", "minus": "-", "slash": "/", "at": "@", "backslash": "\\", "underscore": "_"}
+
+
+class TextInput(Input):
+    """An Input that owns every printable key, named ones included: none of them is a shortcut."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return super().check_consume_key(key, character if character is not None else NAMED_PRINTABLE.get(key))
 
 
 class ChatLog(VerticalScroll, can_focus=False):
@@ -27,12 +37,13 @@ class ChatLog(VerticalScroll, can_focus=False):
         self.call_after_refresh(self.scroll_end, animate=False)
 
 
-class QuestionInput(Input):
-    """The question box. ↑/↓ walk the history, kept across runs."""
+class QuestionInput(TextInput):
+    """The question box. ↑/↓ walk the history, kept across runs; ↓ past the newest goes to the table."""
 
     BINDINGS = INPUT_BINDINGS
 
     def __init__(self, history: History, **kwargs) -> None:
+        kwargs.setdefault("select_on_focus", False)  # coming back to the box never selects (and so replaces) what is typed
         super().__init__(**kwargs)
         self.history = history
 
@@ -45,4 +56,20 @@ class QuestionInput(Input):
         self._set(self.history.prev(self.value))
 
     def action_history_next(self) -> None:
-        self._set(self.history.next())
+        value = self.history.next()
+        if value is None:
+            widget = getattr(self.app, "view_widget", lambda: None)()
+            if widget is not None:
+                widget.focus_main()  # past the newest question: into the table, like a list below a box
+            return
+        self._set(value)
+
+    def on_focus(self) -> None:
+        changed = getattr(self.app, "question_focus_changed", None)
+        if changed is not None:
+            self.call_after_refresh(changed)
+
+    def on_blur(self) -> None:
+        changed = getattr(self.app, "question_focus_changed", None)
+        if changed is not None:
+            self.call_after_refresh(changed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -17,6 +18,7 @@ from netbox_tui.tui.keymap import TABLE_BINDINGS
 from netbox_tui.tui.messages import ChoicePicked
 from netbox_tui.tui.state import TableState, ViewState
 from netbox_tui.tui.text import clean, plain
+from netbox_tui.tui.widgets.chat import TextInput
 
 
 def _keys_line(prefix: str, pairs: list[tuple[str, str]]) -> Content:
@@ -26,15 +28,33 @@ def _keys_line(prefix: str, pairs: list[tuple[str, str]]) -> Content:
     return Content.assemble(*parts)
 
 
-WELCOME_KEYS = _keys_line("On a table: ", [("enter", "drill down"), ("esc", "back"), ("n", "next 25"), ("/", "filter"),
-                                           ("s", "summary"), ("e", "export"), ("r", "refresh"), (":", "new question"),
-                                           ("?", "every key"), ("ctrl+p", "profile, cache, theme")])
+WELCOME_KEYS = _keys_line("Typing always asks. On an answer: ",
+                          [("ctrl+o", "drill"), ("ctrl+n", "next 25"), ("ctrl+f", "filter"), ("ctrl+g", "summary"),
+                           ("ctrl+s", "export"), ("esc", "back"), ("↓", "into the table (keys are letters there)"),
+                           ("f1", "every key"), ("ctrl+p", "profile, cache, theme")])
 
-STATUS_STYLE = {"ok": "", "partial": "yellow", "needs_choice": "bold", "error": "red"}
+STATUS_STYLE = {"ok": "", "partial": "yellow", "needs_choice": "bold", "not_found": "yellow", "error": "red"}
+WIDTH_CAPS = {"description": 32, "comments": 32, "tagged_vlans": 28}  # free text: cut in the table, whole in exports and copies
+
+
+def type_to_ask(widget, event: events.Key) -> bool:
+    """A printable key no binding takes starts a question (the letter goes to the question box)."""
+    if not event.is_printable or not event.character or event.character.isspace():
+        return False
+    if event.key in widget.screen.active_bindings:
+        return False
+    ask = getattr(widget.app, "type_into_question", None)
+    if ask is None:
+        return False
+    event.stop()
+    event.prevent_default()
+    ask(event.character)
+    return True
 
 
 class ResultTable(DataTable):
-    """A DataTable whose enter drills down (the binding has the id `drill`)."""
+    """A DataTable whose enter drills down (the binding has the id `drill`). Columns that hold one
+    value on every loaded row are left out (the header says them); the name column is pinned."""
 
     BINDINGS = TABLE_BINDINGS
 
@@ -42,23 +62,49 @@ class ResultTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.index = index
         self.rows_by_key: dict[str, dict] = {}
+        self.shown: list[str] = []
 
     def show(self, ts: TableState) -> None:
         """(Re)build from the state: columns, then the visible rows keyed by NetBox id."""
-        if not self.columns:
-            for c in ts.table.columns:
-                self.add_column(plain(c.title), key=c.key)
-        self.clear()
+        cols = ts.shown_columns()
+        keys = [c.key for c in cols]
+        row = self.cursor_row
+        if keys != self.shown:
+            self.clear(columns=True)
+            for c in cols:
+                longest = max([len(c.title)] + [len(str(r.get(c.key, ""))) for r in ts.rows])
+                cap = WIDTH_CAPS.get(c.key)
+                self.add_column(plain(c.title), key=c.key, width=min(longest, cap) if cap and longest > cap else None)
+            self.shown = keys
+            self.fixed_columns = ts.pinned()
+        else:
+            self.clear()
         self.rows_by_key = {}
         self.add(ts.visible(), ts)
+        if self.row_count and row:
+            self.move_cursor(row=min(row, self.row_count - 1), animate=False)
 
     def add(self, keyed: list[tuple[str, dict]], ts: TableState) -> None:
-        keys = [c.key for c in ts.table.columns]
         for key, row in keyed:
             if key in self.rows_by_key:
                 continue
             self.rows_by_key[key] = row
-            self.add_row(*(plain(row.get(k, "")) for k in keys), key=key)
+            self.add_row(*(plain(row.get(k, "")) for k in self.shown), key=key)
+
+    def needs_rebuild(self, ts: TableState) -> bool:
+        """More rows loaded: a column that was the same everywhere may differ now."""
+        return [c.key for c in ts.shown_columns()] != self.shown
+
+    async def _on_key(self, event: events.Key) -> None:
+        if type_to_ask(self, event):
+            return
+        await super()._on_key(event)
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0 and hasattr(self.app, "action_focus_question"):
+            self.app.action_focus_question()  # up from the first row: back to the question box
+            return
+        super().action_cursor_up()
 
     def selected_row(self) -> Optional[dict]:
         if not self.row_count:
@@ -79,8 +125,16 @@ class TablePane(Vertical):
         self.index = index
 
     def compose(self) -> ComposeResult:
-        yield Static(plain(self.ts.header()), classes="table-header")
+        yield Static(self._header(), classes="table-header")
         yield ResultTable(self.index)
+
+    def _header(self) -> Text:
+        t = plain(self.ts.header())
+        note = self.ts.constants_note()
+        if note:
+            t.append(" · ")
+            t.append(clean(note), style="not bold")
+        return t
 
     def on_mount(self) -> None:
         self.query_one(ResultTable).show(self.ts)
@@ -90,11 +144,12 @@ class TablePane(Vertical):
         return self.query_one(ResultTable)
 
     def refresh_header(self) -> None:
-        self.query_one(".table-header", Static).update(plain(self.ts.header()))
+        self.query_one(".table-header", Static).update(self._header())
 
 
-def hints(view: ViewState) -> Content:
-    """The choices the orchestrator offers, as keys (computed from the current state, never stale)."""
+def hints(view: ViewState, typing: bool = False) -> Content:
+    """What this view offers beyond the footer's keys: where a drill leads, follow-ups, other tables.
+    Keys as they act where the focus is: chords while typing, letters on the table."""
     parts: list[Any] = []
 
     def key(k: str, label: str) -> None:
@@ -105,37 +160,90 @@ def hints(view: ViewState) -> Content:
 
     ts = view.table
     if ts is not None and ts.rows:
-        if ts.has_more:
-            end = min(ts.next_offset + ts.table.limit, ts.total)
-            key("n", f"next 25 ({ts.next_offset + 1:,}–{end:,} of {ts.total:,})")
-        if view.kind != "summary":
-            key("s", "summary")
-        key("/", "filter")
-        drill = next((c for c in view.answer.choices if c.kind == "drill_down" and not c.question), None) if view.answer else None
-        if drill is not None:
-            # "drill into a device: interfaces, IPs, cables" -> "enter interfaces, IPs, cables"
-            key("enter", drill.label.split(":", 1)[1].strip() if ":" in drill.label else drill.label)
-        key("e", "export")
+        enter = "ctrl+o" if typing else "enter"
+        if view.kind == "summary":
+            if any(r.get("_members") for r in ts.rows):
+                key(enter, "lists the rows a line counts")
+        else:
+            leads = drill_words(ts.table.object_type) if drills(ts.table) else ""
+            if leads:
+                key(enter, leads)
     if len(view.tables) > 1:
-        key("[ ]", "switch table")
+        key("↓ then [ ]" if typing else "[ ]", "switch table")
     numbered = view.numbered_choices()
     if numbered and any(t.rows for t in view.tables):
         for i, c in enumerate(numbered, 1):
-            key(str(i), c.label)
+            key(f"{i}⏎" if typing else str(i), c.label)
+    elif numbered and view.kind != "welcome":
+        n = len(numbered)
+        span = "1" if n == 1 else f"1–{n}"
+        key(f"{span} enter" if typing else span, "picks one" + (" (↓ goes to the list)" if typing else ""))
     return Content.assemble(*parts)
+
+
+def drills(table: Any) -> bool:
+    """Rows of this table are objects of its model. A cable trace's hops are not (ports, circuit
+    terminations of any kind under "dcim.interface"): drilling one would open the wrong object."""
+    return not {"near", "far"} <= {c.key for c in table.columns} and bool(drill_words(table.object_type))
+
+
+def drill_words(model: str) -> str:
+    """What enter on a row of `model` opens: "a device's interfaces, IP addresses, cables"."""
+    from netbox_tui.core.planner import drill_relations, noun
+
+    special = {"dcim.interface": "the cable trace", "ipam.prefix": "the free IPs", "ipam.vlan": "the interfaces carrying it"}
+    if model in special:
+        return f"{noun(model, 1)} → {special[model]}"
+    related = drill_relations(model)
+    if not related:
+        return ""
+    return f"{noun(model, 1)} → its " + ", ".join(noun(r) for r, _ in related)
+
+
+def choice_options(view: ViewState) -> list[Option]:
+    return [Option(Content.assemble((f" {i} ", "bold $accent"), " ", clean(c.label)), id=str(i))
+            for i, c in enumerate(view.numbered_choices(), 1)]
 
 
 class ChoiceList(OptionList):
     """Numbered choices (candidates, suggestions, examples): 1–9, arrows + enter, or the mouse."""
 
     def __init__(self, view: ViewState) -> None:
-        options = [Option(Content.assemble((f" {i} ", "bold $accent"), " ", clean(c.label)), id=str(i))
-                   for i, c in enumerate(view.numbered_choices(), 1)]
-        super().__init__(*options, classes="choices-list")
+        super().__init__(*choice_options(view), classes="choices-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.post_message(ChoicePicked(int(event.option.id or "1")))
+
+    async def _on_key(self, event: events.Key) -> None:
+        if type_to_ask(self, event):
+            return
+        await super()._on_key(event)
+
+    def action_cursor_up(self) -> None:
+        if (self.highlighted or 0) <= 0 and hasattr(self.app, "action_focus_question"):
+            self.app.action_focus_question()
+            return
+        super().action_cursor_up()
+
+
+def interpretation_text(view: ViewState) -> Optional[Text]:
+    """How the question was read, above the table: "read as: interfaces · device = X", and the
+    words nobody read ("not understood: …"), so a misreading shows at a glance."""
+    ans = view.answer
+    it = ans.interpretation if ans is not None else None
+    if it is None:
+        return None
+    t = Text()
+    t.append("read as: ", style="bold")
+    t.append(clean(it.line()))
+    if it.not_understood:
+        t.append(" · not understood: ", style="bold yellow")
+        t.append(", ".join(f"“{clean(w)}”" for w in it.not_understood), style="yellow")
+    if it.limits:
+        t.append(" · not applied: ", style="bold yellow")
+        t.append("; ".join(clean(x) for x in it.limits), style="yellow")
+    return t
 
 
 def error_text(title: str, error: ErrorInfo, *, with_title: bool = True) -> Text:
@@ -182,12 +290,15 @@ class ResultView(Vertical):
         elif v.answer is not None:
             style = STATUS_STYLE.get(v.answer.status, "")
             yield Static(plain(v.answer.answer, style), classes="summary")
+            read = interpretation_text(v)
+            if read is not None:
+                yield Static(read, classes="interpretation")
         yield Static(hints(v), classes="hints")
         if v.numbered_choices() and not any(t.rows for t in v.tables):
             yield ChoiceList(v)
         if v.kind == "welcome":
             yield Static(WELCOME_KEYS, classes="welcome-keys")
-        box = Input(placeholder="filter loaded rows · enter: search NetBox · esc: clear", classes="filter", compact=True)
+        box = TextInput(placeholder="filter loaded rows · enter: search NetBox · esc: clear", classes="filter", compact=True)
         box.cursor_blink = getattr(self.app, "cursor_blink", True)
         yield box
         if len(v.tables) == 1:
@@ -204,7 +315,7 @@ class ResultView(Vertical):
 
     def refresh_hints(self) -> None:
         hint = self.query_one(".hints", Static)
-        text = hints(self.view)
+        text = hints(self.view, typing=bool(getattr(self.app, "typing_question", lambda: False)()))
         hint.update(text)
         hint.display = bool(text.plain)
 
@@ -212,6 +323,12 @@ class ResultView(Vertical):
         self.intro = text
         for w in self.query(".welcome").results(Static):
             w.update(text)
+
+    def set_choices(self) -> None:
+        """The view's choices changed (examples from the connected NetBox): show the new ones."""
+        for w in self.query(ChoiceList).results(ChoiceList):
+            w.clear_options()
+            w.add_options(choice_options(self.view))
 
     # -- what the app acts on --------------------------------------------------------------------
 
@@ -266,7 +383,7 @@ class ResultView(Vertical):
         pane = self.pane(index)
         if pane is None:
             return
-        if pane.ts.filter:
+        if pane.ts.filter or pane.table.needs_rebuild(pane.ts):
             pane.table.show(pane.ts)
         else:
             pane.table.add(pane.ts.keyed_rows(), pane.ts)
