@@ -6,6 +6,9 @@ to the token budget. The reply must validate as an Intent whose every condition 
 the target's endpoint has; anything else (invalid JSON, an unknown model or filter, a timeout,
 an HTTP error) is raised to the orchestrator, which falls back to the offline rules and says so.
 Words of the question the reply does not account for are `not_understood`, as with the rules.
+The reply is capped (MAX_REPLY_TOKENS; a cut reply is a failure) and its schema bounded; the
+structured-output mode a server supports is learnt from its first refusal, and a prompt longer
+than the server's context is cut to it once (both remembered per classifier).
 `openai` is imported lazily: it is slow to import.
 """
 
@@ -43,15 +46,98 @@ COMMON = ("dcim.device", "dcim.interface", "dcim.site", "dcim.rack", "dcim.cable
           "circuits.circuit", "virtualization.virtualmachine", "tenancy.tenant", "dcim.powerfeed", "ipam.asn")
 
 
+# What a real server showed (bench/llm_real.py, llama-cpp-python + a 270M model on CPU): a small
+# model loops inside a JSON array or string until the context is full (minutes on a CPU), so the
+# reply is capped and a cut reply (finish_reason "length") is a failure, never parsed.
+MAX_REPLY_TOKENS = 320  # 1.5x the longest right intent of dev.yaml + dev2.yaml (212 Gemma / 177 o200k tokens; median 51)
+REPLY_MAX_ITEMS = 8  # per array of the reply schema (not a value's list of choices): bounds a grammar-constrained loop
+# Intent fields the model must not fill (the resolver, the parser and the orchestrator do).
+_NOT_FOR_THE_MODEL = {"Intent": ("claims", "source"), "Condition": ("resolved", "guess", "span"), "Relation": ("span",), "Aggregate": ("span",)}
+_WINDOW = re.compile(r"maximum context length is (\d+)", re.I)
+_SENT = (re.compile(r"(\d+) in the messages", re.I), re.compile(r"(?:resulted in|requested) (\d+) tokens", re.I))
+
+
 class LLMError(Exception):
-    pass
+    def __init__(self, message: str, tokens: int = 0) -> None:
+        super().__init__(message)
+        self.tokens = tokens  # spent on a reply that was refused: still counted in the answer's stats
+
+
+def reply_schema() -> dict[str, Any]:
+    """The JSON schema asked of the model: Intent's, without the fields others fill, every array
+    bounded (a grammar-constrained sampler then has to close it). Strings are not: llama.cpp turns
+    maxLength into a grammar nested that deep per string; MAX_REPLY_TOKENS bounds them."""
+    schema = Intent.model_json_schema()
+    schema["properties"]["target"]["enum"] = _model_names()  # a constrained sampler cannot invent a model
+    for name, fields in _NOT_FOR_THE_MODEL.items():
+        node = schema if name == "Intent" else schema.get("$defs", {}).get(name, {})
+        for f in fields:
+            node.get("properties", {}).pop(f, None)
+    schema.get("$defs", {}).pop("Claim", None)
+    schema.get("$defs", {}).pop("Ref", None)
+
+    def bound(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "array":
+                node.setdefault("maxItems", REPLY_MAX_ITEMS)
+            for v in node.values():
+                bound(v)
+        elif isinstance(node, list):
+            for v in node:
+                bound(v)
+
+    bound(schema)
+    # An untyped property is no schema to llama.cpp's grammar converter: it fails on it and falls
+    # back to any JSON, silently (the reply then only looks constrained). The value's types, said;
+    # its list of choice values is left unbounded ("10GE" is 17 interface types).
+    value = schema.get("$defs", {}).get("Condition", {}).get("properties", {}).get("value")
+    if value is not None and not any(k in value for k in ("type", "anyOf", "oneOf", "$ref", "enum", "const")):
+        value["anyOf"] = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, {"type": "null"},
+                          {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "number"}]}}]
+    return schema
+
+
+def _error_text(exc: Exception) -> str:
+    body = getattr(exc, "body", None)
+    return f"{exc} {json.dumps(body) if isinstance(body, (dict, list)) else body or ''}"
+
+
+def _format_refused(exc: Exception) -> bool:
+    """A 4xx/5xx about the response_format itself (llama-cpp-python answers 500 with a validation
+    error on `response_format.type`): the server lacks that mode, it is not down."""
+    if getattr(exc, "status_code", None) not in (400, 422, 500, 501):
+        return False
+    text = _error_text(exc).lower()
+    return "response_format" in text or "json_schema" in text
+
+
+def _wants_completion_tokens(exc: Exception) -> bool:
+    """OpenAI's 400 for `max_tokens` on a model that takes `max_completion_tokens` only."""
+    return getattr(exc, "status_code", None) == 400 and "max_completion_tokens" in _error_text(exc)
+
+
+def _context_window(exc: Exception) -> Optional[tuple[int, Optional[int]]]:
+    """(the server's context window, the prompt tokens it counted) from a context-length 400, else None."""
+    if getattr(exc, "status_code", None) != 400:
+        return None
+    text = _error_text(exc)
+    m = _WINDOW.search(text)
+    if m is None:
+        return None
+    sent = _SENT[0].search(text) or _SENT[1].search(text)
+    return int(m.group(1)), (int(sent.group(1)) if sent else None)
+
+
+def _model_names() -> list[str]:
+    """The models the prompt lists (and the reply's target may name)."""
+    return [n for n in load_schema().names if n.split(".")[0] in ("dcim", "ipam", "circuits", "virtualization", "tenancy", "vpn", "wireless")]
 
 
 @lru_cache(maxsize=1)
 def _catalogue() -> tuple[str, str]:
     """The models and the common models' filters, compactly: `dcim.interface enabled:bool mode:access|tagged… site:ref`."""
     schema = load_schema()
-    models = ", ".join(f"{n} ({schema.verbose(n)})" for n in schema.names if n.split(".")[0] in ("dcim", "ipam", "circuits", "virtualization", "tenancy", "vpn", "wireless"))
+    models = ", ".join(f"{n} ({schema.verbose(n)})" for n in _model_names())
     lines = []
     for name in COMMON:
         m = schema.get(name)
@@ -82,6 +168,13 @@ def validate(intent: Intent) -> Intent:
 
     def check(model: Any, conds: list[Any]) -> None:
         for c in conds:
+            # What a small model was seen sending: a condition with no value ("status =", answered
+            # "no devices" as if exact) and candidate models that do not exist (an internal error).
+            if c.op not in ("empty", "not_empty") and (c.value is None or c.value == "" or c.value == []):
+                raise LLMError(f"the condition on {c.field!r} has no value")
+            for cand in c.candidates:
+                if schema.get(cand) is None:
+                    raise LLMError(f"unknown model {cand!r}")
             if c.field == "id" and c.model == model.name:
                 continue
             name = c.field if c.field in model.filters else f"{c.field}_id"
@@ -129,6 +222,9 @@ class LLMClassifier:
         self.budget = Budget(settings.token_budget, get_encoder(settings.model))
         self._client: Any = None
         self.response_format: Optional[str] = None  # what this server accepts, learnt on first use
+        self.refused: set[str] = set()  # modes this server answered "unsupported response_format" to: never asked again
+        self.fit: Optional[int] = None  # a smaller budget, learnt from the server's context-length error
+        self.cap_param = "max_tokens"  # OpenAI's newer models refuse it for max_completion_tokens: learnt from the 400
 
     def _openai(self) -> Any:
         if self._client is None:
@@ -144,9 +240,10 @@ class LLMClassifier:
         models, filters = _catalogue()
         system = SYSTEM.format(models=models, filters=filters)
         reserve = 64  # chat framing and the model's reply are outside this count
-        system_max = max(self.budget.max_tokens // 2, self.budget.max_tokens - reserve - 200)
+        limit = min(self.budget.max_tokens, self.fit or self.budget.max_tokens)
+        system_max = max(limit // 2, limit - reserve - 200)
         system = self.budget.fit_text(system, system_max)
-        room = self.budget.max_tokens - reserve - self.budget.encoder.count(system)
+        room = limit - reserve - self.budget.encoder.count(system)
         user = self.budget.fit_text(question, max(room, 0))
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
@@ -155,48 +252,85 @@ class LLMClassifier:
 
     def _formats(self) -> list[dict[str, Any]]:
         """Structured-output modes to try, best first; a server that refused one is not asked again."""
-        schema = Intent.model_json_schema()
+        schema = reply_schema()
         modes = {
             "json_schema": {"type": "json_schema", "json_schema": {"name": "intent", "schema": schema}},
             "json_object_schema": {"type": "json_object", "schema": schema},  # llama.cpp's server
             "json_object": {"type": "json_object"},
         }
-        order = [self.response_format] if self.response_format else list(modes)
+        order = [self.response_format] if self.response_format else [k for k in modes if k not in self.refused]
         return [dict(modes[k], _mode=k) for k in order if k]
+
+    def _refit(self, exc: Exception, messages: list[dict[str, str]]) -> bool:
+        """After a context-length 400: a budget that leaves the reply room in the server's window
+        (its tokenizer is not ours: scaled by the ratio of its count to ours). False if no smaller fit."""
+        found = _context_window(exc)
+        if found is None:
+            return False
+        window, counted = found
+        ours = max(self.prompt_tokens(messages), 1)
+        ratio = max((counted or ours * 1.25) / ours, 1.0)
+        fit = int((window - MAX_REPLY_TOKENS - 64) / ratio * 0.95)
+        if fit < 200 or fit >= min(self.budget.max_tokens, self.fit or self.budget.max_tokens):
+            return False
+        self.fit = fit
+        return True
 
     async def classify(self, question: str) -> tuple[Intent, int]:
         messages = self.messages(question)
-        sent = self.prompt_tokens(messages)
         resp = None
         last: Optional[Exception] = None
-        for fmt in self._formats():
+        formats = self._formats()
+        if not formats:
+            raise LLMError(f"the server refused every structured-output mode ({', '.join(sorted(self.refused))})")
+        refits = 0
+        while formats:
+            fmt = dict(formats[0])
             mode = fmt.pop("_mode")
             try:
                 resp = await self._openai().chat.completions.create(
                     model=self.model, messages=messages, temperature=self.settings.temperature, response_format=fmt,
+                    **{self.cap_param: MAX_REPLY_TOKENS},
                 )
                 self.response_format = mode
                 break
-            except Exception as exc:  # a 400/500 for an unsupported response_format: try the next mode
-                status = getattr(exc, "status_code", None)
+            except Exception as exc:
                 last = exc
-                if status not in (400, 422, 500, 501) or self.response_format:
-                    raise
+                if _format_refused(exc):  # this server lacks the mode: the next one, and never this one again
+                    self.refused.add(mode)
+                    if self.response_format == mode:
+                        self.response_format = None
+                    formats.pop(0)
+                    continue
+                if refits == 0 and self._refit(exc, messages):  # the prompt is longer than its context: once, shorter
+                    refits += 1
+                    messages = self.messages(question)
+                    continue
+                if self.cap_param == "max_tokens" and _wants_completion_tokens(exc):
+                    self.cap_param = "max_completion_tokens"
+                    continue
+                raise
         if resp is None:
-            raise last or LLMError("no structured-output mode accepted")
+            raise LLMError(f"the server refused every structured-output mode ({', '.join(sorted(self.refused))})") from last
+        sent = self.prompt_tokens(messages)
+        usage = getattr(resp, "usage", None)
+        used = (getattr(usage, "total_tokens", 0) or 0) if usage else 0
+        content = ""
         try:
-            content = resp.choices[0].message.content or ""
+            choice = resp.choices[0]
+            content = choice.message.content or ""
+            if getattr(choice, "finish_reason", None) == "length":  # cut at max_tokens: truncated JSON, never parsed
+                raise LLMError(f"the model's reply was cut at {MAX_REPLY_TOKENS} tokens")
             data = json.loads(_json_part(content))
             data["source"] = "llm"
             data.pop("claims", None)
             intent = validate(Intent.model_validate(data))
-        except LLMError:
+        except LLMError as exc:
+            exc.tokens = used or sent + self.budget.encoder.count(content)
             raise
         except (ValueError, IndexError, AttributeError, TypeError) as exc:
-            raise LLMError(f"the model's reply is not a valid intent ({exc.__class__.__name__})") from None
+            raise LLMError(f"the model's reply is not a valid intent ({exc.__class__.__name__})", used or sent + self.budget.encoder.count(content)) from None
         intent.not_understood = list(dict.fromkeys(list(intent.not_understood) + unaccounted(question, intent)))
-        usage = getattr(resp, "usage", None)
-        used = (getattr(usage, "total_tokens", 0) or 0) if usage else 0
         return intent, used or sent + self.budget.encoder.count(content)
 
     async def explain(self, question: str, error: dict[str, Any]) -> tuple[str, int]:
@@ -204,8 +338,10 @@ class LLMClassifier:
         facts = self.budget.fit_text(json.dumps({"question": question, **error}, ensure_ascii=False), self.budget.max_tokens - 200)
         messages = [{"role": "system", "content": EXPLAIN}, {"role": "user", "content": facts}]
         resp = await self._openai().chat.completions.create(
-            model=self.model, messages=messages, temperature=self.settings.temperature, max_tokens=150,
+            model=self.model, messages=messages, temperature=self.settings.temperature, **{self.cap_param: 150},
         )
+        if getattr(resp.choices[0], "finish_reason", None) == "length":
+            raise LLMError("the explanation was cut at 150 tokens")
         text = (resp.choices[0].message.content or "").strip()
         if not text:
             raise LLMError("empty explanation")
