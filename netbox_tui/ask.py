@@ -64,6 +64,8 @@ def render(answer: Answer, source: str) -> None:
 
     console = _Quiet(highlight=False)
     style = {"ok": "green", "partial": "yellow", "needs_choice": "cyan", "not_found": "yellow", "error": "red"}[answer.status]
+    if answer.stale:
+        style = "yellow"  # an expired cached answer (NetBox unreachable or failing): its text says how old
     console.print(Text(answer.answer, style=style))
     if answer.interpretation is not None:
         console.print(Text("read as: " + answer.interpretation.line(), style="dim"))

@@ -1,4 +1,4 @@
-"""Command line: `netbox-tui` (the TUI), `netbox-tui ask "..."`, `netbox-tui snapshot save FILE`, `netbox-tui graph`.
+"""Command line: `netbox-tui` (the TUI), `netbox-tui ask "..."`, `netbox-tui mcp`, `netbox-tui snapshot save FILE`, `netbox-tui graph`.
 
 With no NetBox configured at all, `netbox-tui` and `ask` run on the embedded demo data.
 """
@@ -19,8 +19,32 @@ EXAMPLES = """examples:
   netbox-tui --url https://netbox.example.com   (token from NETBOX_TOKEN)
   netbox-tui ask "VLANs at DM-Akron" --json
   netbox-tui ask "free IPs in 10.112.129.0/24" --demo
+  netbox-tui mcp --profile lab              an MCP server over stdio for AI assistants (read-only)
   netbox-tui snapshot save lab.nbsnap --profile lab   then: netbox-tui --snapshot lab.nbsnap
 """
+
+
+MAX_PAGE = 1000  # NetBox's MAX_PAGE_SIZE: it returns no more rows than this, whatever is asked
+
+
+class _OneLine(argparse.ArgumentParser):
+    """Bad arguments in one line naming the value and what is expected (no usage dump)."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.exit(2, f"netbox-tui: {message} (netbox-tui --help lists the options)\n")
+
+
+def _count(flag: str, least: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{flag} takes a whole number, not {text!r}") from None
+        if n < least:
+            raise argparse.ArgumentTypeError(f"{flag} must be at least {least} (got {n})")
+        return n
+
+    return parse
 
 
 def _common(p: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -36,7 +60,7 @@ def _common(p: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLine(
         prog="netbox-tui",
         description="Ask NetBox questions in plain words; exact answers in paged tables. Read-only.",
         epilog=EXAMPLES,
@@ -44,15 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"netbox-tui {__version__}")
     _common(parser, suppress=False)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLine)
 
     ask = sub.add_parser("ask", help="answer one question and exit", description="Answer one question and exit.")
     ask.add_argument("question", help="the question, in plain words")
     ask.add_argument("--json", action="store_true", help="print exactly one JSON object")
-    ask.add_argument("--page-size", type=int, default=None, metavar="N", help="rows per table page (default 25)")
-    ask.add_argument("--offset", type=int, default=0, metavar="N", help="first row of the main table")
+    ask.add_argument("--page-size", type=_count("--page-size", 1), default=None, metavar="N",
+                     help=f"rows per table page (default 25; at most {MAX_PAGE}, NetBox's page limit)")
+    ask.add_argument("--offset", type=_count("--offset", 0), default=0, metavar="N", help="first row of the main table")
     ask.add_argument("--progress", action="store_true", help="print progress events on stderr")
     _common(ask, suppress=True)
+
+    mcp = sub.add_parser("mcp", help="serve the assistant as MCP tools over stdio (for AI assistants)",
+                         description="An MCP server over stdio: ask, query, describe, page, trace, free_ips, vlan_topology, rack_utilisation. Read-only.")
+    mcp.add_argument("--token-budget", type=int, default=None, metavar="N", help="most tokens per tool result (default: mcp.token_budget, 2000)")
+    _common(mcp, suppress=True)
 
     snap = sub.add_parser("snapshot", help="save a NetBox to a file for offline use")
     snap_sub = snap.add_subparsers(dest="snapshot_command", metavar="ACTION", required=True)
@@ -145,6 +175,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if command == "ask":
             from netbox_tui.ask import run_ask
 
+            if args.page_size is not None and args.page_size > MAX_PAGE:
+                # NetBox would cap it silently: say the size used, so a script's `offset += limit` stays right.
+                print(f"netbox-tui: --page-size {args.page_size} is above NetBox's page limit; using {MAX_PAGE}", file=sys.stderr)
+                args.page_size = MAX_PAGE
             return asyncio.run(
                 run_ask(
                     settings,
@@ -158,6 +192,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     progress=args.progress,
                 )
             )
+        if command == "mcp":
+            if args.token_budget is not None and not 200 <= args.token_budget <= 100_000:
+                raise NetBoxTUIError(f"--token-budget {args.token_budget}: expected an integer 200-100000")
+            from netbox_tui.mcp.server import run_server
+
+            return run_server(settings, demo=demo, snapshot=args.snapshot, cache_mode=_cache_mode(args), token_budget=args.token_budget)
         from netbox_tui.tui.app import run_app
 
         return run_app(settings, demo=demo, snapshot=args.snapshot, cache_mode=_cache_mode(args))
@@ -166,6 +206,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("netbox-tui: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `netbox-tui ask … | head`: the reader left; nothing more to say
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

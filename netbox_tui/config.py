@@ -50,6 +50,7 @@ class NetBoxProfile(_Strict):
     ca_bundle: Optional[Path] = Field(None, description="path of a PEM CA bundle")
     timeout_connect: float = Field(5.0, gt=0, description="seconds, e.g. 5")
     timeout_read: float = Field(30.0, gt=0, description="seconds, e.g. 30")
+    deadline: float = Field(30.0, gt=0, description="seconds one question may take in all (requests, retries, fallbacks), e.g. 30")
     max_connections: int = Field(20, ge=1, le=200, description="an integer 1-200")
     max_keepalive: int = Field(10, ge=0, le=200, description="an integer 0-200")
     max_attempts: int = Field(3, ge=1, le=10, description="an integer 1-10")
@@ -138,12 +139,18 @@ class UISettings(_Strict):
     step_timeout: float = Field(30.0, gt=0, description="seconds before a step falls back")
 
 
+class MCPSettings(_Strict):
+    token_budget: int = Field(2000, ge=200, le=100_000, description="tokens per tool result (tiktoken), an integer 200-100000")
+    tables: int = Field(64, ge=1, le=10_000, description="tables kept for paging handles, an integer 1-10000")
+
+
 class Settings(_Strict):
     default_profile: Optional[str] = Field(None, description="name of a [netbox.NAME] section")
     netbox: dict[str, NetBoxProfile] = Field(default_factory=dict)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     ui: UISettings = Field(default_factory=UISettings)
+    mcp: MCPSettings = Field(default_factory=MCPSettings)
     # Chosen at load time, not written in the file.
     profile: str = Field("default", description="profile name")
 

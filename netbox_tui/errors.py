@@ -54,6 +54,12 @@ class TimeoutError(NetBoxError):  # noqa: A001 - deliberate: our own timeout typ
     default_hint = "NetBox is slow or overloaded: ask for fewer rows (a filter, a site), retry, or raise timeout_read."
 
 
+class DeadlineError(TimeoutError):
+    """The question's own deadline (ui.deadline) passed: every request, retry and fallback counts."""
+
+    default_hint = "NetBox is slow or not answering: retry in a moment, narrow the question (a site, a device), or raise the profile's deadline."
+
+
 class TLSError(NetBoxError):
     kind = "tls"
     title = "TLS verification failed"
@@ -64,6 +70,14 @@ class AuthError(NetBoxError):
     kind = "auth"
     title = "Token rejected"
     default_hint = "Check NETBOX_TOKEN / token_file: NetBox answers 403 for a token that is wrong, expired or lacks read permission."
+
+
+class NoTokenError(AuthError):
+    """NetBox asks for a token and none was given: not a rejected token."""
+
+    kind = "no_token"
+    title = "No token set"
+    default_hint = "Set NETBOX_TOKEN (or token_file in the profile) to a read-only API token made in NetBox under your user profile."
 
 
 class NotFoundError(NetBoxError):
@@ -77,7 +91,7 @@ class BadFilterError(NetBoxError):
 
     kind = "bad_filter"
     title = "NetBox refused a filter"
-    default_hint = "Use a slug or id for sites, regions, roles and tenants (e.g. region=us-ct), or rephrase the question."
+    default_hint = "NetBox's message above names the filter and value it refused: rephrase with the exact name, or list the choices first."
 
 
 class UnknownFilterError(NetBoxError):
@@ -92,6 +106,14 @@ class ServerError(NetBoxError):
     kind = "server"
     title = "NetBox server error"
     default_hint = "NetBox failed on its side (5xx); retry in a moment or check the NetBox server logs."
+
+
+class RateLimitedError(ServerError):
+    """429: NetBox (or a proxy in front of it) asks this client to slow down. Not a server failure."""
+
+    kind = "rate_limited"
+    title = "NetBox is rate-limiting"
+    default_hint = "NetBox asked this client to slow down (429): wait a moment and retry, or lower `concurrency` in the profile."
 
 
 class InvalidResponseError(NetBoxError):

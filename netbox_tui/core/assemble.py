@@ -347,7 +347,7 @@ class Assembler:
                     nm = self.schema.get(model)
                     if before is not None and nm is not None and any(nm.field_to(x) is not None for x in before.models):
                         self.claim(c.a, c.b, f"the {noun_words(model)} of {before.text}")
-            return tgt, attrs, self.pin(tgt)
+            return tgt, attrs, self.pin(tgt, listed=first is not None)
         fields = [c for c in self.items("field") if not self.in_mention(c)]
         values = [c for c in self.items("value") if not self.in_mention(c)]
         if subject is not None and (attrs or fields or values):
@@ -376,7 +376,7 @@ class Assembler:
             self.mentions.append(m)
             return m.models[0], attrs, m
         raise BadQuestionError("the question names no NetBox object or kind of object",
-                               'Name what you want to see, e.g. "devices at DM-Akron", "VLANs", "interfaces on <device>".')
+                               'Name what you want to see, e.g. "devices at <site>", "VLANs", "interfaces on <device>".')
 
     def _after_preposition(self, i: int, preps: tuple[str, ...] = ("at", "in", "on", "of", "for", "from", "to", "by", "under", "inside", "within", "into", "behind")) -> bool:
         j = i - 1
@@ -418,16 +418,26 @@ class Assembler:
                 return Meaning("field", model, f.name, (f.name,))
         return None
 
-    def pin(self, target: str) -> Optional[Mention]:
-        """The mention that is the target object itself ("prefix 10.1.0.0/16" in "how full is prefix …")."""
+    def pin(self, target: str, listed: bool = False) -> Optional[Mention]:
+        """The mention that is the target object itself ("prefix 10.1.0.0/16" in "how full is prefix …").
+
+        `listed`: the target is a model word ("racks at DM-Hartford"), so an unknown name after "at"
+        is where they are, or one of them (reference() offers the target last); after a pattern
+        ("space left in IDF117") it is the object itself."""
         for m in self.mentions:
-            if target not in m.models:
+            if target not in m.models or (listed and self.placed(m)):
                 continue
             if m.noun == target or m.how in ("cidr", "ip", "iface", "num") or (m.how in ("host", "words", "name") and m.noun is None):
                 if m.how == "name" and m.noun is None and self.vocab.model(target).stands_for:
                     continue
                 return m
         return None
+
+    def placed(self, m: Mention) -> bool:
+        """An unknown name after "at", "in"…: where the target is ("racks at DM-Hartford"), not its name."""
+        if m.how not in ("host", "unknown") or m.noun is not None or m.names:
+            return False
+        return self._after_preposition(m.a, tuple(self.vocab.place))
 
     # conditions from mentions ------------------------------------------------------------------------------
 
@@ -562,11 +572,13 @@ class Assembler:
         vid = target.filters.get("vlan")
         if m.how == "num" and m.noun == VLAN and vid is not None and vid.type == "num":
             return Condition(field="vlan", value=int(m.text), text=text, span=span)  # interfaces' "Assigned VID": no VLAN to pick
-        models = m.models
-        if m.how == "unknown":  # any model this target filters by
-            models = self.filterable(target)
-        if m.how == "host" and m.noun is None and DEVICE in models and target.field_to(VM) is None:
+        models = [x for x in m.models if x != target.name]
+        if m.how == "unknown" or self.placed(m):
+            models = self.filterable(target)  # any model this target filters by
+        if m.how == "host" and m.noun is None and DEVICE in models and target.name != DEVICE and target.field_to(VM) is None:
             models = [DEVICE]  # interfaces, cables, IPs: a hostname beside them is a device
+        if self.placed(m) and target.name in m.models:
+            models.append(target.name)  # last: "racks in IDF117", "devices at sw01" may name one of them
         if m.how == "name" and not any(target.ref_filter(x) is not None for x in models):
             # "devices in jbb 120": the VLAN group JBB120 cannot filter devices; the site JBB Branch 120 can.
             hit = self.p.names.guess(m.text, [x for x in self.filterable(target) if x in self.vocab.name_models])
@@ -577,7 +589,7 @@ class Assembler:
             if flt is not None:
                 stem = flt.name[:-3] if flt.name.endswith("_id") else flt.name
                 cond = Condition(field=stem, value=m.text, text=text, model=model, span=span, guess=m.guess)
-                if m.how == "unknown":
+                if (m.how == "unknown" or self.placed(m)) and len(models) > 1:
                     cond.candidates = models
                 self.resolve_known(cond, m)
                 return cond
@@ -586,7 +598,8 @@ class Assembler:
 
     def filterable(self, target: Model) -> list[str]:
         """Models whose objects filter the target by id, names people type first (sites before tags)."""
-        known = [m for m in self.vocab.name_models + self.vocab.find_models if target.ref_filter(m) is not None]
+        # Never the target itself: "devices at X" is not "devices whose parent is X".
+        known = [m for m in self.vocab.name_models + self.vocab.find_models if m != target.name and target.ref_filter(m) is not None]
         return list(dict.fromkeys(known))
 
     # relations -------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from netbox_tui.core.text import norm, norm_words, score, singular, words
+from netbox_tui.core.text import norm, norm_words, rank, score, singular, words
 from netbox_tui.schema import load as load_schema
 from netbox_tui.schema.vocab import load as load_vocab
 
@@ -88,7 +88,7 @@ class NameIndex:
     def fuzzy(self, text: str, models: Optional[Iterable[str]] = None) -> list[tuple[Named, float]]:
         """Closest names, best first (per-word scoring: 'Stanford' ~ DM-Stamford, not DM-Hartford)."""
         pool = [e for m in (models or self.by_model) for e in self.by_model.get(m, [])]
-        ranked = sorted(((e, score(text, e.name, e.slug)) for e in pool), key=lambda p: (-p[1], p[0].name))
+        ranked = sorted(((e, score(text, e.name, e.slug)) for e in pool), key=lambda p: rank(text, p[0].name, p[1]))
         return ranked
 
     def close(self, text: str, models: Optional[Iterable[str]] = None) -> list[tuple[Named, float]]:

@@ -18,18 +18,19 @@ from typing import Any, Callable, Iterator, Optional
 
 from netbox_tui.core.columns import EMPTY, cell, fetch_fields, shape_row, table_columns
 from netbox_tui.core.executor import Executor
-from netbox_tui.core.explain import explain, explain_limitation
+from netbox_tui.core.explain import explain, explain_limitation, with_names
 from netbox_tui.core.graph import FLOW
 from netbox_tui.core.intent import Condition, Intent, Ref
 from netbox_tui.core.parser import Parser, check_question
 from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Reroute
-from netbox_tui.core.planner import cap, counted, drill_relations, make_plan, model_of, noun, plan_list
+from netbox_tui.core.planner import cap, counted, drill_relations, found_as, make_plan, model_of, noun, plan_list
 from netbox_tui.core.progress import ProgressCallback, ProgressEvent
 from netbox_tui.core.recipes import free_ip_rows
 from netbox_tui.core.resolve import Resolver, kind_of
-from netbox_tui.core.results import Answer, Choice, Column, Interpretation, PlanInfo, Stats, Table, TableQuery
-from netbox_tui.errors import NetBoxTUIError
+from netbox_tui.core.results import Answer, Applied, Choice, Column, Interpretation, PlanInfo, Stats, Table, TableQuery
+from netbox_tui.errors import DeadlineError, NetBoxTUIError
 from netbox_tui.netbox.cache import CacheMode
+from netbox_tui.netbox.stats import current_question
 from netbox_tui.schema.vocab import load as load_vocab
 
 log = logging.getLogger(__name__)
@@ -75,13 +76,16 @@ class Orchestrator:
         page_size: int = 25,
         step_timeout: float = 30.0,
         llm: Any = None,  # an LLMClassifier (llm.py) or None for offline rules only
+        deadline: Optional[float] = None,  # seconds per question, fallbacks included; None: the profile's `deadline`
     ) -> None:
         self.client = client
         self.page_size = page_size
         self.step_timeout = step_timeout
         self.llm = llm
+        self.deadline = deadline
         self.resolver = Resolver(client)
         self._local: dict[str, list[dict[str, Any]]] = {}
+        self._serial = 0  # makes each client-side table's key unique
         self._members: dict[str, list[Any]] = {}  # summary line -> ids of the rows it counts
         self._sources: dict[str, Table] = {}  # summary table -> the table it summarises
 
@@ -97,7 +101,7 @@ class Orchestrator:
                    intent=intent.model_copy(deep=True) if intent is not None else None, calls0=calls0, hits0=hits0)
         if refresh:
             self.resolver.forget()
-        with self._cache_mode(CacheMode.REFRESH if refresh else None):
+        with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
             state = "classify"
             while state != "done":
                 nxt = await getattr(self, f"_node_{state}")(run, offset)
@@ -105,6 +109,7 @@ class Orchestrator:
                 run.edge_hint = ""
                 self._emit(run, state, "done", f"→ {nxt}: {edge.when}")
                 state = nxt
+        _say_data(run.answer, q)
         s = self.client.stats
         llm_tokens = run.answer.stats.llm_tokens
         run.answer.stats = Stats(api_calls=s.calls - calls0, cache_hits=s.cache_hits - hits0, bytes=s.bytes - bytes0,
@@ -133,7 +138,7 @@ class Orchestrator:
         if q is None:
             raise NetBoxTUIError("this table cannot be paged", "Ask the question again.")
         if q.local_key is not None:
-            rows = self._local.get(q.local_key, [])
+            rows = self._local_table(q.local_key)
             if search:
                 needle = search.lower()
                 rows = [r for r in rows if any(needle in str(v).lower() for v in r.values())]
@@ -160,26 +165,21 @@ class Orchestrator:
         q = table.query
         partial = False
         if q is not None and q.local_key is not None:
-            raw_rows = self._local.get(q.local_key, [])
+            raw_rows = self._local_table(q.local_key)
             dims = [d for d in dims if raw_rows and d in raw_rows[0]] or [c.key for c in table.columns[1:3]]
             values = [({d: r.get(d, EMPTY) for d in dims}, r.get("id")) for r in raw_rows]
         elif q is not None and q.path:
             fields = ["id"] + dims
             params = list(q.params)
-            first = await self.client.page(q.path, params, limit=1000, fields=fields, kind=q.kind)
-            rows = list(first.results)
-            if first.count > len(rows) and len(rows) == 1000:
-                offsets = list(range(1000, min(first.count, SUMMARY_ROW_CAP), 1000))
-                pages = await self.client.gather(self.client.page(q.path, params, limit=1000, offset=o, fields=fields, kind=q.kind) for o in offsets)
-                for p in pages:
-                    rows.extend(p.results)
-                partial = first.count > SUMMARY_ROW_CAP
+            # Pages planned from the cap and NetBox's next links: its count can only lower them.
+            rows = await self.client.list_all(q.path, params, page_size=1000, cap=SUMMARY_ROW_CAP, fields=fields, kind=q.kind)
+            partial = not rows.complete
             values = [({d: cell(r.get(d)) for d in dims}, r.get("id")) for r in rows]
         else:
             values = [({d: r.get(d, EMPTY) for d in dims}, r.get("id")) for r in table.rows]
         out = []
         members: dict[str, list[Any]] = {}
-        key = f"summary:{table.title}"
+        key = self._fresh_key(f"summary:{table.title}")
         for d in dims:
             counts = Counter(v[d] for v, _ in values)
             for value, n in counts.most_common(12):
@@ -194,6 +194,8 @@ class Orchestrator:
         while len(self._members) > LOCAL_TABLES * 16:
             self._members.pop(next(iter(self._members)))
         self._sources[key] = table
+        for stale in [k for k in self._sources if k not in self._local]:
+            del self._sources[stale]
         title = f"Summary of {table.title} ({len(values):,}{' of ' + format(table.total, ',') if partial else ''} rows)"
         return Table(title=title, object_type=table.object_type, columns=[Column(key="dimension", title="By"), Column(key="value", title="Value"), Column(key="count", title="Count")],
                      rows=out[: max(len(out), 1)], total=len(out), offset=0, limit=len(out) or 1, partial=partial, query=TableQuery(local_key=key))
@@ -209,13 +211,13 @@ class Orchestrator:
         q = source.query
         if q is not None and q.local_key is not None:
             wanted = set(ids)
-            rows = [r for r in self._local.get(q.local_key, []) if r.get("id") in wanted]
+            rows = [r for r in self._local_table(q.local_key) if r.get("id") in wanted]
         elif q is not None and q.path:
             raw = await self.client.list_many(q.path, [p for p in q.params if p[0] != "id"], "id", ids, fields=q.fields or None, kind=q.kind)
             rows = [shape_row(source.object_type, r, q.extra) for r in raw]
         else:
             rows = [r for r in source.rows if r.get("id") in set(ids)]
-        key = f"members:{ref}"
+        key = self._fresh_key(f"members:{ref}")
         self._keep_local({key: rows})
         return Table(title=title, object_type=source.object_type, columns=source.columns, rows=rows[: self.page_size], total=len(rows),
                      offset=0, limit=self.page_size, query=TableQuery(local_key=key))
@@ -226,22 +228,28 @@ class Orchestrator:
         if q is None:
             return list(table.rows)
         if q.local_key is not None:
-            return self.local_rows(q.local_key)[:cap]
+            return list(self._local_table(q.local_key))[:cap]
         rows: list[dict[str, Any]] = []
         total = min(table.total, cap)
+        s = self.client.stats
+        calls0, hits0, started = s.calls, s.cache_hits, time.perf_counter()
         while len(rows) < total:
             page = await self._page(table, len(rows), min(1000, total - len(rows)), None)
             if not page.rows:
                 break
             rows += page.rows
+            total = min(page.total, cap)  # as believed page by page: a count NetBox contradicts never sizes this
             if on_progress:
-                on_progress(ProgressEvent(phase="execute", state="info", description=f"fetched {len(rows):,} of {total:,} rows", partial_rows=len(rows)))
+                on_progress(ProgressEvent(phase="execute", state="info", description=f"fetched {len(rows):,} of {total:,} rows", partial_rows=len(rows),
+                                          elapsed=time.perf_counter() - started, api_calls=s.calls - calls0, cache_hits=s.cache_hits - hits0))
         return rows
 
     async def drill(self, object_type: str, row: dict[str, Any], *, on_progress: ProgressCallback = None, refresh: bool = False) -> Answer:
         """Drill down on one row: a device's interfaces, IPs and cables; a VLAN's interfaces; a site's contents…"""
-        with self._cache_mode(CacheMode.REFRESH if refresh else None):
-            return await self._drill(object_type, row, on_progress)
+        with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
+            answer = await self._drill(object_type, row, on_progress)
+        _say_data(answer, q)
+        return answer
 
     async def _drill(self, object_type: str, row: dict[str, Any], on_progress: ProgressCallback) -> Answer:
         obj_id, name = row.get("id"), str(row.get("name") or row.get("display") or "")
@@ -260,8 +268,10 @@ class Orchestrator:
         if object_type == "ipam.vlan":  # interfaces' vlan_id takes one value: fine for one VLAN
             related = [("dcim.interface", "vlan_id"), ("virtualization.vminterface", "vlan_id")]
         if not related or obj_id is None:
-            raise NetBoxTUIError(f"nothing to drill into for a {noun(object_type, 1)}",
-                                 "Select a device, interface, site, rack, VLAN, prefix, VM, circuit, cluster, provider, region or tenant.")
+            one = noun(object_type, 1)
+            drillable = [noun(m, 1) for m, words in load_vocab().models.items() if words.drill] + [noun("dcim.interface", 1), noun("ipam.prefix", 1)]
+            raise NetBoxTUIError(f"nothing to drill into for {'an' if one[:1].lower() in 'aeiou' or one.startswith(('IP', 'RIR')) else 'a'} {one}",
+                                 "Select a row of one of these: " + ", ".join(dict.fromkeys(drillable)) + ".")
         return await self._drill_tables(object_type, Ref(model=object_type, id=int(obj_id), label=str(row.get("display") or name)), related, on_progress)
 
     async def server_info(self) -> ServerInfo:
@@ -277,6 +287,22 @@ class Orchestrator:
         while len(self._local) > LOCAL_TABLES:
             self._local.pop(next(iter(self._local)))
 
+    def _a_site(self) -> Optional[str]:
+        """A site of this NetBox for the examples of an error, if its names are loaded (no request)."""
+        names = self.resolver.loaded
+        sites = names.by_model.get("dcim.site", []) if names is not None else []
+        return sites[0].name if sites else None
+
+    def _fresh_key(self, key: str) -> str:
+        self._serial += 1
+        return f"{key}#{self._serial}"
+
+    def _local_table(self, key: str) -> list[dict[str, Any]]:
+        rows = self._local.get(key)
+        if rows is None:
+            raise NetBoxTUIError("this table has expired (only the latest tables are kept in memory)", "Ask the question again.")
+        return rows
+
     def local_rows(self, key: str) -> list[dict[str, Any]]:
         return list(self._local.get(key, []))
 
@@ -290,7 +316,10 @@ class Orchestrator:
             else:
                 check_question(run.question)
         except NetBoxTUIError as exc:
-            run.failure = exc
+            q = current_question()
+            failed = (q.down or q.last_error) if q is not None and not q.successes else None
+            # Reading the question needed NetBox's names and NetBox failed: that failure is the answer, not the wording.
+            run.failure = failed if exc.kind == "bad_question" and isinstance(failed, NetBoxTUIError) else exc
             return "format"
         run.answer.intent = run.intent
         self._emit(run, "classify", "info", f"{noun(run.intent.target)} ({run.intent.source})"
@@ -307,8 +336,15 @@ class Orchestrator:
             self._emit(run, "classify", "info", f"LLM ({self.llm.model}) read the question")
             return intent
         except Exception as exc:  # invalid, slow or failed: the offline rules answer
+            run.answer.stats.llm_tokens += getattr(exc, "tokens", 0)
             self._emit(run, "classify", "fallback", f"LLM unavailable ({exc.__class__.__name__}: {str(exc)[:80]}); using offline rules")
             return await self.understand(text)
+        finally:
+            # The question's deadline is NetBox's: the LLM has its own timeout (llm.timeout), and
+            # a slow model must not leave the requests, or the rules' fallback, no time.
+            q = current_question()
+            if q is not None:
+                q.restart_clock()
 
     async def _node_route(self, run: _Run, offset: int) -> str:
         assert run.intent is not None
@@ -358,6 +394,10 @@ class Orchestrator:
         self._emit(run, "limitations", "start", f"handling: {getattr(exc, 'message', exc)}")
         # A plain list is the simplified plan for anything orchestrated that timed out or failed server-side.
         simplifiable = isinstance(exc, asyncio.TimeoutError) or getattr(exc, "kind", "") in ("timeout", "server", "too_large")
+        q = current_question()
+        left = q.remaining() if q is not None else None
+        if left is not None and left < 1.0:
+            simplifiable = False  # the question's deadline leaves no time for a second plan
         if simplifiable and not run.retried and run.plan is not None and run.plan.kind != "direct" and run.intent is not None:
             run.retried = True
             try:
@@ -369,6 +409,7 @@ class Orchestrator:
             run.answer.plan = PlanInfo(kind="fallback", steps=run.plan.describe())
             run.failure = None
             run.extra["fallback_reason"] = getattr(exc, "message", str(exc)) or exc.__class__.__name__
+            run.extra["fallback_instead"] = _instead(run.intent)
             self._emit(run, "limitations", "fallback", "retrying with a simplified plan")
             return "execute"
         return "format"
@@ -392,10 +433,16 @@ class Orchestrator:
             ans.answer = f"{exc.message}. {exc.hint}".strip()
         elif isinstance(exc, asyncio.TimeoutError):
             ans.status = "error"
-            ans.error = explain_limitation(f"NetBox did not answer within {self.step_timeout:g} s", "Narrow the question or retry.")
-            ans.answer = ans.error.message
+            q = current_question()
+            took = q.elapsed() if q is not None else self.step_timeout
+            ans.error = explain(DeadlineError(f"NetBox did not answer within {took:.3g} s"))
+            ans.answer = f"{ans.error.message}. {ans.error.hint}"
         elif run.outcome is not None:
             self._format_outcome(run)
+        if ans.error is not None:
+            site = self._a_site()
+            ans.error.alternatives = with_names(ans.error.alternatives, site)
+            ans.error.hint, ans.answer = with_names([ans.error.hint, ans.answer], site)
         # Refused or malformed questions keep the template: their text is not worth sending anywhere.
         if ans.error is not None and self.llm is not None and ans.error.kind not in ("bad_question", "write_refused"):
             await self._llm_explain(run)
@@ -407,7 +454,13 @@ class Orchestrator:
         ans.answer = run.outcome.answer
         ans.tables = run.outcome.tables
         ans.choices = run.outcome.choices
-        self._keep_local(ctx.local_rows)
+        # Each answer's client-side tables get keys of their own: a later answer of the same recipe
+        # ("VLAN topology" twice) must not replace the rows an older table (the back stack) pages.
+        renamed = {key: self._fresh_key(key) for key in ctx.local_rows}
+        self._keep_local({renamed[k]: rows for k, rows in ctx.local_rows.items()})
+        for t in ans.tables:
+            if t.query is not None and t.query.local_key in renamed:
+                t.query = t.query.model_copy(update={"local_key": renamed[t.query.local_key]})
         said: list[str] = []
         guesses = intent.guesses()
         if guesses:
@@ -417,7 +470,8 @@ class Orchestrator:
         if ctx.notes:
             said.append("Note: " + " ".join(n.rstrip(".") + "." for n in ctx.notes))
         if run.plan is not None and run.plan.kind == "fallback":
-            said.append(f"Simplified answer: {run.extra.get('fallback_reason', 'the full answer failed')}.")
+            said.append(f"Simplified answer ({run.extra.get('fallback_reason', 'the full answer failed')}): "
+                        f"{run.extra.get('fallback_instead') or 'the same question as a plain list'}.")
         if said:
             ans.answer = ans.answer.rstrip() + " " + " ".join(said)
         partial = ctx.partial or bool(intent.not_understood) or (run.plan is not None and run.plan.kind == "fallback")
@@ -447,7 +501,8 @@ class Orchestrator:
         ans.status = "not_found"
         model = closest[0].ref.model if closest and cond.candidates else (cond.model or (run.intent.target if run.intent else "dcim.device"))
         ans.answer = f"No {exc.noun} matches “{res.text}”." + (f" Closest: {', '.join(f.ref.label for f in closest)}." if closest else "")
-        target = run.intent.target if run.intent is not None and not cond.candidates else model
+        # The table is of what was asked for, unless the missing name was the object itself, of no known kind.
+        target = run.intent.target if run.intent is not None and not (cond.candidates and cond.field == "id") else model
         ans.tables = [Table(title=cap(f"{noun(target)} matching “{res.text}”"), object_type=target, columns=table_columns(target), rows=[], total=0, limit=self.page_size)]
         for f in closest:
             follow = _with_resolved(run.intent, cond, f.ref) if run.intent is not None else None
@@ -509,6 +564,10 @@ class Orchestrator:
                               intent=Intent(target=rel, source="choice", conditions=[Condition(field=flt[:-3] if flt.endswith("_id") else flt, model=object_type,
                                                                                               value=ent.label, text=ent.label, resolved=[ent])]))
                        for rel, flt in related]
+        # Read as: what was fetched, by which filter of each table, in NetBox's terms.
+        sent = "; ".join(f"{model_of(rel).path}?{flt}={ent.id}" for rel, flt in related)
+        ans.interpretation = Interpretation(model=related[0][0], noun=", ".join(noun(rel) for rel, _ in related),
+                                            conditions=[Applied(field=noun(object_type, 1), op="=", value=ent.label, text=ent.label, filter=sent)])
         ans.stats = Stats(api_calls=self.client.stats.calls - calls0, elapsed_ms=int((time.perf_counter() - started) * 1000))
         if on_progress:
             on_progress(ProgressEvent(phase="done", state="done", description=ans.answer, step=1, total_steps=1, elapsed=time.perf_counter() - started, api_calls=ans.stats.api_calls))
@@ -520,17 +579,62 @@ class Orchestrator:
                                api_calls=s.calls - run.calls0, cache_hits=s.cache_hits - run.hits0))
 
     @contextmanager
-    def _cache_mode(self, mode: Optional[CacheMode]) -> Iterator[None]:
-        cache = self.client.cache
-        if mode is None or cache.mode is CacheMode.OFF:
-            yield
+    def _cache_mode(self, mode: Optional[CacheMode]) -> Iterator[Any]:
+        """One question for the client (netbox.stats.Question): its deadline, one retry budget, and
+        REFRESH to bypass fresh cache entries. Per question, not by switching the shared cache's
+        mode, so questions running at once (the TUI) never change each other's."""
+        question = getattr(self.client, "question", None)
+        if question is None:  # a client without questions (a test double)
+            yield None
             return
-        before = cache.mode
-        cache.mode = mode
-        try:
-            yield
-        finally:
-            cache.mode = before
+        with question(deadline=self.deadline, refresh=mode is CacheMode.REFRESH) as q:
+            yield q
+
+
+_PATTERN_WORDS = {"vlan_topology": "their interfaces and devices", "rack_utilisation": "the rack units used",
+                  "trace": "the cable path", "free_ips": "the free IP addresses", "prefix_utilisation": "the utilisation",
+                  "site_summary": "the counts of what the site holds"}
+
+
+def _instead(intent: Intent) -> str:
+    """What a simplified plan answers instead of the question: "the VLANs only, without their interfaces and devices"."""
+    dropped = []
+    if intent.pattern:
+        dropped.append(_PATTERN_WORDS.get(intent.pattern, intent.pattern.replace("_", " ")))
+    for r in intent.relations:
+        dropped.append(f"the condition “{r.text or r.words(noun(r.model))}”")
+    if intent.aggregate is not None:
+        dropped.append(f"the count per {intent.aggregate.by.replace('_', ' ')}" if intent.aggregate.op == "group" and intent.aggregate.by else "the count")
+    return f"the {noun(intent.target)} only, without " + " and ".join(dropped) if dropped else ""
+
+
+def _say_data(ans: Answer, q: Any) -> None:
+    """What the client learnt of NetBox's data while answering, said in the answer: served from the
+    cache (and stale, with its age and why), objects skipped as unreadable, counts not believed.
+    Skipped objects and disbelieved counts make an ok answer partial."""
+    if q is None or getattr(q, "reported", True):
+        return
+    q.reported = True
+    if q.cached_at is not None:
+        from datetime import datetime, timezone
+
+        ans.cached_at = datetime.fromtimestamp(q.cached_at, timezone.utc).isoformat(timespec="seconds")
+    ans.stale = q.stale
+    if ans.status == "error":
+        return
+    said = []
+    if q.unreadable:
+        said.append(f"{q.unreadable:,} object{'s' if q.unreadable != 1 else ''} unreadable (malformed data from NetBox, left out).")
+    said += [n[:1].upper() + n[1:].rstrip(".") + "." for n in q.notes]
+    if said and ans.status == "ok":
+        ans.status = "partial"
+    cache = q.cache_sentence()
+    if cache and q.stale:
+        ans.answer = f"{cache} {ans.answer}"
+    elif cache:
+        said.append(cache)
+    if said:
+        ans.answer = ans.answer.rstrip() + " " + " ".join(said)
 
 
 def _choice_label(f: Any) -> str:
@@ -550,11 +654,13 @@ def _with_resolved(intent: Optional[Intent], cond: Any, ref: Ref) -> Optional[In
         for c in group:
             if c.text == cond.text and c.field == cond.field and c.value == cond.value:
                 c.resolved = [ref]
+                if c.model != ref.model and c.field != "id" and group is out.conditions:
+                    found_as(c, out.target, ref.model)
                 c.model = ref.model
                 c.candidates = []
                 c.guess = None
-    if ref.model != out.target and cond.candidates:
-        out.target = ref.model
+    if ref.model != out.target and cond.candidates and cond.field == "id":
+        out.target = ref.model  # the object asked about was of another kind ("show X": a VM, not a device)
     return out
 
 

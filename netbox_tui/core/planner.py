@@ -16,12 +16,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from netbox_tui.core.columns import EMPTY, cell, fetch_fields, read, shape_row, table_columns, text_of, title_of
+from netbox_tui.core.columns import EMPTY, cell, fetch_fields, read, shape_row, table_columns
 from netbox_tui.core.intent import Condition, Intent, Relation
 from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Reroute, Step
 from netbox_tui.core.resolve import kind_of
 from netbox_tui.core.results import Applied, Choice, Column, Table, TableQuery
-from netbox_tui.schema import BOOL, CHOICE, REF, Model
+from netbox_tui.schema import BOOL, CHOICE, Model
 from netbox_tui.schema import load as load_schema
 from netbox_tui.schema.vocab import load as load_vocab
 
@@ -46,7 +46,7 @@ _PLURAL_IRREGULAR = {"address": "addresses", "prefix": "prefixes", "switch": "sw
 def noun(model: str, n: int = 2) -> str:
     """'device'/'devices', 'IP address'/'IP addresses', 'ASN'/'ASNs' from the schema's verbose name."""
     m = load_schema().get(model)
-    one = m.verbose if m is not None else model.split(".")[-1]
+    one = load_vocab().model(model).noun or (m.verbose if m is not None else model.split(".")[-1])
     one = {"ip address": "IP address", "vlan": "VLAN", "vrf": "VRF", "vlan group": "VLAN group", "ip range": "IP range",
            "mac address": "MAC address", "fhrp group": "FHRP group", "rir": "RIR"}.get(one, one)
     if n == 1:
@@ -242,7 +242,8 @@ def resolve_steps(intent: Intent) -> list[Step]:
 
 def _resolve_step(name: str, cond: Condition, intent: Intent, deps: tuple[str, ...] = ()) -> Step:
     models = cond.candidates or [cond.model or ""]
-    what = " or ".join(noun(m, 1) for m in models[:3]) + (" or other" if len(models) > 3 else "")
+    words = [noun(m, 1) for m in models[:3]] + (["other object"] if len(models) > 3 else [])
+    what = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
     # The object the question is about: fetch what the answer shows of it with the name look-up.
     fields = list(intent.attributes) if cond.model == intent.target or intent.target in cond.candidates else []
 
@@ -260,12 +261,22 @@ def _resolve_step(name: str, cond: Condition, intent: Intent, deps: tuple[str, .
             raise NotFound(cond, res, what)
         cond.resolved = res.refs
         if res.model != cond.model:
-            cond.model = res.model
+            found_as(cond, ctx.intent.target, res.model)
         if res.guessed and not cond.guess:
             cond.guess = res.matches[0].ref.label
         return cond.resolved
 
     return Step(name, f"find {what} “{cond.text or cond.value}”", run, deps=deps)
+
+
+def found_as(cond: Condition, target: str, model: str) -> None:
+    """A name looked for among several kinds was found as `model`: the condition says so."""
+    flt = model_of(target).ref_filter(model) if cond.field != "id" else None
+    if model == target and cond.candidates:
+        cond.field = "id"  # "racks in IDF117" named a rack, not a place: that rack itself
+    elif flt is not None:
+        cond.field = flt.name[:-3] if flt.name.endswith("_id") else flt.name  # said as what it is: rack, not site
+    cond.model = model
 
 
 # -- the generic recipe: list, count, look up, ask about -----------------------------------------------------
@@ -305,6 +316,10 @@ def plan_list(intent: Intent) -> Plan:
     async def fetch_brief(ctx: Context) -> Any:  # simplified view: brief rows, the cheap serializer
         q = build_query(m, ctx.intent.conditions)
         page = await ctx.client.page(m.path, q.params, limit=ctx.page_size, offset=ctx.offset, brief=True, kind=kind_of(m.name))
+        if q.local:  # brief rows are not filtered here: this view answers a wider question, and says so
+            ctx.note(f"the simplified view lists {noun(m.name)} without the condition "
+                     + ", ".join(f"“{c.text or c.field}”" for c in q.local) + ": it is not filtered by "
+                     + ("it" if len(q.local) == 1 else "them"))
         return ("page", page, q)
 
     main = Step("fetch", _fetch_words(intent, m), fetch, deps=tuple(s.name for s in resolves), fallback=None if intent.relations else fetch_brief)
@@ -402,10 +417,26 @@ def _stem(flt: str) -> str:
     return flt[:-3] if flt.endswith("_id") else flt
 
 
+# How an answer's sentence says a condition on a named object ("3 VLANs at DM-Scranton").
+_PREPOSITIONS = {"site": "at", "location": "in", "region": "in", "rack": "in rack", "device": "on", "virtual machine": "on",
+                 "cluster": "in cluster", "provider": "from", "tenant": "of tenant", "vrf": "in VRF", "role": "with role",
+                 "device role": "with role", "platform": "running", "manufacturer": "made by", "device type": "of type",
+                 "group": "in group", "vlan group": "in VLAN group", "power panel": "on panel", "site group": "in site group"}
+
+
 def where_words(ctx: Context) -> str:
-    parts = [a.words() for a in ctx.applied if a.field != "id" and not a.filter.startswith("not applied") and a.op not in ("none", "some")]
-    parts += [r.words(noun(r.model)) for r in ctx.intent.relations]
-    return (" where " + ", ".join(parts)) if parts else ""
+    """The conditions as a sentence says them: named objects with a preposition, the rest as "where x = y"."""
+    places, wheres = [], []
+    for a in ctx.applied:
+        if a.field == "id" and a.op == "=" or a.filter.startswith("not applied") or a.op in ("none", "some"):
+            continue
+        prep = _PREPOSITIONS.get(a.field)
+        if prep and a.op == "=":
+            places.append(f"{prep} {a.value}")
+        else:
+            wheres.append(a.words())
+    having = [f"with {r.words(noun(r.model))}" for r in ctx.intent.relations]
+    return (" " + " ".join(places) if places else "") + (" " + " and ".join(having) if having else "") + (" where " + ", ".join(wheres) if wheres else "")
 
 
 def describe(model: str, row: dict[str, Any], attrs: list[str]) -> str:
@@ -489,19 +520,12 @@ def local_table(ctx: Context, key: str, model: str, title: str, rows: list[dict[
 
 
 async def read_rows(ctx: Context, m: Model, params: dict[str, Any], fields: list[str], cap: int = LOCAL_CAP) -> list[dict[str, Any]]:
-    """Every row matching `params`, up to `cap` (then the answer says it read only part)."""
-    first = await ctx.client.page(m.path, params, limit=PAGE, fields=list(dict.fromkeys(fields)), kind=kind_of(m.name))
-    rows = list(first.results)
-    if first.count > len(rows) and len(rows) == PAGE:
-        upto = min(first.count, cap)
-        pages = await ctx.client.gather(ctx.client.page(m.path, params, limit=PAGE, offset=o, fields=list(dict.fromkeys(fields)), kind=kind_of(m.name))
-                                        for o in range(PAGE, upto, PAGE))
-        seen = {r.get("id") for r in rows}
-        for p in pages:
-            rows += [r for r in p.results if r.get("id") not in seen]
-        if first.count > cap:
-            ctx.note(f"only the first {cap:,} of {first.count:,} {noun(m.name)} were read to answer this")
-    return rows
+    """Every row matching `params`, up to `cap` (then the answer says it read only part). The pages
+    read are planned from the cap and NetBox's next links; its count can only lower them."""
+    rows = await ctx.client.list_all(m.path, params, page_size=PAGE, cap=cap, fields=list(dict.fromkeys(fields)), kind=kind_of(m.name))
+    if not rows.complete:
+        ctx.note(f"only the first {len(rows):,} of {rows.total:,} {noun(m.name)} were read to answer this")
+    return list(rows)
 
 
 # -- relations: "sites with no VLANs", "devices with IPs in 10.0.0.0/28" -----------------------------------------

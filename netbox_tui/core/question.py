@@ -15,7 +15,7 @@ MAX_QUESTION_CHARS = 500
 class BadQuestionError(NetBoxTUIError):
     kind = "bad_question"
     title = "Question not understood"
-    default_hint = 'Ask about NetBox objects, e.g. "VLANs at DM-Akron", "interfaces on ncsu-coreswitch1", "free IPs in 10.112.129.0/24".'
+    default_hint = 'Ask about NetBox objects, e.g. "VLANs at <site>", "interfaces on <device>", "free IPs in <prefix>".'
 
 
 # -- the question as text ---------------------------------------------------------------------------
@@ -57,6 +57,6 @@ def check_question(raw: Optional[str]) -> str:
     if _WRITE_ANYWHERE.search(text) or _WRITE_LEADING.search(text):
         raise WriteRefusedError(
             "netbox-tui is read-only: it will not create, change or delete anything in NetBox",
-            "Make changes in NetBox itself. I can show what would be affected, e.g. \"devices at DM-Akron\" or \"interfaces on <device>\".",
+            "Make changes in NetBox itself. I can show what would be affected, e.g. \"devices at <site>\" or \"interfaces on <device>\".",
         )
     return text

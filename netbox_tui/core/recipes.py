@@ -170,6 +170,9 @@ def plan_trace(intent: Intent) -> Plan:
                 "far": ", ".join(end_label(f) for f in (far or [])) if isinstance(far, list) and far else "open end",
             })
         cols = [Column(key="near", title="Near end"), Column(key="cable", title="Cable"), Column(key="far", title="Far end")]
+        # The answer is about the interface (the acceptance sets' object_type); a hop's near end may be a
+        # rear port or a circuit termination, so front-ends must not drill a hop as an interface
+        # (the TUI tells trace tables by their near/far columns).
         table = local_table(ctx, f"trace:{row.get('id')}", INTERFACE, f"Cable path from {dname} {row.get('name')}", out_rows, cols)
         if not out_rows:
             text = f"{dname} {row.get('name')} has no cable."
@@ -371,6 +374,7 @@ def plan_prefix(intent: Intent) -> Plan:
     cidr = str(named.value).strip()
     m = model_of(PREFIX)
     want_free = intent.pattern == "free_ips"
+    one_by_one = "address" in intent.attributes  # each free address (available-ips), not the ranges
     others = _without(intent, named)
     resolves = resolve_steps(others)
     pfields = fetch_fields(PREFIX, ["is_pool", "mark_utilized"])
@@ -452,7 +456,8 @@ def plan_prefix(intent: Intent) -> Plan:
         text = f"{p['prefix']} ({cell(p.get('status'))}, {cell(p.get('scope'))}, VRF {cell(p.get('vrf'))}): {what} {used:,} of {size:,} addresses, {pct:.1f}% utilised."
         tables = [table]
         choices: list[Choice] = []
-        runs = free_ranges(net, u["used"], u.get("populated") or [], bool(p.get("is_pool"))) if u.get("used") is not None and status != "container" else None
+        computable = u.get("used") is not None and status != "container" and not one_by_one
+        runs = free_ranges(net, u["used"], u.get("populated") or [], bool(p.get("is_pool"))) if computable else None
         if runs is not None:
             # The free space as ranges; the addresses themselves are one drill away (available-ips).
             range_rows = [{"id": None, "display": f"{a}–{b}" if a != b else str(a), "first": str(a), "last": str(b),
@@ -463,7 +468,7 @@ def plan_prefix(intent: Intent) -> Plan:
                                 rows=range_rows[ctx.offset: ctx.offset + ctx.page_size], total=len(range_rows), offset=ctx.offset,
                                 limit=ctx.page_size, query=TableQuery(local_key=f"free-ranges:{p['id']}"))
             free_total = sum(int(b) - int(a) + 1 for a, b in runs)
-            free_follow = Intent(target=PREFIX, pattern="free_ips", source="choice",
+            free_follow = Intent(target=PREFIX, pattern="free_ips", source="choice", attributes=["address"],
                                  conditions=[Condition(field="prefix", value=str(p["prefix"]), text=str(p["prefix"]), model=PREFIX)])
             text = (f"{free_total:,} free IP addresses in {p['prefix']}: {range_words(runs)}." if want_free else text + f" Free: {range_words(runs)}.") \
                 + ("" if not want_free else " " + text)
@@ -471,7 +476,7 @@ def plan_prefix(intent: Intent) -> Plan:
                 text = f"No free IP addresses in {p['prefix']}. " + text if want_free else text
             tables = [range_table, table] if want_free else [table, range_table]
             choices = list_choices(range_table, ctx.page_size) if want_free else []
-            choices.append(Choice(kind="drill_down", label=f"each free address in {p['prefix']}", question=f"free IPs in {p['prefix']}", intent=free_follow))
+            choices.append(Choice(kind="drill_down", label=f"each free address in {p['prefix']}", question=f"each free address in {p['prefix']}", intent=free_follow))
         elif want_free or status != "container":
             free_rows = free_ip_rows(ctx.results.get("free") or [])
             total_free = max(size - used, 0) if status != "container" else len(free_rows)
@@ -498,7 +503,7 @@ def plan_prefix(intent: Intent) -> Plan:
         Step("containing", "find the prefixes that contain it", containing, deps=("find",), optional=True),
     ]
     net0 = _network(cidr)
-    if net0 is None or net0.num_addresses > RANGES_UP_TO or intent.source == "choice" and want_free:
+    if net0 is None or net0.num_addresses > RANGES_UP_TO or one_by_one:
         steps.append(Step("free", "list free IP addresses", free, deps=("find",), optional=True))
     return Plan("orchestrated", steps, finish)
 

@@ -19,7 +19,8 @@ from rapidfuzz import fuzz
 
 from netbox_tui.core.intent import Condition, Ref
 from netbox_tui.core.names import NameIndex, load_names
-from netbox_tui.core.text import score
+from netbox_tui.core.text import rank, score
+from netbox_tui.errors import NetBoxTUIError
 from netbox_tui.schema import Model
 from netbox_tui.schema import load as load_schema
 from netbox_tui.schema.vocab import load as load_vocab
@@ -106,7 +107,11 @@ class Resolver:
         conditions: a VLAN named at a site is that site's VLAN. `fields`: what the answer will show
         of the object, fetched by the same request so it needs no second one."""
         models = cond.candidates or ([cond.model] if cond.model else [])
+        # Only kinds this NetBox has (an intent from elsewhere, an LLM's, may name others).
+        models = [m for m in models if self.schema.get(m) is not None]
         text = str(cond.value if cond.value is not None else cond.text).strip()
+        if not models:
+            raise NetBoxTUIError(f"“{text}” is named as a kind of object this NetBox does not have", "Ask with a model word: device, site, rack…")
         if len(models) == 1:
             return await self.resolve_in(models[0], text, scope, fields=fields)
         names = await self.names()
@@ -118,7 +123,7 @@ class Resolver:
         except Exception:  # no GraphQL here: each model's exact name over REST, in one round trip
             results = await self.client.gather([self._search(m, text, scope, True, fields) for m in searched])
             pooled += [f for r in results for f in (r.matches or r.candidates)]
-        pooled.sort(key=lambda f: (-f.score, f.ref.model, f.ref.label))
+        pooled.sort(key=lambda f: rank(text, f.ref.label, f.score))
         res = decide(pooled[0].ref.model if pooled else models[0], text, pooled)
         if res.status == "ok":
             res.model = res.matches[0].ref.model
@@ -170,7 +175,7 @@ class Resolver:
             return Resolution(text, "ok" if len(ranked) == 1 else "ambiguous", model, ranked if len(ranked) == 1 else [], ranked, len(ranked))
         if exact_only:
             return Resolution(text, "not_found", model)
-        ranked = sorted((Found(Ref(model=model, id=e.id, label=e.name), sc) for e, sc in names.fuzzy(text, [model])), key=lambda f: (-f.score, f.ref.label))
+        ranked = sorted((Found(Ref(model=model, id=e.id, label=e.name), sc) for e, sc in names.fuzzy(text, [model])), key=lambda f: rank(text, f.ref.label, f.score))
         return decide(model, text, ranked)
 
     async def _search(self, model: str, text: str, scope: Sequence[Condition], exact_only: bool, want: Sequence[str] = ()) -> Resolution:
@@ -231,7 +236,7 @@ class Resolver:
             if found:
                 return Resolution(text, "ambiguous", m.name, candidates=found, total=len(found))
             return Resolution(text, "not_found", m.name)
-        found.sort(key=lambda f: (-f.score, f.ref.label))
+        found.sort(key=lambda f: rank(text, f.ref.label, f.score))
         return decide(m.name, text, found)
 
 

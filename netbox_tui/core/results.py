@@ -118,6 +118,27 @@ class Answer(BaseModel):
     choices: list[Choice] = Field(default_factory=list)
     stats: Stats = Field(default_factory=Stats)
     error: Optional[ErrorInfo] = None
+    # From the cache: `cached_at` (UTC, ISO 8601) is when the oldest cached response used was stored;
+    # `stale` that some of it had expired and was served because NetBox was unreachable or failing.
+    stale: bool = False
+    cached_at: Optional[str] = None
 
     def to_json(self) -> str:
-        return self.model_dump_json()
+        """The `--json` contract: empty and unset fields left out (the question, status, answer,
+        tables and stats are always there)."""
+        import json
+
+        data = _pruned(self.model_dump(mode="json", exclude_none=True))
+        for key in ("question", "status", "answer", "tables", "stats"):
+            data.setdefault(key, [] if key == "tables" else "")
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _pruned(value: Any) -> Any:
+    """Drop empty lists, dicts and strings (recursively), and the intent's bookkeeping."""
+    if isinstance(value, dict):
+        out = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v not in ([], {}, "", None) or k in ("rows", "total", "count")}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value

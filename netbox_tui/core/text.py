@@ -70,3 +70,10 @@ def score(query: str, name: str, slug: str = "") -> float:
     wordwise = worst if worst < 70 else worst * 0.7 + (sum(per) / len(per)) * 0.3
     joined = fuzz.ratio(q, norm(name)) if len(q_words) == 1 else 0.0  # typed without separators: "dmakron"
     return min(max(wordwise, joined), 99.0)
+
+
+def rank(query: str, name: str, sc: float) -> tuple[float, float, str]:
+    """Sort key, best first: the score, then the likeness of the whole name, so that among names
+    that fail alike ("sw03" matches no digit group) dmi01-akron-sw01 comes before dmi01-akron-pdu01."""
+    return (-sc, -fuzz.ratio(norm(query), norm(name)), name)
+

@@ -4,19 +4,34 @@ Retries 429/5xx and connection errors with exponential backoff and jitter (honou
 Retry-After), pages with limit/offset, splits long repeated-value filters under gunicorn's
 request-line limit, checks filter names before sending, caches by token identity and counts
 every request.
+
+It is also the one boundary NetBox's data crosses, so what NetBox sends is made safe here,
+before anything else reads it:
+- every string of every answer (keys included, GraphQL and error bodies too) loses terminal
+  control sequences, C0/C1 controls and bidi overrides (`scrub`), and any echo of the token;
+- list pages keep only the objects whose fields the tool reads are readable (an int id, nested
+  objects with ids, parsable addresses); the others are skipped and counted;
+- a count that contradicts the rows is not believed: the rows are, and the question says so;
+- how many pages are fetched is bounded by what was asked (`cap`), never by NetBox's count.
+Requests made for a question (`question()`) share its deadline and one retry budget, and an
+expired cache entry answers for a NetBox that is unreachable or failing, said as stale.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
 import json
 import logging
+import math
 import random
+import re
 import ssl
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence, TypeVar, Union
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar, Union
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -25,11 +40,14 @@ from netbox_tui import __version__
 from netbox_tui.config import NetBoxProfile, Settings
 from netbox_tui.errors import (
     AuthError,
+    NoTokenError,
     BadFilterError,
     ConfigError,
+    DeadlineError,
     InvalidResponseError,
     NetBoxError,
     NotFoundError,
+    RateLimitedError,
     ResponseTooLargeError,
     ServerError,
     TimeoutError,
@@ -37,15 +55,24 @@ from netbox_tui.errors import (
     UnreachableError,
     WriteRefusedError,
 )
-from netbox_tui.netbox.cache import MISS, CacheMode, ResponseCache, cache_for, cache_key
+from netbox_tui.netbox.cache import CacheMode, ResponseCache, cache_for, cache_key
 from netbox_tui.netbox.endpoints import EndpointRegistry
-from netbox_tui.netbox.stats import RequestStats
-from netbox_tui.secrets import auth_header, token_identity
+from netbox_tui.netbox.stats import Question, RequestStats, current_question, reset_question, set_question
+from netbox_tui.schema import FK
+from netbox_tui.schema import load as load_schema
+from netbox_tui.secrets import auth_header, normalise_token, token_identity
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 GRAPHQL_PATH = "graphql/"
+# NetBox failing rather than refusing: an expired cache entry may answer instead (stale-if-error).
+STALE_OK = (UnreachableError, ServerError, TimeoutError)
+PARSE_OFF_LOOP = 512 * 1024  # bodies larger than this are parsed and scrubbed in a thread
+MAX_PLAUSIBLE_COUNT = 100_000_000  # no NetBox table holds more: a larger count is not believed
+PAGE_WINDOW = 8  # pages fetched at once when listing many (the semaphore bounds requests in flight)
+LIST_CAP = 50_000  # rows list_all reads unless told otherwise
+ADDRESS_FIELDS = frozenset({"address", "prefix", "start_address", "end_address"})
 ParamValue = Union[str, int, float, bool, None, Sequence[Union[str, int]]]
 Params = Union[Mapping[str, ParamValue], Sequence[tuple[str, Any]], None]
 T = TypeVar("T")
@@ -83,6 +110,72 @@ def _retry_after(resp: httpx.Response) -> float | None:
         return None
 
 
+# -- NetBox text never drives the terminal ------------------------------------------------------------
+
+# Whole sequences first (CSI, and OSC/DCS/APC/PM/SOS strings with their terminator), then what is left
+# of any other escape, C0 controls but tab and newline, DEL, C1 controls, and the bidi overrides and
+# isolates that reorder what is shown. An unterminated OSC loses only its introducer: its text stays visible.
+_SEQUENCES = re.compile(
+    "\x1b\\[[0-?]*[ -/]*[@-~]"
+    "|\x9b[0-?]*[ -/]*[@-~]"
+    "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\\\|\x9c)"
+    "|\x1b[ -/]*[0-~]?"
+    "|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+_UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# In raw JSON: such a character as a \u escape, or itself (C0 raw, C1 and bidi as UTF-8). When none is
+# there the body holds nothing to scrub and is not walked. Cheap scans first (bytes.translate, `in`):
+# a regex over a 20 MB body costs a second, and no regex releases the GIL.
+_C0_BYTES = bytes([*range(0, 9), *range(11, 32), 127])
+_ESCAPED = re.compile(rb"\\u(?:00[0-1][0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|202[a-eA-E]|206[6-9])")
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_BIDI_UTF8 = re.compile(rb"\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def scrub_text(text: str, secrets: Sequence[str] = ()) -> str:
+    """One string from NetBox made safe to print: no terminal control, no reordering, no token."""
+    if _UNSAFE_CHAR.search(text):
+        text = _SEQUENCES.sub("", text)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, "****")
+    return text
+
+
+def scrub(value: Any, secrets: Sequence[str] = ()) -> Any:
+    """Every string of a parsed JSON value, keys included, through scrub_text (a new value)."""
+    if isinstance(value, str):
+        return scrub_text(value, secrets)
+    if isinstance(value, list):
+        return [scrub(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {(scrub_text(k, secrets) if isinstance(k, str) else k): scrub(v, secrets) for k, v in value.items()}
+    return value
+
+
+def needs_scrub(raw: bytes, secrets: Sequence[bytes] = ()) -> bool:
+    """Whether a raw JSON body may hold something `scrub` removes (false positives are only slower)."""
+    if len(raw.translate(None, _C0_BYTES)) != len(raw):
+        return True
+    if b"\\u" in raw and _ESCAPED.search(raw):
+        return True
+    if b"\xc2" in raw and _C1_UTF8.search(raw):
+        return True
+    if (b"\xe2\x80" in raw or b"\xe2\x81" in raw) and _BIDI_UTF8.search(raw):
+        return True
+    return any(s in raw for s in secrets)
+
+
+class Rows(list):  # type: ignore[type-arg]
+    """Rows of a listing, with what is known of the whole: NetBox's count (as believed) and whether
+    every matching row was read (`complete` is False when the cap stopped the reading)."""
+
+    def __init__(self, rows: Iterable[Any] = (), total: int = 0, complete: bool = True) -> None:
+        super().__init__(rows)
+        self.total = total
+        self.complete = complete
+
+
 class ReadOnlyTransport(httpx.AsyncBaseTransport):
     """Wraps the real transport; refuses anything but GET (and POST to /graphql/) at the last gate."""
 
@@ -116,6 +209,8 @@ class Page:
     offset: int
     limit: int
     has_next: bool = False
+    unreadable: int = 0  # objects NetBox sent that were skipped (malformed)
+    count_note: str = ""  # why NetBox's own count was not believed, if it was not
 
     @property
     def end(self) -> int:
@@ -139,7 +234,12 @@ class NetBoxClient:
         self.base_url = profile.url
         token = profile.resolved_token()
         self._token_id = token_identity(token)
+        # What an answer must never echo: the token (a proxy or error page may reflect request headers).
+        secret = normalise_token(token) if token else ""
+        self._secrets = tuple(x for x in {secret, secret.split(".", 1)[-1]} if len(x) >= 16)
+        self._secrets_b = tuple(x.encode() for x in self._secrets)
         headers = {"Accept": "application/json", "User-Agent": f"netbox-tui/{__version__}"}
+        self._has_token = bool(token)
         if token:
             headers["Authorization"] = auth_header(token)
         self.cache = cache or ResponseCache(None, lambda kind: 0, mode=CacheMode.OFF)
@@ -181,6 +281,28 @@ class NetBoxClient:
     def token_id(self) -> str:
         return self._token_id
 
+    # -- one question: its deadline, its retry budget, what its answer must say ----------------------
+
+    @contextmanager
+    def question(self, *, deadline: Optional[float] = None, refresh: bool = False) -> Iterator[Question]:
+        """Requests made inside share one `Question` (every task `gather` starts inherits it): the
+        profile's `deadline` unless told otherwise. Nested use joins the question already open (a
+        drill that asks a question is one question)."""
+        outer = current_question()
+        if outer is not None:
+            if refresh:
+                outer.refresh = True
+            yield outer
+            return
+        attempts = self.profile.max_attempts
+        q = Question(deadline=self.profile.deadline if deadline is None else deadline, refresh=refresh,
+                     max_attempts=attempts, retry_tokens=2.0 * attempts)
+        token = set_question(q)
+        try:
+            yield q
+        finally:
+            reset_question(token)
+
     # -- the one place requests are made -----------------------------------------------------------
 
     async def request_json(
@@ -194,7 +316,8 @@ class NetBoxClient:
         use_cache: bool = True,
         validate: bool = True,
     ) -> Any:
-        """Send one request (with retries) and return the parsed JSON, from the cache if fresh."""
+        """Send one request (with retries) and return the parsed, scrubbed JSON, from the cache if
+        fresh; if NetBox is unreachable or failing, from an expired cache entry, said as stale."""
         norm = EndpointRegistry.normalise(path)
         check_read_only(method, "/" + norm)
         pairs = normalise_params(params)
@@ -209,37 +332,111 @@ class NetBoxClient:
                 f"request line of {line} bytes exceeds the server limit ({self.profile.max_request_line})",
                 "Split repeated filters with list_many().",
             )
+        q = current_question()
         key = cache_key(self.base_url, self._token_id, norm, pairs, body) if use_cache else None
-        if key is not None:
-            hit = self.cache.get(key)
-            if hit is not MISS:
+        if key is not None and not (q is not None and q.refresh):
+            hit = self.cache.get_entry(key)
+            if hit is not None:
                 self.stats.cache_hits += 1
-                return hit
-        data = await self._send_with_retries(method, url, body)
+                if q is not None:
+                    q.used_cache(hit[1])
+                return hit[0]
+        # An expired entry in hand: NetBox gets half of the time left, then the entry answers (stale-if-error).
+        stale = self.cache.get_stale(key) if key is not None and q is not None else None
+        left = q.remaining() if q is not None else None
+        until = time.monotonic() + max(left, 0.0) / 2 if stale is not None and left is not None else None
+        try:
+            if q is not None and q.down is not None:
+                raise q.down  # NetBox already failed this question: do not knock again
+            data = await self._send_with_retries(method, url, body, until)
+        except STALE_OK as exc:
+            if stale is None:
+                stale = self.cache.get_stale(key) if key is not None else None
+            if stale is None:
+                raise
+            self.stats.stale_hits += 1
+            if q is not None:
+                q.served_stale(stale[1], exc)
+            log.info("serving %s from an expired cache entry: %s", url.split("?")[0], exc.message)
+            return stale[0]
         if key is not None:
             self.cache.set(key, data, kind)
         return data
 
-    async def _send_with_retries(self, method: str, url: str, body: Any) -> Any:
-        attempts = self.profile.max_attempts
-        for attempt in range(1, attempts + 1):
+    async def _send_with_retries(self, method: str, url: str, body: Any, until: Optional[float] = None) -> Any:
+        """`until` (monotonic): when a stale cache entry stands ready, give up on NetBox then."""
+        q = current_question()
+        attempt = 0
+        while True:
+            attempt += 1
             try:
-                return await self._send_once(method, url, body)
+                data = await self._send_once(method, url, body, q, until)
             except _Retryable as exc:
-                if attempt >= attempts:
-                    raise exc.final from None
+                final = exc.final
+                if q is None:
+                    if attempt >= self.profile.max_attempts:
+                        raise final from None
+                else:
+                    q.failure(final)
+                    if not q.may_retry(attempt):
+                        if q.failing() or isinstance(final, UnreachableError) and not q.successes:
+                            q.down = q.down or final  # NetBox is not answering this question: stop it early
+                        raise final from None
                 delay = exc.retry_after
                 if delay is None:
                     base = self.profile.backoff_base * (2 ** (attempt - 1))
                     delay = base * (0.5 + self._rng.random() / 2)  # jitter: spread retrying clients
                 delay = min(delay, self.profile.retry_after_max)
+                if q is not None:
+                    left = q.remaining()
+                    if until is not None:
+                        left = min(left if left is not None else math.inf, until - time.monotonic())
+                    if left is not None and delay >= left:
+                        raise final from None  # the wait alone would pass the question's deadline
+                    q.spend_retry()
                 self.stats.retries += 1
-                log.info("retrying %s %s in %.2fs (attempt %d/%d): %s", method, url.split("?")[0], delay, attempt + 1, attempts, exc.final.message)
+                log.info("retrying %s %s in %.2fs (attempt %d): %s", method, url.split("?")[0], delay, attempt + 1, final.message)
                 await self._sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+                continue
+            except (DeadlineError, _Impatient) as exc:
+                error = exc.error if isinstance(exc, _Impatient) else exc
+                if q is not None:
+                    q.down = q.down or error  # no time left (or a cached answer waits): later requests need not try
+                raise error from None
+            except InvalidResponseError as exc:
+                if q is not None and not q.successes:
+                    q.down = q.down or exc  # not NetBox's API (a login page, garbage): asking again will not help
+                raise
+            if q is not None:
+                q.success()
+            return data
 
-    async def _send_once(self, method: str, url: str, body: Any) -> Any:
+    async def _send_once(self, method: str, url: str, body: Any, q: Optional[Question] = None, until: Optional[float] = None) -> Any:
+        left = q.remaining() if q is not None else None
+        patience = until - time.monotonic() if until is not None else None
+        if left is None and patience is None:
+            return await self._exchange(method, url, body)
+        where = url.split("?")[0]
+        if left is not None and left <= 0:
+            raise DeadlineError(f"no time left to ask NetBox for {where}: the question's {q.deadline:g} s deadline passed")  # type: ignore[union-attr]
+        impatient = patience is not None and (left is None or patience < left)
+        wait = max(patience, 0.0) if impatient else left  # type: ignore[arg-type]
+        started = time.monotonic()
+        try:
+            # The deadline bounds the whole exchange: connecting, waiting, and a body that trickles in.
+            return await asyncio.wait_for(self._exchange(method, url, body), wait)
+        except asyncio.TimeoutError:
+            self._count_timeout()
+            if impatient:
+                raise _Impatient(TimeoutError(f"NetBox did not answer {where} in {time.monotonic() - started:.3g} s")) from None
+            raise DeadlineError(f"NetBox did not answer {where} within the question's {q.deadline:g} s deadline") from None  # type: ignore[union-attr]
+
+    def _count_timeout(self) -> None:
+        self.stats.calls += 1
+
+    async def _exchange(self, method: str, url: str, body: Any) -> Any:
         started = time.perf_counter()
+        where = url.split("?")[0]
         async with self._semaphore:
             try:
                 request = self._http.build_request(method, url, json=body)
@@ -248,25 +445,32 @@ class NetBoxClient:
                 raise _Retryable(UnreachableError(f"could not connect to {self.base_url} in {self.profile.timeout_connect:g} s")) from exc
             except httpx.TimeoutException as exc:
                 self._count(started, 0)
-                raise TimeoutError(f"NetBox did not answer {url.split('?')[0]} within {self.profile.timeout_read:g} s") from exc
+                raise TimeoutError(f"NetBox did not answer {where} within {self.profile.timeout_read:g} s") from exc
             except httpx.ConnectError as exc:
                 if _is_tls(exc):
-                    raise TLSError(f"TLS verification of {self.base_url} failed: {_reason(exc)}") from exc
-                raise _Retryable(UnreachableError(f"cannot reach {self.base_url}: {_reason(exc)}")) from exc
+                    raise TLSError(f"TLS verification of {self.base_url} failed: {self._reason(exc)}") from exc
+                raise _Retryable(UnreachableError(f"cannot reach {self.base_url}: {self._reason(exc)}")) from exc
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-                raise _Retryable(UnreachableError(f"connection to {self.base_url} dropped: {_reason(exc)}")) from exc
+                self._count(started, 0)
+                raise _Retryable(UnreachableError(f"connection to {self.base_url} dropped: {self._reason(exc)}")) from exc
+            got = 0
             try:
                 raw = await self._read_capped(response, url)
             except httpx.TimeoutException as exc:
                 self._count(started, 0)
-                raise TimeoutError(f"NetBox stopped sending {url.split('?')[0]} (read timeout {self.profile.timeout_read:g} s)") from exc
-            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-                self._count(started, 0)
-                raise _Retryable(UnreachableError(f"connection to {self.base_url} dropped mid-answer: {_reason(exc)}")) from exc
+                raise TimeoutError(f"NetBox stopped sending {where} (read timeout {self.profile.timeout_read:g} s)") from exc
+            except _CutShort as exc:
+                got = exc.size
+                self._count(started, got)
+                raise _Retryable(UnreachableError(
+                    f"connection to {self.base_url} dropped mid-answer: {where} was cut short after {got:,} bytes ({self._reason(exc.cause)})",
+                    "NetBox or a proxy in front of it closed the connection before the answer was complete: retry; if it persists, check the proxy's timeouts and size limits.",
+                )) from exc.cause
             finally:
                 await response.aclose()
         self._count(started, len(raw))
-        return self._decode(response, raw, url)
+        body_json = await self._parse(raw)
+        return self._decode(response, body_json, raw, url)
 
     def _count(self, started: float, nbytes: int) -> None:
         self.stats.calls += 1
@@ -279,31 +483,63 @@ class NetBoxClient:
             raise ResponseTooLargeError(f"{url.split('?')[0]} would send {int(declared) / 1e6:.1f} MB (limit {self._max_bytes / 1e6:.0f} MB)")
         chunks: list[bytes] = []
         size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_bytes:
-                raise ResponseTooLargeError(f"{url.split('?')[0]} sent more than {self._max_bytes / 1e6:.0f} MB")
-            chunks.append(chunk)
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self._max_bytes:
+                    raise ResponseTooLargeError(f"{url.split('?')[0]} sent more than {self._max_bytes / 1e6:.0f} MB")
+                chunks.append(chunk)
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            raise _CutShort(size, exc) from exc
         return b"".join(chunks)
 
-    def _decode(self, response: httpx.Response, raw: bytes, url: str) -> Any:
+    async def _parse(self, raw: bytes) -> Any:
+        """JSON, scrubbed; a large body off the event loop (the UI keeps drawing meanwhile)."""
+        if len(raw) > PARSE_OFF_LOOP:
+            return await asyncio.to_thread(self._parse_now, raw)
+        return self._parse_now(raw)
+
+    def _parse_now(self, raw: bytes) -> Any:
+        body = _json_or_none(raw)
+        if body is not _NOT_JSON and needs_scrub(raw, self._secrets_b):
+            body = scrub(body, self._secrets)
+        return body
+
+    def _text(self, value: Any) -> str:
+        """Text from a response's headers or an exception, made safe like the body."""
+        return scrub_text(str(value), self._secrets)
+
+    def _reason(self, exc: BaseException) -> str:
+        return self._text(_reason(exc))
+
+    def _decode(self, response: httpx.Response, body: Any, raw: bytes, url: str) -> Any:
         status = response.status_code
         where = url.split("?")[0]
-        body = _json_or_none(raw)
         if status == 200:
             if body is _NOT_JSON:
-                kind = response.headers.get("Content-Type", "?").split(";")[0]
-                raise InvalidResponseError(f"{where} answered {kind}, not JSON ({len(raw)} bytes)")
+                kind = self._text(response.headers.get("Content-Type", "?").split(";")[0])[:60]
+                hint = None
+                if kind.startswith("text/html"):
+                    hint = ("An HTML page (a login page, a proxy's or SSO portal's) answered instead of NetBox's API: "
+                            "check NETBOX_URL, and that this host reaches NetBox without signing in through a browser.")
+                elif raw and raw.lstrip()[:1] in (b"{", b"["):
+                    hint = "The answer started as JSON but is not valid JSON (cut short, or corrupted by a proxy): retry; if it persists, check the proxy."
+                raise InvalidResponseError(f"{where} answered {kind}, not JSON ({len(raw):,} bytes)", hint)
             if url.rstrip("/").endswith("graphql") and isinstance(body, dict) and body.get("errors"):
-                first = body["errors"][0].get("message", "unknown error") if isinstance(body["errors"][0], dict) else body["errors"][0]
-                raise BadFilterError(f"GraphQL error: {first}", "The query does not fit this NetBox's GraphQL schema.", detail=body["errors"])
+                errors = body["errors"] if isinstance(body["errors"], list) else [body["errors"]]
+                first = errors[0].get("message", "unknown error") if isinstance(errors[0], dict) else errors[0]
+                raise BadFilterError(f"GraphQL error: {str(first)[:300]}", "The query does not fit this NetBox's GraphQL schema.", detail=errors)
             return body
         if status in RETRY_STATUS:
-            final = ServerError(f"NetBox answered {status} for {where}", detail=body if body is not _NOT_JSON else None)
             if status == 429:
-                final = ServerError(f"NetBox is rate-limiting (429) {where}", "Wait a moment and retry; lower concurrency in the profile.")
+                final: NetBoxError = RateLimitedError(f"NetBox is rate-limiting (429) {where}")
+            else:
+                final = ServerError(f"NetBox answered {status} for {where}", detail=body if body is not _NOT_JSON else None)
+            final.status = status  # type: ignore[attr-defined]
             raise _Retryable(final, _retry_after(response))
         if status in (401, 403):
+            if not self._has_token:
+                raise NoTokenError(f"NetBox needs an API token for {where} ({status}), and none is set")
             raise AuthError(f"NetBox refused the request ({status}): token rejected or lacks permission for {where}")
         if status == 404:
             if body is _NOT_JSON:
@@ -312,9 +548,12 @@ class NetBoxClient:
         if status == 400:
             raise BadFilterError(f"NetBox refused the query: {_summarise_400(body)}", detail=body if body is not _NOT_JSON else None)
         if status in (301, 302, 307, 308):
-            raise InvalidResponseError(f"{where} redirects to {response.headers.get('Location', '?')}", "Use the final URL (https? a path prefix?) as NETBOX_URL.")
+            location = self._text(response.headers.get("Location", "?"))[:200]
+            raise InvalidResponseError(f"{where} redirects to {location}", "Use the final URL (https? a path prefix?) as NETBOX_URL.")
         if 500 <= status < 600:
-            raise ServerError(f"NetBox answered {status} for {where}")
+            error = ServerError(f"NetBox answered {status} for {where}")
+            error.status = status  # type: ignore[attr-defined]
+            raise error
         raise InvalidResponseError(f"NetBox answered {status} for {where}")
 
     # -- conveniences ----------------------------------------------------------------------------
@@ -335,7 +574,11 @@ class NetBoxClient:
         kind: str = "default",
         use_cache: bool = True,
     ) -> Page:
-        """One page of a list endpoint, shaped with brief/fields/omit (fields wins in NetBox)."""
+        """One page of a list endpoint, shaped with brief/fields/omit (fields wins in NetBox).
+
+        Only readable objects are kept (see `readable`); NetBox's count is checked against the rows
+        (and the question told when it is not believed)."""
+        fields = list(fields) if fields else None
         pairs = normalise_params(params)
         pairs += [("limit", str(limit)), ("offset", str(offset))]
         if fields:
@@ -345,13 +588,26 @@ class NetBoxClient:
         elif brief:
             pairs.append(("brief", "1"))
         data = await self.request_json("GET", path, pairs, kind=kind, use_cache=use_cache)
-        if not isinstance(data, dict) or "results" not in data:
-            raise InvalidResponseError(f"/api/{EndpointRegistry.normalise(path)} did not answer a NetBox list")
-        results = data["results"]
-        count = data.get("count")
-        if count is None:  # cursor paging or a bare list
-            count = offset + len(results) + (1 if data.get("next") else 0)
-        return Page(results=results, count=int(count), offset=offset, limit=limit, has_next=bool(data.get("next")))
+        where = "/api/" + EndpointRegistry.normalise(path)
+        if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+            raise InvalidResponseError(f"{where} did not answer a NetBox list")
+        sent: list[Any] = data["results"]
+        has_next = bool(data.get("next"))
+        results, bad = readable(path, sent, fields, brief)
+        q = current_question()
+        if bad:
+            if q is not None:
+                q.unreadable += bad
+            log.info("%s: %d unreadable object(s) skipped", where, bad)
+        if len(results) > limit:  # more than asked for: keep what was asked
+            results = results[:limit]
+        count, note = believed_count(data.get("count"), offset, len(sent), limit, has_next)
+        if note:
+            note = f"NetBox's count for {where} {note}; the answer goes by the rows"
+            if q is not None:
+                q.note(note)
+            log.info(note)
+        return Page(results=results, count=count, offset=offset, limit=limit, has_next=has_next, unreadable=bad, count_note=note)
 
     async def iter_pages(
         self,
@@ -362,31 +618,51 @@ class NetBoxClient:
         max_pages: int | None = None,
         **shape: Any,
     ) -> AsyncIterator[Page]:
-        """Pages in order; the first page's count bounds the rest, so no extra empty request is made."""
+        """Pages in order, while NetBox says there is a next one (and the count agrees)."""
         offset = 0
         pages = 0
         while True:
             page = await self.page(path, params, limit=page_size, offset=offset, **shape)
             yield page
             pages += 1
-            offset = page.end
-            if not page.results or offset >= page.count or (max_pages is not None and pages >= max_pages):
+            offset = page.offset + len(page.results) + page.unreadable
+            if not (page.results or page.unreadable) or not page.has_next or offset >= page.count or (max_pages is not None and pages >= max_pages):
                 return
 
-    async def list_all(self, path: str, params: Params = None, *, page_size: int = 1000, **shape: Any) -> list[dict[str, Any]]:
-        """Every matching object. After the first page, the remaining pages are fetched concurrently."""
-        first = await self.page(path, params, limit=page_size, offset=0, **shape)
-        if first.end >= first.count or not first.results:
-            return list(first.results)
-        offsets = range(first.end, first.count, page_size)
-        rest = await self.gather([self.page(path, params, limit=page_size, offset=o, **shape) for o in offsets])
-        rows = list(first.results)
+    async def list_all(self, path: str, params: Params = None, *, page_size: int = 1000, cap: Optional[int] = None,
+                       **shape: Any) -> Rows:
+        """Every matching object, up to `cap` rows (None: every row there is, as `snapshot save` wants;
+        inside a question its deadline still bounds the reading).
+
+        How many pages are asked for is decided by the cap and NetBox's `next` links; the count may
+        only lower it. Pages go in windows of at most PAGE_WINDOW at once, so a count of 10^9 plans
+        no more work than a count of 10^3."""
+        size = page_size if cap is None else max(1, min(page_size, cap))
+        first = await self.page(path, params, limit=size, offset=0, **shape)
+        rows = Rows(first.results, total=first.count)
         seen = {r.get("id") for r in rows}
-        for p in rest:
-            for r in p.results:
-                if r.get("id") not in seen:  # offsets can shift if data changes between pages
-                    seen.add(r.get("id"))
-                    rows.append(r)
+        step = len(first.results) + first.unreadable or size  # what NetBox really puts on a page (its MAX_PAGE_SIZE)
+        last, nxt = first, step
+        while last.has_next and (last.results or last.unreadable) and (cap is None or len(rows) < cap):
+            want = (cap - len(rows)) if cap is not None else step * PAGE_WINDOW
+            if first.count > nxt:
+                want = min(want, first.count - nxt)  # the count may lower the plan, never raise it
+            n = max(1, min(PAGE_WINDOW, math.ceil(want / step)))
+            pages = await self.gather([self.page(path, params, limit=size, offset=nxt + i * step, **shape) for i in range(n)])
+            for p in pages:
+                for r in p.results:
+                    if r.get("id") not in seen:  # offsets can shift if data changes between pages
+                        seen.add(r.get("id"))
+                        rows.append(r)
+            nxt += n * step
+            last = pages[-1]
+            if any(not p.has_next for p in pages[:-1]):
+                break  # a page before the last said it was the end
+        more = len(rows) > cap if cap is not None else False
+        if cap is not None and len(rows) > cap:
+            del rows[cap:]
+        rows.complete = not (more or (last.has_next and cap is not None and len(rows) >= cap))
+        rows.total = len(rows) if rows.complete else max(first.count, len(rows) + 1)
         return rows
 
     def split_values(self, path: str, params: Params, name: str, values: Sequence[Any], reserve: int = 80) -> list[list[str]]:
@@ -414,15 +690,17 @@ class NetBoxClient:
         return chunks
 
     async def list_many(
-        self, path: str, params: Params, name: str, values: Sequence[Any], *, page_size: int = 1000, **shape: Any
+        self, path: str, params: Params, name: str, values: Sequence[Any], *, page_size: int = 1000,
+        cap: Optional[int] = LIST_CAP, **shape: Any
     ) -> list[dict[str, Any]]:
-        """All objects matching any of `values` for filter `name`: repeated values OR'ed, chunked, concurrent."""
+        """All objects matching any of `values` for filter `name`: repeated values OR'ed, chunked, concurrent
+        (each chunk read up to `cap` rows)."""
         if not values:
             return []
         base = normalise_params(params)
         chunks = self.split_values(path, base, name, values)
         parts = await self.gather(
-            [self.list_all(path, base + [(name, v) for v in chunk], page_size=page_size, **shape) for chunk in chunks]
+            [self.list_all(path, base + [(name, v) for v in chunk], page_size=page_size, cap=cap, **shape) for chunk in chunks]
         )
         seen: set[Any] = set()
         rows: list[dict[str, Any]] = []
@@ -440,9 +718,20 @@ class NetBoxClient:
     async def graphql(self, query: str, variables: dict[str, Any] | None = None, *, kind: str = "default", use_cache: bool = True) -> dict[str, Any]:
         body = {"query": query, "variables": variables or {}}
         data = await self.request_json("POST", GRAPHQL_PATH, None, body=body, kind=kind, use_cache=use_cache)
-        if not isinstance(data, dict) or "data" not in data:
+        if not isinstance(data, dict) or not isinstance(data.get("data"), dict):
             raise InvalidResponseError("/graphql/ did not answer a GraphQL result")
-        return data["data"]
+        out: dict[str, Any] = {}
+        bad = 0
+        for key, value in data["data"].items():
+            if isinstance(value, list):  # a <model>_list: only objects with an id (GraphQL sends it as a string)
+                kept = [r for r in value if isinstance(r, dict) and (_is_id(r.get("id")) or isinstance(r.get("id"), str) and r["id"].isdigit())]
+                bad += len(value) - len(kept)
+                value = kept
+            out[key] = value
+        q = current_question()
+        if bad and q is not None:
+            q.unreadable += bad
+        return out
 
     async def status(self) -> dict[str, Any]:
         """`/api/status/` (needs a token): version and installed apps. Never cached."""
@@ -463,6 +752,93 @@ def live_client(settings: Settings, *, cache_mode: CacheMode = CacheMode.NORMAL)
             "Set NETBOX_URL and NETBOX_TOKEN, pass --url/--token, use a profile (--profile), or try --demo.",
         )
     return NetBoxClient(profile, cache=cache_for(settings, cache_mode))
+
+
+class _CutShort(Exception):
+    """The body stopped before its end (the connection closed mid-answer)."""
+
+    def __init__(self, size: int, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.size = size
+        self.cause = cause
+
+
+def believed_count(count: Any, offset: int, sent: int, limit: int, has_next: bool) -> tuple[int, str]:
+    """The count to go by, and why NetBox's own was not believed ('' when it was).
+
+    A count is not believed when it contradicts the rows: lower than the rows sent, higher with no
+    next page, not a number, or larger than any NetBox holds. The rows are believed instead: what was
+    sent, plus one when NetBox links a next page (there is at least one more)."""
+    end = offset + sent
+    floor = end + (1 if has_next else 0)
+    if count is None:  # cursor paging or a bare list
+        return floor, ""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        return floor, f"({str(count)[:20]!r}) is not a count"
+    if sent and count < end:
+        return floor, f"({count:,}) is lower than the {end:,} rows it sent"
+    if not has_next and count > end and (sent or offset == 0):
+        return end, f"({count:,}) is more than the {end:,} rows it sent, with no next page"
+    if count > MAX_PLAUSIBLE_COUNT:
+        return floor, f"({count:,}) is more than any NetBox holds"
+    return count, ""
+
+
+def readable(path: str, rows: list[Any], fields: Optional[list[str]], brief: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """The objects of a list page whose fields the tool reads are readable, and how many were not.
+
+    Checked against the schema layer's typed fields: an int `id`; nested objects (foreign keys)
+    that are objects with int ids, or null; the label, when asked for by name; IP addresses and prefixes
+    that parse. A malformed object is skipped and counted, never passed on to fail later."""
+    m = load_schema().by_path(path)
+    wanted = set(fields) if fields else None
+    need_label = m is not None and wanted is not None and m.label in wanted and m.label in m.fields
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        if _row_ok(r, m, need_label):
+            out.append(r)
+    return out, len(rows) - len(out)
+
+
+def _is_id(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _row_ok(r: Any, m: Any, need_label: bool) -> bool:
+    if not isinstance(r, dict) or not _is_id(r.get("id")):
+        return False
+    if m is None:
+        return True
+    if need_label and m.label not in r:
+        return False
+    for name, value in r.items():
+        f = m.fields.get(name)
+        if f is None:
+            continue
+        if f.type == FK:
+            if value is None:
+                continue
+            items = value if f.many else [value]
+            if f.many and not isinstance(value, list):
+                return False
+            if not all(isinstance(v, dict) and _is_id(v.get("id")) for v in items):
+                return False
+        elif name in ADDRESS_FIELDS and m.app == "ipam" and (name == m.label or name in ("start_address", "end_address")):
+            if not isinstance(value, str):
+                return False
+            try:
+                ipaddress.ip_interface(value)
+            except ValueError:
+                return False
+    return True
+
+
+class _Impatient(Exception):
+    """NetBox took longer than a stale cache entry waits for: `error` says so, the entry answers."""
+
+    def __init__(self, error: NetBoxError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 class _Retryable(Exception):

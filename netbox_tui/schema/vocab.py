@@ -23,6 +23,7 @@ class ModelWords:
     drill: tuple[str, ...] = ()
     contents: Optional[str] = None
     stands_for: Optional[str] = None
+    noun: Optional[str] = None  # how answers name it, where NetBox's own name is shared ("VM interface")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Vocab:
     count: tuple[str, ...]
     group: tuple[str, ...]
     within: tuple[str, ...]
+    place: frozenset[str]
     patterns: dict[str, tuple[str, ...]]
     abbreviations: dict[str, str]
     models: dict[str, ModelWords]
@@ -80,7 +82,7 @@ def parse(data: dict[str, Any]) -> Vocab:
     models = {name: ModelWords(
         words=tuple(m.get("words", ())), searched=bool(m.get("searched", False)), columns=tuple(m.get("columns", ())),
         summary=tuple(m.get("summary", ())), drill=tuple(m.get("drill", ())), contents=m.get("contents"),
-        stands_for=m.get("stands_for"),
+        stands_for=m.get("stands_for"), noun=m.get("noun"),
     ) for name, m in data.get("models", {}).items()}
     generic: dict[str, tuple[str, ...]] = {}
     per_model: dict[str, dict[str, FieldWords]] = {}
@@ -100,6 +102,7 @@ def parse(data: dict[str, Any]) -> Vocab:
         skip=frozenset(w.lower() for w in data.get("skip", ())),
         absence=tuple(cues.get("absence", ())), presence=tuple(cues.get("presence", ())),
         count=tuple(cues.get("count", ())), group=tuple(cues.get("group", ())), within=tuple(cues.get("within", ())),
+        place=frozenset(cues.get("place", ())),
         patterns={k: tuple(v) for k, v in data.get("patterns", {}).items()},
         abbreviations={k.lower(): v for k, v in data.get("abbreviations", {}).items()},
         models=models, fields=generic, model_fields=per_model,

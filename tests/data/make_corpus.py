@@ -395,7 +395,7 @@ def base_corpus():
     r = same(f"dcim/devices/?site_id={site['DM-Pittsfield']['id']}&manufacturer=cisco",
              [x for x in at if x['device_type']['manufacturer']['slug'] == 'cisco'])
     q(FIL, 'cisco gear at dm-pittsfield', 'bulk_discovery', 'dcim.device', 4,
-      f"The router and the switch; the PDU is APC and the patch panel Panduit.", total=len(r), display=disp(r),
+      "The router and the switch; the PDU is APC and the patch panel Panduit.", total=len(r), display=disp(r),
       dropped=('cisco', len(at), 'devices'))
 
     dt = next(t for t in DTYPES.values() if t['model'] == 'C9200-48P'); ny = sites_in('New York')
@@ -1079,7 +1079,7 @@ def base_corpus():
              [x for x in PREFIXES if x['id'] != p['id'] and idof(x['vrf']) == idof(p['vrf'])
               and ipaddress.ip_network(x['prefix']).subnet_of(ipaddress.ip_network(p['prefix']))])
     q(PAT, 'child prefixes of 10.112.152.0/22', 'relationship_analysis', 'ipam.prefix', 4,
-      f"DM-Pittsfield's management /28 and its data, voice and wireless /24s. `within_include` would add the /22 itself.",
+      "DM-Pittsfield's management /28 and its data, voice and wireless /24s. `within_include` would add the /22 itself.",
       total=len(r), display=disp(r))
 
     a = one('ipam/ip-addresses/?address=172.20.0.9/24')

@@ -21,10 +21,11 @@ def test_json_contract(netbox_url: str) -> None:
     out = ask(netbox_url, "devices at dm akron", "--json", "--no-cache")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)  # exactly one JSON object
-    assert set(data) >= {"question", "intent", "plan", "status", "answer", "tables", "choices", "stats", "error"}
-    assert data["status"] == "ok" and data["intent"]["target"] == "ipam.vlan"
+    assert set(data) >= {"question", "intent", "interpretation", "plan", "status", "answer", "tables", "choices", "stats", "stale"}
+    assert "error" not in data  # empty fields are left out
+    assert data["status"] == "ok" and data["intent"]["target"] == "dcim.device" and data["stale"] is False
     conds = data["interpretation"]["conditions"]
-    assert [(c["field"], c["value"], c["filter"].split("=")[0]) for c in conds] == [("site", "DM-Scranton", "site_id")]
+    assert [(c["field"], c["value"], c["filter"]) for c in conds] == [("site", "DM-Akron", "site_id=2")]
     assert set(data["plan"]) == {"kind", "steps"} and data["plan"]["steps"]
     t = data["tables"][0]
     assert t["object_type"] == "dcim.device" and t["total"] == 4 and t["offset"] == 0 and t["limit"] == 25

@@ -181,6 +181,7 @@ async def test_all_rows_for_an_export_come_in_bounded_pages(nb_client) -> None:
     rows = await orch.all_rows(answer.tables[0], on_progress=events.append)
     assert len(rows) == answer.tables[0].total == 63 and len({r["id"] for r in rows}) == 63
     assert events and events[-1].description.startswith("fetched 63")
+    assert events[-1].api_calls + events[-1].cache_hits == 1  # one page of 1,000, counted for the progress panel
 
 
 @pytest.mark.parametrize("cidr", ["172.16.0.0/24", "10.112.129.0/24", "172.19.0.0/24", "192.168.0.0/20"])

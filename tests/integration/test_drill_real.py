@@ -12,7 +12,7 @@ from netbox_tui.errors import NetBoxTUIError
     ("devices at dm akron", "dmi01-akron-rtr01", ["Interfaces of dmi01-akron-rtr01", "IP addresses of dmi01-akron-rtr01", "Cables of dmi01-akron-rtr01"], 3),
     ("sites in New York", "DM-Albany", ["Racks of DM-Albany", "Devices of DM-Albany", "VLANs of DM-Albany", "Prefixes of DM-Albany", "Circuits of DM-Albany"], 5),
     ("list all VLANs", "Data (100)", ["Interfaces of Data (100)", "VM interfaces of Data (100)"], 2),
-    ("virtual machines in cluster DO-AMS3", "vm1", ["Interfaces of vm1", "IP addresses of vm1"], 2),
+    ("virtual machines in cluster DO-AMS3", "vm1", ["VM interfaces of vm1", "IP addresses of vm1"], 2),
     ("circuits from Level 3", "DEOW4921", ["Circuit terminations of DEOW4921"], 1),
 ])
 async def test_drill(nb_client, question: str, display: str, titles: list[str], max_calls: int) -> None:

@@ -307,7 +307,7 @@ async def test_cable_trace(question: str, device: str, interface: str, orch: Orc
     main = answer.tables[0]
     assert main.total == len(trace), f"{question!r}: {got}; {expected}"
     assert [r["display"] for r in main.rows] == near, f"{question!r}: {got}; {expected}"
-    assert main.rows[0]["id"] == iface[0]["id"]
+    assert [r["id"] for r in main.rows] == [seg[0][0]["id"] for seg in trace]  # each hop's near end
     last_far = str(main.rows[-1].get("far", ""))
     assert far_end.split()[0] in last_far and far_end.split()[-1] in last_far, f"{question!r}: last far {last_far!r}; {expected}"
     assert answer.stats.api_calls <= SIMPLE_BUDGET, f"{question!r}: {answer.stats.api_calls} calls; {got}"
@@ -336,8 +336,22 @@ async def test_free_ips(question: str, prefix: str, vrf: Optional[str], orch: Or
 
     answer = await orch.ask(question)
     got = describe(answer)
-    expected = f"expected an ipam.ipaddress table of free IPs, total {expected_total or '>= 1000'}, first {first[:3]}…"
+    expected = f"expected free IPs, total {expected_total or '>= 1000'}, first {first[:3]}…"
     assert answer.status in ("ok", "partial"), f"{question!r}: {got}; {expected}"
+    ranges = next((t for t in answer.tables if t.title.startswith("Free ranges")), None)
+    if ranges is not None:
+        # A small prefix: its free space as ranges, which must hold exactly NetBox's available IPs.
+        covered = sum(int(r["count"].replace(",", "")) for r in ranges.rows)
+        assert answer.status == "ok" and ranges.total == len(ranges.rows), f"{question!r}: {got}; {expected}"
+        # NetBox lists at most 1,000 free addresses: beyond that the ranges hold at least those.
+        assert covered == expected_total if expected_total is not None else covered >= 1000, f"{question!r}: {got}; {expected}"
+        assert ranges.rows[0]["first"] == first[0].split("/")[0], f"{question!r}: {got}; {expected}"
+        calls = answer.stats.api_calls
+        # ... and each free address is one pick away: NetBox's own list, page by page.
+        pick = next(c for c in answer.choices if c.label.startswith("each free address"))
+        answer = await orch.ask(pick.question or "", intent=pick.intent)
+        got = describe(answer)
+        assert calls <= SIMPLE_BUDGET, f"{question!r}: {calls} calls; {got}"
     table = _table(answer, "ipam.ipaddress")
     assert table is not None, f"{question!r}: {got}; {expected}"
     if expected_total is not None:

@@ -14,6 +14,7 @@ import respx
 from netbox_tui.config import NetBoxProfile
 from netbox_tui.errors import (
     AuthError,
+    NoTokenError,
     BadFilterError,
     ConfigError,
     InvalidResponseError,
@@ -190,6 +191,16 @@ async def test_403_is_auth_error_and_never_shows_the_token(router, make_client):
     assert "\n" not in err.message
 
 
+@pytest.mark.parametrize("status", [401, 403])
+async def test_no_token_set_is_not_a_rejected_token(router, make_client, status, monkeypatch):
+    monkeypatch.delenv("NETBOX_TOKEN", raising=False)
+    router.get(SITES).respond(status, json={"detail": "Authentication credentials were not provided."})
+    with pytest.raises(NoTokenError) as info:
+        await make_client(None).get("dcim/sites/")
+    assert info.value.kind == "no_token" and "none is set" in info.value.message and "NETBOX_TOKEN" in info.value.hint
+    assert "rejected" not in info.value.message
+
+
 async def test_400_is_bad_filter_with_netbox_message(router, make_client):
     body = {"region": ["Select a valid choice. connecticut is not one of the available choices."]}
     router.get(SITES).respond(400, json=body)
@@ -197,7 +208,7 @@ async def test_400_is_bad_filter_with_netbox_message(router, make_client):
         await make_client().get("dcim/sites/", {"region": "connecticut"})
     assert info.value.detail == body
     assert "region: Select a valid choice. connecticut" in info.value.message
-    assert "slug" in info.value.hint
+    assert "rephrase" in info.value.hint and "region" in info.value.message  # the filter NetBox named
 
 
 async def test_400_list_body_is_bad_filter(router, make_client):

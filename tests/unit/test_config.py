@@ -15,6 +15,7 @@ from netbox_tui.config import (
     ENV_KEYS,
     CacheSettings,
     LLMSettings,
+    MCPSettings,
     NetBoxProfile,
     Settings,
     UISettings,
@@ -222,7 +223,7 @@ def test_malformed_token_error_never_contains_it(bad):
 @pytest.mark.parametrize(
     "toml",
     [
-        f"[netbox.p]\ntoken = 98765432109876543210\n",
+        "[netbox.p]\ntoken = 98765432109876543210\n",
         f'[netbox.p]\ntoken = ["{SECRET_V1}"]\n',
         f'[llm]\napi_key = ["{SECRET_KEY}"]\n',
         f'[netbox]\ntoken = "{SECRET_V1}"\n',  # token put directly under [netbox] by mistake
@@ -358,12 +359,12 @@ def test_example_config_validates_for_every_profile(example_home):
 
 def test_example_config_documents_every_field():
     sections = _example_sections()
-    assert _fields(Settings) - {"netbox", "cache", "llm", "ui", "profile"} <= sections[""], "top-level keys"
+    assert _fields(Settings) - {"netbox", "cache", "llm", "ui", "mcp", "profile"} <= sections[""], "top-level keys"
     for profile in ("netbox.prod", "netbox.lab"):
         assert profile in sections
     missing = _fields(NetBoxProfile) - sections["netbox.prod"]
     assert not missing, f"[netbox.prod] does not document {sorted(missing)}"
-    for section, model in (("cache", CacheSettings), ("llm", LLMSettings), ("ui", UISettings)):
+    for section, model in (("cache", CacheSettings), ("llm", LLMSettings), ("ui", UISettings), ("mcp", MCPSettings)):
         documented = sections.get(section, set()) | ({"ttl"} if "cache.ttl" in sections else set())
         missing = _fields(model) - documented
         assert not missing, f"[{section}] does not document {sorted(missing)}"
@@ -373,9 +374,9 @@ def test_example_config_documents_every_field():
 
 
 def test_example_config_shows_true_defaults():
-    """Values set in [cache], [cache.ttl], [llm] and [ui] are the real defaults, so the doc cannot lie."""
+    """Values set in [cache], [cache.ttl], [llm], [ui] and [mcp] are the real defaults, so the doc cannot lie."""
     data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
-    for section, model in (("cache", CacheSettings), ("llm", LLMSettings), ("ui", UISettings)):
+    for section, model in (("cache", CacheSettings), ("llm", LLMSettings), ("ui", UISettings), ("mcp", MCPSettings)):
         defaults = model().model_dump()
         for key, value in data.get(section, {}).items():
             if key == "ttl":

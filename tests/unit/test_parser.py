@@ -257,6 +257,24 @@ def test_models_added_by_the_schema_alone() -> None:
     assert parse("autonomous system numbers").target == "ipam.asn"
 
 
+@pytest.mark.parametrize("question,target", [("racks at DM-Hartford", "dcim.rack"), ("prefixes in Springfeld", "ipam.prefix"),
+                                             ("devices in IDF117", "dcim.device")])
+def test_an_unknown_name_after_at_is_where_the_target_is(question: str, target: str) -> None:
+    """Not one of the racks named "DM-Hartford": a place, looked for among what filters the target,
+    with the target itself last ("racks in IDF117" may name that rack)."""
+    intent = parse(question)
+    cond = intent.conditions[0]
+    assert intent.target == target and cond.field != "id" and cond.candidates
+    assert cond.candidates[0] == "dcim.site"
+    if target != "ipam.prefix":  # a rack or device name may be one of them; a word is no prefix
+        assert cond.candidates[-1] == target
+
+
+def test_an_unknown_name_after_a_pattern_is_the_object() -> None:
+    cond = parse("how much space is left in IDF117").conditions[0]
+    assert cond.model == "dcim.rack" and cond.field == "id"
+
+
 # -- bad input ------------------------------------------------------------------------------------
 
 

@@ -206,3 +206,22 @@ async def test_client_side_tables_are_bounded() -> None:
     orch._keep_local({"new": []})
     assert orch.local_rows("t6") == [{"id": "again"}] and orch.local_rows("t7") == []
     await client.aclose()
+
+
+async def test_a_later_answer_of_the_same_recipe_keeps_the_older_tables_rows() -> None:
+    from netbox_tui.config import Settings
+    from netbox_tui.errors import NetBoxTUIError
+    from netbox_tui.session import Session
+
+    session = Session.open(Settings(), demo=True)
+    orch = session.orchestrator
+    mdf = (await orch.ask("rack utilization at MDF")).tables[0]
+    akron = (await orch.ask("rack utilization at DM-Akron")).tables[0]
+    assert mdf.query and akron.query and mdf.query.local_key != akron.query.local_key
+    again = await orch.page(mdf, 0)
+    assert again.total == mdf.total and [r["id"] for r in again.rows] == [r["id"] for r in mdf.rows]
+    assert (await orch.page(akron, 0)).total == akron.total != mdf.total
+    orch._local.clear()  # evicted, as past LOCAL_TABLES: said, never an empty table
+    with pytest.raises(NetBoxTUIError, match="expired"):
+        await orch.page(mdf, 0)
+    await session.aclose()

@@ -49,6 +49,13 @@ def test_exact_name_beats_names_whose_words_all_match() -> None:
     assert score("distribution switches", "Distribution Switch") == 100  # plurals folded
 
 
+def test_names_that_fail_alike_are_offered_most_alike_first() -> None:
+    """No device is "dmi01-akron-sw03"; every name of the site scores the same (no digit group
+    agrees), so the closest offered are ordered by likeness of the whole name, not alphabetically."""
+    index = NameIndex([Named("dcim.site", i, n, n) for i, n in enumerate(["dmi01-akron-pdu01", "dmi01-akron-rtr01", "dmi01-akron-sw01"], 1)], source="graphql")
+    assert [e.name for e, _ in index.fuzzy("dmi01-akron-sw03")][0] == "dmi01-akron-sw01"
+
+
 def test_digits_must_agree() -> None:
     assert score("R105", "R106") < 65
     assert score("jbb 120", "JBB Branch 104") < 65
@@ -91,3 +98,14 @@ def test_interface_match_never_guesses_a_digit() -> None:
     assert match_interface("XE-0/0/1", rows).matches[0].ref.label == "xe-0/0/1"
     missing = match_interface("Gi0/0/9", rows)
     assert missing.status == "not_found" and missing.candidates
+
+
+async def test_a_candidate_kind_netbox_lacks_is_said() -> None:
+    """An intent from elsewhere (an LLM's, a script's) may name a kind the schema lacks: said, never a KeyError."""
+    from netbox_tui.core.intent import Condition
+    from netbox_tui.core.resolve import Resolver
+    from netbox_tui.errors import NetBoxTUIError
+
+    resolver = Resolver(client=None)
+    with pytest.raises(NetBoxTUIError, match="does not have"):
+        await resolver.resolve(Condition(field="id", value="x", candidates=["dcim.nosuchthing"]))
