@@ -2,12 +2,12 @@
 """`netbox-tui mcp` and the official netboxlabs/netbox-mcp-server side by side (issue 12), in one run
 against the real NetBox on 127.0.0.1:
 
-    .venv/bin/python bench/mcp.py --peer-src DIR --peer-python PATH [--url http://127.0.0.1:8000] [--write]
+    .venv/bin/python bench/mcp.py --peer-dir DIR [--peer-git SOURCE] [--url http://127.0.0.1:8000] [--write]
 
-`--peer-src` is an existing checkout of netbox-mcp-server (1.2.x) and `--peer-python` the Python of
-a venv that holds its dependencies; both are prepared by an operator beforehand (bench/RESULTS.md,
-"MCP" section, says how). This script never installs, builds or copies the peer: it only starts it
-from there, over stdio, as an MCP client would.
+`--peer-dir` is where netbox-mcp-server 1.2.1 is installed from its source into a venv of its own
+(bench/mcp_peer.py: cloned from GitHub, or from SOURCE, a local mirror, on a machine without
+internet; reused on later runs). `--peer-src DIR --peer-python PATH` use a checkout and venv prepared
+some other way instead. The peer is started from there over stdio, as an MCP client would.
 
 For each task both servers are driven by a scripted agent that uses its tools the best way they
 allow (fields selected, the largest page, filters in NetBox's terms, hop-by-hop walks where the
@@ -49,6 +49,9 @@ from mcp.client.session import ClientSession  # noqa: E402
 from mcp.client.stdio import stdio_client  # noqa: E402
 
 from netbox_tui.core.budget import get_encoder  # noqa: E402
+
+sys.path.insert(0, str(HERE))  # the SDK is imported: bench/ may come back for its sibling
+import mcp_peer  # noqa: E402
 
 
 def _bench_module(name: str) -> Any:
@@ -360,18 +363,25 @@ def write_results(block: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--peer-src", required=True, help="a checkout of netbox-mcp-server (1.2.x), prepared beforehand")
-    ap.add_argument("--peer-python", required=True, help="the Python of a venv holding its dependencies")
+    ap.add_argument("--peer-dir", type=Path, help="install netbox-mcp-server from its source here (bench/mcp_peer.py), or reuse it")
+    ap.add_argument("--peer-git", default=mcp_peer.GIT, help="where --peer-dir clones it from (a URL or a local mirror)")
+    ap.add_argument("--peer-src", help="instead of --peer-dir: a checkout of netbox-mcp-server (1.2.x) prepared beforehand")
+    ap.add_argument("--peer-python", help="with --peer-src: the Python of a venv holding its dependencies")
     ap.add_argument("--url", default="http://127.0.0.1:8000", help="the real NetBox (read-only token of the demo dump)")
     ap.add_argument("--repeat", type=int, default=3, help="cold runs per task and server; wall time is their median (default 3)")
     ap.add_argument("--write", action="store_true", help="write the table into bench/RESULTS.md's MCP block")
     args = ap.parse_args()
+    if args.peer_dir:
+        src, python = mcp_peer.prepare(args.peer_dir.resolve(), args.peer_git)
+        args.peer_src, args.peer_python = str(src), str(python)
+    elif not (args.peer_src and args.peer_python):
+        ap.error("give --peer-dir DIR (installs the peer there), or --peer-src and --peer-python")
     if not (Path(args.peer_src) / "src" / "netbox_mcp_server").is_dir():
         raise SystemExit(f"--peer-src {args.peer_src}: no src/netbox_mcp_server there")
     if not os.access(args.peer_python, os.X_OK):
         raise SystemExit(f"--peer-python {args.peer_python}: not an executable")
     res = asyncio.run(bench(args))
-    command = (".venv/bin/python bench/mcp.py --peer-src PEER_SRC --peer-python PEER_VENV/bin/python"
+    command = (".venv/bin/python bench/mcp.py " + ("--peer-dir PEER_DIR" if args.peer_dir else "--peer-src PEER_SRC --peer-python PEER_VENV/bin/python")
                + (f" --url {args.url}" if args.url != "http://127.0.0.1:8000" else "") + (f" --repeat {args.repeat}" if args.repeat != 3 else "")
                + (" --write" if args.write else ""))
     block = table(res, command)

@@ -5,6 +5,7 @@ Exit codes: 0 ok, partial or needs_choice; 3 not_found (a named object does not 
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Optional
@@ -86,6 +87,6 @@ def render(answer: Answer, source: str) -> None:
             table.add_row(*(Text(str(r.get(c.key, ""))) for c in t.columns))
         console.print(table)
     for c in answer.choices:
-        console.print(Text(f"  • {c.label}" + (f"  → netbox-tui ask \"{c.question}\"" if c.question else ""), style="dim"))
+        console.print(Text(f"  • {c.label}" + (f"  → netbox-tui ask {shlex.quote(c.question)}" if c.question else ""), style="dim"))
     s = answer.stats
     console.print(Text(f"{source} · {s.api_calls} API call{'s' if s.api_calls != 1 else ''} · {s.cache_hits} cached · {s.elapsed_ms} ms", style="dim"))

@@ -55,7 +55,7 @@ class NetBoxProfile(_Strict):
     max_keepalive: int = Field(10, ge=0, le=200, description="an integer 0-200")
     max_attempts: int = Field(3, ge=1, le=10, description="an integer 1-10")
     backoff_base: float = Field(0.5, ge=0, description="seconds, first retry delay")
-    retry_after_max: float = Field(30.0, ge=0, description="seconds, longest Retry-After honoured")
+    retry_after_max: float = Field(30.0, ge=0, description="seconds, longest Retry-After waited for; a longer one ends the request")
     concurrency: int = Field(8, ge=1, le=64, description="parallel requests, an integer 1-64")
     max_response_mb: float = Field(50.0, gt=0, description="megabytes, e.g. 50")
     max_request_line: int = Field(4000, ge=512, description="bytes; gunicorn refuses lines over 4094")

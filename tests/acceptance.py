@@ -31,8 +31,8 @@ async def check(orch: Orchestrator, case: dict[str, Any], answer: Answer) -> lis
     e = case["expect"]
     problems: list[str] = []
     want = e.get("status", "ok")
-    if want == "partial_or_ask":  # a word no NetBox concept covers: never an exact answer
-        return [] if answer.status != "ok" else [f"status ok for a question with a word nothing reads: {answer.answer[:160]}"]
+    if want == "partial_or_ask":  # a word no NetBox concept covers: never an exact answer (nor an internal error)
+        return [] if answer.status not in ("ok", "error") else [f"status {answer.status} for a question with a word nothing reads: {answer.answer[:160]}"]
     if want == "needs_choice":
         if answer.status == "needs_choice":
             return []

@@ -122,7 +122,22 @@ class Assembler:
         self.aggregate(intent)
         intent.not_understood = self.leftover()
         intent.claims = sorted(self.claims, key=lambda c: c.start)
+        intent.corrected = self.corrected()
         return intent
+
+    def corrected(self) -> list[str]:
+        """Words read as a close word of the vocabulary ("devcies" as devices), among those used."""
+        out: list[str] = []
+        seen: list[Cand] = []
+        for c in self.r.claimed:
+            if c is None or not c.guess or c.kind == "name" or any(c is x for x in seen):
+                continue
+            seen.append(c)
+            if self.is_used(c):
+                typed = self.r.text[self.toks[c.a].start:self.toks[c.b - 1].end]
+                if typed.lower() != c.guess.lower():
+                    out.append(f"“{typed}” as {c.guess}")
+        return out
 
     # mentions ---------------------------------------------------------------------------------------
 
@@ -532,7 +547,7 @@ class Assembler:
             return Condition(field="address", value=m.text, text=text, model=model, span=span)
         if m.how == "iface":
             return Condition(field="name", value=m.text, text=text, model=model, span=span)
-        if m.how == "num":
+        if m.how == "num" or m.how == "host" and m.text.isdigit():  # long numbers are read as hosts too (circuit ids)
             if model == VLAN:
                 return Condition(field="vid", value=int(m.text), text=text, model=model, span=span)
             label = self.schema.model(model).label
@@ -660,7 +675,7 @@ class Assembler:
         # "switches that have VLAN 300 on a port".
         if not intent.relations and intent.pattern is None:
             for c in self.items("noun"):
-                if self.is_used(c) or self.in_mention(c):
+                if self.is_used(c) or self.in_mention(c) or self.after_also(c):
                     continue
                 model = next((m.model for m in c.of("noun") if m.model), "")
                 if model and model != target and self.relates(model, target):
@@ -689,6 +704,12 @@ class Assembler:
                 else:
                     keep.append(cond)
             intent.conditions = keep
+
+    def after_also(self, c: Cand) -> bool:
+        """'… and the devices using them': a model word asked for as well, not a condition."""
+        before = self.r.text[:self.toks[c.a].start].lower().rstrip()
+        before = re.sub(r"(\s+(the|their|its|all|every|any))+$", "", before)
+        return any(re.search(r"(^|[\s(])" + re.escape(w) + r"$", before) for w in self.vocab.also)
 
     def move(self, cond: Condition, rm: Model) -> Optional[Condition]:
         if cond.model == PREFIX and self.vocab.cidr_filters.get(rm.name):
@@ -873,6 +894,9 @@ class Assembler:
     def leftover(self) -> list[str]:
         out = []
         for t in self.toks:
+            if t.kind == "word" and t.low in self.vocab.alternatives:
+                out.append(t.text)
+                continue
             if t.i in self.used or self.p.is_skip(t):
                 continue
             c = self.r.claimed[t.i]

@@ -17,7 +17,7 @@ from netbox_tui.schema.vocab import load as load_vocab
 
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 EMPTY = "—"
-_DEFAULT_FIELDS = ("status", "site", "type", "role", "tenant", "description")
+_DEFAULT_FIELDS = ("device", "virtual_machine", "status", "site", "type", "role", "tenant", "description")  # a component says whose it is
 _TITLES = {"link_peers": "Connected to", "assigned_object": "Assigned to", "a_terminations": "A side", "b_terminations": "B side",
            "termination_a": "A end", "termination_z": "Z end", "primary_ip": "Primary IP", "device_type": "Type", "u_height": "U",
            "untagged_vlan": "Untagged", "tagged_vlans": "Tagged", "vid": "VID", "vrf": "VRF", "dns_name": "DNS name",

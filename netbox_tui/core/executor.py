@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 from netbox_tui.core.plan import Context, Plan, Step
 from netbox_tui.core.progress import ProgressEvent
 from netbox_tui.errors import DeadlineError, ResponseTooLargeError, ServerError, TimeoutError
+from netbox_tui.netbox.client import gather_all
 from netbox_tui.netbox.stats import current_question
 
 # Failures a simpler request may survive; auth, reachability and bad filters will not improve.
@@ -54,7 +55,7 @@ class Executor:
             wave = [s for s in pending if all(d in done for d in s.deps)]
             if not wave:
                 raise RuntimeError(f"plan has a cycle or a missing step among {[s.name for s in pending]}")
-            await asyncio.gather(*(self._run_step(s, ctx, index[s.name], total) for s in wave))
+            await gather_all(self._run_step(s, ctx, index[s.name], total) for s in wave)
             done.update(s.name for s in wave)
             pending = [s for s in pending if s.name not in done]
 

@@ -114,6 +114,7 @@ class Intent(BaseModel):
     pattern: Optional[Pattern] = Field(None, description="a recipe beyond listing: trace, vlan_topology, rack_utilisation, free_ips, prefix_utilisation, site_summary; find = a bare name of unknown kind")
     search: Optional[str] = Field(None, description="words left for NetBox's own q= search (only when the user asked to search)")
     not_understood: list[str] = Field(default_factory=list, description="content words no reading covers")
+    corrected: list[str] = Field(default_factory=list, exclude=True)  # words of the vocabulary read from a typo, said
     claims: list[Claim] = Field(default_factory=list, exclude=True)
     source: Literal["rules", "llm", "choice"] = "rules"
 
@@ -131,7 +132,7 @@ class Intent(BaseModel):
         return [c for c in self.conditions if c.model == model]
 
     def guesses(self) -> list[str]:
-        out = [f"“{c.text}” as {c.shown_value()}" for c in self.conditions if c.guess]
+        out = list(self.corrected) + [f"“{c.text}” as {c.shown_value()}" for c in self.conditions if c.guess]
         for r in self.relations:
             out += [f"“{c.text}” as {c.shown_value()}" for c in r.conditions if c.guess]
         return out

@@ -168,6 +168,8 @@ def validate(intent: Intent) -> Intent:
 
     def check(model: Any, conds: list[Any]) -> None:
         for c in conds:
+            # Ids and guesses are the resolver's to find, never the model's to say: a reply's own are dropped.
+            c.resolved, c.guess = [], None
             # What a small model was seen sending: a condition with no value ("status =", answered
             # "no devices" as if exact) and candidate models that do not exist (an internal error).
             if c.op not in ("empty", "not_empty") and (c.value is None or c.value == "" or c.value == []):
@@ -182,6 +184,10 @@ def validate(intent: Intent) -> Intent:
                 raise LLMError(f"{model.name} has no filter {c.field!r}")
             if c.model is not None and schema.get(c.model) is None:
                 raise LLMError(f"unknown model {c.model!r}")
+            choices = {str(x.value) for x in model.choices(c.field)} if not c.model and c.field in model.filters else set()
+            values = c.value if isinstance(c.value, list) else [c.value]
+            if choices and c.op not in ("empty", "not_empty") and any(str(v) not in choices for v in values):
+                raise LLMError(f"{c.value!r} is not a {c.field} value of {model.name}")
 
     check(m, intent.conditions)
     for r in intent.relations:
@@ -192,7 +198,7 @@ def validate(intent: Intent) -> Intent:
     for a in intent.attributes:
         if a.split(".")[0] not in m.fields:
             raise LLMError(f"{intent.target} has no field {a!r}")
-    if intent.aggregate is not None and intent.aggregate.by and intent.aggregate.by not in m.fields:
+    if intent.aggregate is not None and intent.aggregate.by and intent.aggregate.by.split(".")[0] not in m.fields:
         raise LLMError(f"{intent.target} has no field {intent.aggregate.by!r} to group by")
     return intent
 

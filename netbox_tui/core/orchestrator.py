@@ -400,12 +400,14 @@ class Orchestrator:
             simplifiable = False  # the question's deadline leaves no time for a second plan
         if simplifiable and not run.retried and run.plan is not None and run.plan.kind != "direct" and run.intent is not None:
             run.retried = True
+            simple = run.intent.model_copy(update={"pattern": None, "relations": [], "aggregate": None})
             try:
-                run.plan = plan_list(run.intent.model_copy(update={"pattern": None, "relations": [], "aggregate": None}))
+                run.plan = plan_list(simple)
             except Limitation:
                 return "format"
             run.plan.kind = "fallback"
-            run.ctx = Context(self.client, self.resolver, run.intent, run.question, page_size=self.page_size, offset=offset)
+            # The simplified plan runs on the intent it was made from; the answer says what it left out.
+            run.ctx = Context(self.client, self.resolver, simple, run.question, page_size=self.page_size, offset=offset)
             run.answer.plan = PlanInfo(kind="fallback", steps=run.plan.describe())
             run.failure = None
             run.extra["fallback_reason"] = getattr(exc, "message", str(exc)) or exc.__class__.__name__

@@ -12,6 +12,7 @@ request-line limit) or one grouped query, never one request per object.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -168,14 +169,23 @@ def build_query(m: Model, conds: list[Condition]) -> Query:
     for cond in conds:
         a = shown(cond)
         got = filter_for(m, cond)
-        if got is not None:
-            name, value = got
-            if name in q.params and name != "id":
-                q.params[name] = _merge(q.params[name], value)
-            else:
-                q.params[name] = value
+        name, value = got if got is not None else ("", None)
+        merged = _merge(name, q.params[name], value) if name in q.params else None
+        if got is not None and (name not in q.params or merged is not None):
+            value = value if merged is None else merged
+            q.params[name] = value
             vals = value if isinstance(value, list) else [value]
             a.filter = "&".join(f"{name}={_fmt(v)}" for v in vals[:4]) + (f" (+{len(vals) - 4})" if len(vals) > 4 else "")
+        elif got is not None and _locally(m, cond):  # NetBox ORs a repeated parameter: the second one is checked here
+            q.local.append(cond)
+            a.filter = f"applied by netbox-tui (a second {name} would widen NetBox's answer)"
+        elif got is not None:
+            why = f"“{cond.text or cond.shown_value()}” and the condition before it on {cond.field.replace('_', ' ')} cannot both be sent to NetBox"
+            q.limits.append(f"{why} (only the first applied)")
+            a.filter = "not applied: " + why
+        elif (bad := _bad_choice(m, cond)) is not None:
+            q.limits.append(bad)
+            a.filter = "not applied: " + bad
         elif _locally(m, cond):
             q.local.append(cond)
             a.filter = "applied by netbox-tui (NetBox has no filter for it)"
@@ -187,11 +197,54 @@ def build_query(m: Model, conds: list[Condition]) -> Query:
     return q
 
 
-def _merge(a: Any, b: Any) -> Any:
+def start_query(ctx: Context, m: Model, conds: list[Condition]) -> Query:
+    """The conditions as one endpoint's query, each shown in the interpretation, each limit said."""
+    q = build_query(m, conds)
+    ctx.applied.extend(q.applied)
+    for why in q.limits:
+        ctx.note(why)
+    return q
+
+
+def local_fields(q: Query) -> list[str]:
+    """The fields the conditions checked here read."""
+    return [c.field.split(".")[0] for c in q.local]
+
+
+def keep_local(page: Any, q: Query) -> Any:
+    """A page of one looked-up object, with the rows the conditions checked here reject left out."""
+    if not q.local:
+        return page
+    rows = [r for r in page.results if all(matches_locally(r, c) for c in q.local)]
+    return dataclasses.replace(page, results=rows, count=page.count - (len(page.results) - len(rows)))
+
+
+def _merge(name: str, a: Any, b: Any) -> Any:
+    """Two conditions on one parameter, both to hold, as one parameter NetBox ANDs — or None.
+    NetBox ORs repeated values: exact values merge to those in both lists (empty: nothing can match,
+    which NetBox cannot be asked, so None), exclusions (`__n`) to all of them; lookups do not merge."""
     left = a if isinstance(a, list) else [a]
     right = b if isinstance(b, list) else [b]
+    if name.endswith("__n"):
+        return list(dict.fromkeys(left + right))
+    if "__" in name:
+        return None
     both = [x for x in left if x in right]
-    return both or ["0"]  # two conditions on one filter must both hold: ids in both lists
+    return (both if isinstance(a, list) or isinstance(b, list) else both[0]) if both else None
+
+
+def _bad_choice(m: Model, cond: Condition) -> Optional[str]:
+    """'“activ” is not a status NetBox has for devices (active, planned, …)': a choice filter given a value it lacks."""
+    base = m.filters.get(cond.field)
+    if base is None or base.type != CHOICE or cond.model:
+        return None
+    valid = [str(c.value) for c in m.choices(cond.field)]
+    values = cond.value if isinstance(cond.value, list) else [cond.value]
+    wrong = [str(v) for v in values if valid and str(v) not in valid]
+    if not wrong:
+        return None
+    more = ", …" if len(valid) > 8 else ""
+    return f"“{wrong[0]}” is not a {cond.field.replace('_', ' ')} NetBox has for {noun(m.name)} ({', '.join(valid[:8])}{more})"
 
 
 def _locally(m: Model, cond: Condition) -> bool:
@@ -291,10 +344,7 @@ def plan_list(intent: Intent) -> Plan:
     fields = fetch_fields(m.name, attrs + counts)
 
     async def fetch(ctx: Context) -> Any:
-        q = build_query(m, ctx.intent.conditions)
-        ctx.applied.extend(q.applied)
-        for why in q.limits:
-            ctx.note(why)
+        q = start_query(ctx, m, ctx.intent.conditions)
         if named is not None and any(c.model == named.model and c.field == "id" for c in ctx.intent.conditions) and \
                 named.resolved and all(r.model != m.name for r in named.resolved):
             raise Reroute(_retarget(ctx.intent, named))
@@ -530,9 +580,11 @@ async def read_rows(ctx: Context, m: Model, params: dict[str, Any], fields: list
 
 # -- relations: "sites with no VLANs", "devices with IPs in 10.0.0.0/28" -----------------------------------------
 
-async def related_rows(ctx: Context, m: Model, q: Query, relations: list[Relation]) -> list[dict[str, Any]]:
-    """The target's rows (under its own conditions) that have, or have none of, the related objects."""
-    fields = fetch_fields(m.name)
+async def related_rows(ctx: Context, m: Model, q: Query, relations: list[Relation],
+                       fields: Optional[list[str]] = None) -> list[dict[str, Any]]:
+    """The target's rows (under its own conditions, those checked here included) that have, or have
+    none of, the related objects."""
+    fields = list(dict.fromkeys((fields or fetch_fields(m.name)) + [c.field.split(".")[0] for c in q.local]))
     rows: Optional[list[dict[str, Any]]] = None
     for rel in relations:
         rm = model_of(rel.model)
@@ -548,7 +600,7 @@ async def related_rows(ctx: Context, m: Model, q: Query, relations: list[Relatio
                 got = [r for r in await read_rows(ctx, m, q.params, fields + [count]) if r.get("id") in {x.get("id") for x in rows}]
             rows = [r for r in got if (int(r.get(count) or 0) == 0) == rel.negate]
             continue
-        owners = await _owners(ctx, m, rm, rel, rq, q)
+        owners = await _owners(ctx, m, rm, rel, rq)
         if owners is None:  # by address containment: prefixes and their IPs
             base = rows if rows is not None else await read_rows(ctx, m, q.params, fields + ["vrf"])
             rows = await _contained(ctx, m, rm, rel, rq, base)
@@ -561,7 +613,7 @@ async def related_rows(ctx: Context, m: Model, q: Query, relations: list[Relatio
                 rows = []
                 continue
             rows = await ctx.client.list_many(m.path, q.params, "id", sorted(owners), fields=fields, kind=kind_of(m.name))
-    return rows or []
+    return [r for r in rows or [] if all(matches_locally(r, c) for c in q.local)]
 
 
 def _relation_words(m: Model, rm: Model, rel: Relation, count: Optional[str], rq: Query) -> str:
@@ -571,7 +623,7 @@ def _relation_words(m: Model, rm: Model, rel: Relation, count: Optional[str], rq
     return f"{rm.path}?{where} read, matched to {noun(m.name)} by netbox-tui" if where else f"{rm.path} read, matched to {noun(m.name)} by netbox-tui"
 
 
-async def _owners(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query, q: Query) -> Optional[set[int]]:
+async def _owners(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query) -> Optional[set[int]]:
     """Ids of target objects that at least one related object (under its conditions) points to."""
     how = load_vocab().relation(m.name, rm.name)
     if how is not None and how.contains:
@@ -587,10 +639,8 @@ async def _owners(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query, q
     if how is not None:
         for k, v in how.where.items():
             params.setdefault(k, v)
-    # The target's own conditions narrow the related rows too when that endpoint takes them (site, location).
-    for k, v in q.params.items():
-        if k != "id" and rm.accepts(k) and k not in params:
-            params[k] = v
+    # The target's own conditions are not sent to the related endpoint: a filter of the same name
+    # there means something else (an IP's status or tenant is not its device's).
     roots = list(dict.fromkeys(p.split(".")[0] for p in via))
     related = await read_rows(ctx, rm, params, ["id"] + roots)
     owners: set[int] = set()
@@ -647,29 +697,36 @@ def plan_group(intent: Intent) -> Plan:
     resolves = resolve_steps(intent)
 
     async def fetch(ctx: Context) -> Any:
-        q = build_query(m, ctx.intent.conditions)
-        ctx.applied.extend(q.applied)
-        for why in q.limits:
-            ctx.note(why)
+        q = start_query(ctx, m, ctx.intent.conditions)
         gm = model_of(target_model) if target_model else None
         count = gm.count_field(m.name) if gm is not None else None
-        if gm is not None and count and "." not in by and not q.params and not q.local and not ctx.intent.relations:
-            # NetBox counts for us: one request for every group ("devices per role": roles with device_count).
-            groups = await read_rows(ctx, gm, {}, ["id", "display", gm.label, count])
-            return ("counted", [(g, int(g.get(count) or 0)) for g in groups], q, count)
-        rows = await read_rows(ctx, m, q.params, ["id", root] + [c.field for c in q.local])
-        rows = [r for r in rows if all(matches_locally(r, c) for c in q.local)]
+        single = not f.many
+        if gm is not None and count and single and "." not in by and not q.params and not q.local and not ctx.intent.relations:
+            # NetBox counts for us: one request for every group ("devices per role": roles with device_count),
+            # and one count of all, whose rest is the objects in no group ("(none)": devices without a tenant).
+            groups, every = await ctx.client.gather([read_rows(ctx, gm, {}, ["id", "display", gm.label, count]),
+                                                     ctx.client.page(m.path, {}, limit=1, fields=["id"], kind=kind_of(m.name))])
+            pairs = [(g, int(g.get(count) or 0)) for g in groups]
+            rest = every.count - sum(n for _, n in pairs)
+            return ("counted", pairs + ([(None, rest)] if rest > 0 else []), q, count)
+        keep = ["id", root] + [c.field.split(".")[0] for c in q.local]
+        if ctx.intent.relations:
+            rows = await related_rows(ctx, m, q, ctx.intent.relations, keep)
+        else:
+            rows = await read_rows(ctx, m, q.params, keep)
+            rows = [r for r in rows if all(matches_locally(r, c) for c in q.local)]
         tally: Counter[Any] = Counter()
         objs: dict[Any, Any] = {}
         for r in rows:
             v = read(r, by)
-            key = (v.get("id") if "id" in v else v.get("value")) if isinstance(v, dict) else v
-            tally[key] += 1
-            objs[key] = v
-        return ("tallied", [(objs[k], n) for k, n in tally.most_common()], q, None)
+            for one in (v or [None]) if isinstance(v, list) else [v]:  # a list field (tags): one count per value
+                key = (one.get("id") if "id" in one else one.get("value")) if isinstance(one, dict) else one
+                tally[key] += 1
+                objs[key] = one
+        return ("tallied", [(objs[k], n) for k, n in tally.most_common()], q, None, len(rows))
 
     def finish(ctx: Context) -> Outcome:
-        how, groups, q, count = ctx.results["fetch"]
+        how, groups, q, count, *objects = ctx.results["fetch"]
         gmodel = target_model or m.name
         rows = []
         for g, n in sorted(groups, key=lambda p: (-p[1], cell(p[0]))):
@@ -681,10 +738,13 @@ def plan_group(intent: Intent) -> Plan:
         title = cap(f"{noun(m.name)} per {words}") + (where_words(ctx) if ctx.applied else "")
         cols = [Column(key="group", title=cap(words)), Column(key="count", title=cap(noun(m.name)))]
         table = local_table(ctx, f"group:{m.name}:{by}:{id(ctx)}", gmodel, title, rows, cols)
-        total = sum(int(r["count"].replace(",", "")) for r in rows)
-        top = ", ".join(f"{r['group']} {r['count']}" for r in rows[:6])
-        groups_word = noun(gmodel) if target_model else "groups"
-        text = f"{counted(total, m.name)} in {len([r for r in rows if r['count'] != '0'])} {groups_word} by {words}{where_words(ctx)}: {top}."
+        total = objects[0] if objects else sum(int(r["count"].replace(",", "")) for r in rows)
+        top = ", ".join(f"{r['group']} {r['count']}" for r in rows[:6]) + (f" and {len(rows) - 6} more" if len(rows) > 6 else "")
+        n_groups = len([r for r in rows if r["count"] != "0" and r["id"] is not None or not target_model and r["_value"] is not None])
+        groups_word = noun(gmodel, n_groups) if target_model else ("group" if n_groups == 1 else "groups")
+        text = f"{counted(total, m.name)} in {n_groups} {groups_word} by {words}{where_words(ctx)}: {top}."
+        if any(r["_value"] is None for r in rows):
+            text += f" (none): {noun(m.name)} with no {words}."
         if how == "counted":
             text += f" (counted by NetBox: {count})"
         return Outcome(text, [table], list_choices(table, ctx.page_size))

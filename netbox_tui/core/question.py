@@ -26,7 +26,7 @@ _WRITE_ANYWHERE = re.compile(r"\b(delete|remove|destroy|wipe|purge|erase|truncat
 _WRITE_LEADING = re.compile(
     r"^(please\s+|can you\s+|could you\s+|go\s+|pls\s+)?(create|add|update|change|set|rename|assign|modify|edit|drop|move|provision|allocate|"
     r"reserve|enable|disable|shut ?down|shut|no shut(?:down)?|bounce|reboot|reload|restart|power (?:off|on|cycle))\b(?![ -]panels?)"
-    r"(?!\s+(?:ports?|interfaces?|links?|devices?|vlans?)\b)",
+    r"(?!\s+(?:ports?|interfaces?|links?|devices?|vlans?|logs?|of|history|records?)\b)",  # "change log of X", "set of VLANs"
     re.I,
 )
 
@@ -54,7 +54,8 @@ def check_question(raw: Optional[str]) -> str:
             f"the question is {len(text):,} characters long; netbox-tui takes up to {MAX_QUESTION_CHARS}",
             "Ask one thing at a time in a sentence or two.",
         )
-    if _WRITE_ANYWHERE.search(text) or _WRITE_LEADING.search(text):
+    unquoted = re.sub(r"\"[^\"]*\"|'[^']*'", " ", text)  # a quoted value is data ('description "delete"')
+    if _WRITE_ANYWHERE.search(unquoted) or _WRITE_LEADING.search(unquoted):
         raise WriteRefusedError(
             "netbox-tui is read-only: it will not create, change or delete anything in NetBox",
             "Make changes in NetBox itself. I can show what would be affected, e.g. \"devices at <site>\" or \"interfaces on <device>\".",

@@ -12,7 +12,9 @@ from netbox_tui.core.columns import EMPTY, cell, end_label, fetch_fields, shape_
 from netbox_tui.core.intent import Condition, Intent, Ref
 from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Step
 from netbox_tui.core.planner import (
-    build_query,
+    keep_local,
+    local_fields,
+    start_query,
     cap,
     counted,
     drill_relations,
@@ -201,10 +203,7 @@ def plan_vlan_topology(intent: Intent) -> Plan:
     ifields = ["id", "name", "device", "mode", "untagged_vlan", "tagged_vlans"]
 
     async def vlans(ctx: Context) -> Any:
-        q = build_query(m, ctx.intent.conditions)
-        ctx.applied.extend(q.applied)
-        for why in q.limits:
-            ctx.note(why)
+        q = start_query(ctx, m, ctx.intent.conditions)
         rows = await read_rows(ctx, m, q.params, fetch_fields(VLAN))
         return rows, q
 
@@ -263,10 +262,7 @@ def plan_rack_utilisation(intent: Intent) -> Plan:
     m = model_of(RACK)
 
     async def racks(ctx: Context) -> Any:
-        q = build_query(m, ctx.intent.conditions)
-        ctx.applied.extend(q.applied)
-        for why in q.limits:
-            ctx.note(why)
+        q = start_query(ctx, m, ctx.intent.conditions)
         return await read_rows(ctx, m, q.params, fetch_fields(RACK)), q
 
     async def devices(ctx: Context) -> Any:
@@ -323,10 +319,10 @@ def plan_ip(intent: Intent) -> Plan:
     fields = fetch_fields(IP, attrs)
 
     async def fetch(ctx: Context) -> Any:
-        q = build_query(m, [c for c in ctx.intent.conditions if c is not named])
-        ctx.applied.extend(q.applied)
+        q = start_query(ctx, m, [c for c in ctx.intent.conditions if c is not named])
         params = {"address": ip, **q.params}
-        page = await ctx.client.page(m.path, params, limit=ctx.page_size, offset=ctx.offset, fields=fields)
+        page = await ctx.client.page(m.path, params, limit=ctx.page_size, offset=ctx.offset, fields=fields + local_fields(q))
+        page = keep_local(page, q)
         return params, page
 
     async def containing(ctx: Context) -> Any:
@@ -380,10 +376,9 @@ def plan_prefix(intent: Intent) -> Plan:
     pfields = fetch_fields(PREFIX, ["is_pool", "mark_utilized"])
 
     async def find(ctx: Context) -> Any:
-        q = build_query(m, [c for c in ctx.intent.conditions if c is not named])
-        ctx.applied.extend(q.applied)
+        q = start_query(ctx, m, [c for c in ctx.intent.conditions if c is not named])
         params = {"prefix": cidr, **q.params}
-        page = await ctx.client.page(m.path, params, limit=50, fields=pfields)
+        page = keep_local(await ctx.client.page(m.path, params, limit=50, fields=pfields + local_fields(q)), q)
         if len(page.results) > 1:
             from netbox_tui.core.resolve import Found
 

@@ -18,7 +18,8 @@ def singular(word: str) -> str:
     w = word.lower()
     if w in _IRREGULAR:
         return _IRREGULAR[w]
-    if len(w) <= 3 or not w.endswith("s") or w.endswith(("ss", "is")) or any(c.isdigit() for c in w):
+    # A name with digits is not a plural ("sw01s"), unless its last word is ("L2VPNs").
+    if len(w) <= 3 or not w.endswith("s") or w.endswith(("ss", "is")) or any(c.isdigit() for c in w) and not re.search(r"\d[a-z]{2,}s$", w):
         return w
     for suffix, repl in (("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("ies", "y"), ("ses", "s")):
         if w.endswith(suffix) and len(w) > len(suffix) + 1:

@@ -54,12 +54,20 @@ class Reply:
     lines: list[str] = field(default_factory=list)  # free text after the summary (describe)
 
 
+# Line breaks in NetBox text would forge structure in the result ("## Fake table", rows of its own).
+_BREAKS = re.compile("[\r\n\x85\u2028\u2029]+")
+
+
+def flat(text: str) -> str:
+    return _BREAKS.sub(" ", text)
+
+
 def cell(value: Any) -> str:
     if value is None or value == EMPTY:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value).replace("|", "/").replace("\n", " ")
+    return flat(str(value).replace("|", "/"))
 
 
 def _range(b: Block) -> str:
@@ -93,19 +101,19 @@ def _fix_summary(summary: str, blocks: list[Block]) -> str:
 # -- text --------------------------------------------------------------------------------------------------
 
 def _head_text(r: Reply, summary: str) -> list[str]:
-    out = [summary.strip()]
-    out += r.lines
+    out = [flat(summary.strip())]
+    out += [flat(x) for x in r.lines]
     if r.read_as:
-        out.append("read as: " + r.read_as + (" | sent: " + ", ".join(r.sent) if r.sent else ""))
-    out += r.notes
+        out.append(flat("read as: " + r.read_as + (" | sent: " + ", ".join(r.sent) if r.sent else "")))
+    out += [flat(x) for x in r.notes]
     if r.choices:
         out.append(f'choices (answer one with ask("pick {r.choice_handle} N")):')
-        out += [f"{i}. {c}" for i, c in enumerate(r.choices, 1)]
+        out += [f"{i}. {flat(c)}" for i, c in enumerate(r.choices, 1)]
     return out
 
 
 def _block_head(b: Block) -> str:
-    return f"## {b.title} ({b.model}) {_range(b)}" + (f" · handle {b.handle}" if _more(b) is not None else "")
+    return f"## {flat(b.title)} ({b.model}) {_range(b)}" + (f" · handle {b.handle}" if _more(b) is not None else "")
 
 
 def _block_foot(b: Block) -> Optional[str]:

@@ -200,6 +200,24 @@ def check_read_only(method: str, path: str) -> None:
     raise WriteRefusedError(f"refused {method} {path}: netbox-tui never writes to NetBox")
 
 
+def _undecodable(url: str) -> InvalidResponseError:
+    return InvalidResponseError(f"{url.split('?')[0]} sent a body that does not decode as its Content-Encoding says: "
+                                "a proxy in between may be rewriting it")
+
+
+async def gather_all(aws: Iterable[Awaitable[T]]) -> list[T]:
+    """asyncio.gather, but the first failure cancels the others: no request of a failed question
+    keeps going, spending its retry budget and landing in the next question's counts."""
+    tasks = [asyncio.ensure_future(a) for a in aws]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
 @dataclass
 class Page:
     """One page of a list endpoint. `count` is NetBox's total of matching objects."""
@@ -232,6 +250,8 @@ class NetBoxClient:
             raise NetBoxError("no NetBox URL configured", "Set NETBOX_URL, --url or a profile's url, or run with --demo.")
         self.profile = profile
         self.base_url = profile.url
+        # What messages say: the URL without any user:password it may carry.
+        self.shown_url = re.sub(r"//[^/@]*@", "//", self.base_url)
         token = profile.resolved_token()
         self._token_id = token_identity(token)
         # What an answer must never echo: the token (a proxy or error page may reflect request headers).
@@ -255,7 +275,12 @@ class NetBoxClient:
         if self.base_url.startswith("http://"):
             verify = False  # no TLS to verify; building an SSL context costs ~16 ms of start-up
         elif profile.verify_tls and profile.ca_bundle:
-            verify = ssl.create_default_context(cafile=str(profile.ca_bundle.expanduser()))
+            bundle = profile.ca_bundle.expanduser()
+            try:
+                verify = ssl.create_default_context(cafile=str(bundle))
+            except (OSError, ssl.SSLError) as exc:
+                raise ConfigError(f"cannot read the CA bundle {bundle}: {exc.strerror or exc}",
+                                  "Point ca_bundle (NETBOX_CA_BUNDLE) at a readable PEM file, or remove it to use the system's CAs.") from exc
         inner = transport or httpx.AsyncHTTPTransport(verify=verify, limits=limits, retries=0)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -383,6 +408,9 @@ class NetBoxClient:
                             q.down = q.down or final  # NetBox is not answering this question: stop it early
                         raise final from None
                 delay = exc.retry_after
+                if delay is not None and delay > self.profile.retry_after_max:  # asking sooner than NetBox said is no retry
+                    raise type(final)(f"{final.message}; it asks to wait {delay:g} s, more than retry_after_max "
+                                      f"({self.profile.retry_after_max:g} s)", final.hint) from None
                 if delay is None:
                     base = self.profile.backoff_base * (2 ** (attempt - 1))
                     delay = base * (0.5 + self._rng.random() / 2)  # jitter: spread retrying clients
@@ -442,17 +470,23 @@ class NetBoxClient:
                 request = self._http.build_request(method, url, json=body)
                 response = await self._http.send(request, stream=True)
             except httpx.ConnectTimeout as exc:
-                raise _Retryable(UnreachableError(f"could not connect to {self.base_url} in {self.profile.timeout_connect:g} s")) from exc
+                raise _Retryable(UnreachableError(f"could not connect to {self.shown_url} in {self.profile.timeout_connect:g} s")) from exc
             except httpx.TimeoutException as exc:
                 self._count(started, 0)
                 raise TimeoutError(f"NetBox did not answer {where} within {self.profile.timeout_read:g} s") from exc
             except httpx.ConnectError as exc:
                 if _is_tls(exc):
-                    raise TLSError(f"TLS verification of {self.base_url} failed: {self._reason(exc)}") from exc
-                raise _Retryable(UnreachableError(f"cannot reach {self.base_url}: {self._reason(exc)}")) from exc
+                    raise TLSError(f"TLS verification of {self.shown_url} failed: {self._reason(exc)}") from exc
+                raise _Retryable(UnreachableError(f"cannot reach {self.shown_url}: {self._reason(exc)}")) from exc
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                 self._count(started, 0)
-                raise _Retryable(UnreachableError(f"connection to {self.base_url} dropped: {self._reason(exc)}")) from exc
+                raise _Retryable(UnreachableError(f"connection to {self.shown_url} dropped: {self._reason(exc)}")) from exc
+            except httpx.DecodingError as exc:
+                self._count(started, 0)
+                raise _undecodable(url) from exc
+            except httpx.HTTPError as exc:  # a proxy refusing, a scheme httpx cannot speak: no retry helps
+                self._count(started, 0)
+                raise UnreachableError(f"cannot talk to {self.shown_url}: {self._reason(exc) or exc.__class__.__name__}") from exc
             got = 0
             try:
                 raw = await self._read_capped(response, url)
@@ -463,7 +497,7 @@ class NetBoxClient:
                 got = exc.size
                 self._count(started, got)
                 raise _Retryable(UnreachableError(
-                    f"connection to {self.base_url} dropped mid-answer: {where} was cut short after {got:,} bytes ({self._reason(exc.cause)})",
+                    f"connection to {self.shown_url} dropped mid-answer: {where} was cut short after {got:,} bytes ({self._reason(exc.cause)})",
                     "NetBox or a proxy in front of it closed the connection before the answer was complete: retry; if it persists, check the proxy's timeouts and size limits.",
                 )) from exc.cause
             finally:
@@ -491,6 +525,8 @@ class NetBoxClient:
                 chunks.append(chunk)
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             raise _CutShort(size, exc) from exc
+        except httpx.DecodingError as exc:
+            raise _undecodable(url) from exc
         return b"".join(chunks)
 
     async def _parse(self, raw: bytes) -> Any:
@@ -713,7 +749,7 @@ class NetBoxClient:
 
     async def gather(self, aws: Iterable[Awaitable[T]]) -> list[T]:
         """Run awaitables concurrently; the client's semaphore bounds requests in flight."""
-        return list(await asyncio.gather(*aws))
+        return await gather_all(aws)
 
     async def graphql(self, query: str, variables: dict[str, Any] | None = None, *, kind: str = "default", use_cache: bool = True) -> dict[str, Any]:
         body = {"query": query, "variables": variables or {}}

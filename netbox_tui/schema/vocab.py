@@ -55,6 +55,8 @@ class Vocab:
     group: tuple[str, ...]
     within: tuple[str, ...]
     place: frozenset[str]
+    alternatives: frozenset[str]
+    also: tuple[str, ...]
     patterns: dict[str, tuple[str, ...]]
     abbreviations: dict[str, str]
     models: dict[str, ModelWords]
@@ -103,6 +105,8 @@ def parse(data: dict[str, Any]) -> Vocab:
         absence=tuple(cues.get("absence", ())), presence=tuple(cues.get("presence", ())),
         count=tuple(cues.get("count", ())), group=tuple(cues.get("group", ())), within=tuple(cues.get("within", ())),
         place=frozenset(cues.get("place", ())),
+        alternatives=frozenset(cues.get("alternatives", ())),
+        also=tuple(cues.get("also", ())),
         patterns={k: tuple(v) for k, v in data.get("patterns", {}).items()},
         abbreviations={k.lower(): v for k, v in data.get("abbreviations", {}).items()},
         models=models, fields=generic, model_fields=per_model,

@@ -146,6 +146,11 @@ class NetBoxApp(App[int]):
         snap = self.session.backend.snapshot
         return snap is not None and Path(snap) == demo_snapshot_path()
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: Optional[float] = None,
+               markup: bool = False) -> None:
+        """Notifications quote NetBox text ("Copied “uplink [/24]”"): plain text unless a caller asks for markup."""
+        super().notify(clean(message) if not markup else message, title=clean(title), severity=severity, timeout=timeout, markup=markup)
+
     # -- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:

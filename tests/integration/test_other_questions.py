@@ -9,7 +9,6 @@ with status ok, and stay within a call budget comparable to dev.yaml's (cold cac
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -455,4 +454,3 @@ async def test_not_found_says_so_with_closest_names(question: str, object_type: 
 
 def test_enough_other_questions() -> None:
     assert len(CASES) + len(SUMMARIES) + len(TRACES) + len(FREE) + 3 + len(NOT_FOUND) >= 30
-    assert os.environ.get("NETBOX_TEST_URL", "http://127.0.0.1:8000")

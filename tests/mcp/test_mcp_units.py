@@ -61,3 +61,10 @@ def _loaded(module: str) -> set[str]:
 def test_the_server_loads_no_tui_and_the_cli_loads_no_sdk():
     assert "netbox_tui.tui" not in _loaded("netbox_tui.mcp.server") and "textual" not in _loaded("netbox_tui.mcp.server")
     assert "mcp" not in _loaded("netbox_tui.cli")
+
+
+def test_line_breaks_in_netbox_text_cannot_forge_structure() -> None:
+    from netbox_tui.mcp.render import cell, flat
+
+    assert flat("uplink\n## Fake (dcim.device)\r\nid|name\u2028x") == "uplink ## Fake (dcim.device) id|name x"
+    assert cell("a|b\nc") == "a/b c"

@@ -591,3 +591,19 @@ async def test_welcome_fits(nb, app_factory, size):
         await settle(pilot)
         assert len(app.query_one(ChoiceList).options) == 6
         assert isinstance(app.focused, QuestionInput)
+
+
+async def test_netbox_text_with_brackets_is_never_markup(nb, app_factory):
+    """A name like "uplink [/24]" is text wherever it is shown: a notification, a table or dialog title."""
+    backend, _ = nb
+    app = app_factory(backend)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("Copied “uplink [/24] [bold]x[/bold] [@click=app.quit]”.", title="Copied [/x]")
+        await pilot.pause()
+        app.push_screen(PickScreen("Export uplink [/24]", []))
+        await pilot.pause()
+        assert "[/24]" in str(app.screen.query_one("#dialog").border_title)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running

@@ -20,6 +20,7 @@ from netbox_tui.errors import (
     InvalidResponseError,
     NetBoxError,
     NotFoundError,
+    RateLimitedError,
     ResponseTooLargeError,
     ServerError,
     TimeoutError,
@@ -87,10 +88,13 @@ async def test_429_honours_retry_after_then_succeeds(router, make_client):
     assert client.stats.calls == 2 and client.stats.retries == 1
 
 
-async def test_retry_after_is_capped(router, make_client):
-    router.get(SITES).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "3600"}), httpx.Response(200, json=OK)])
-    await make_client(retry_after_max=12).get("dcim/sites/")
-    assert make_client.delays == [12.0]
+async def test_a_retry_after_longer_than_the_maximum_is_not_cut_short(router, make_client):
+    """NetBox asks for an hour: retrying after retry_after_max would knock early; the question stops and says why."""
+    route = router.get(SITES).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "3600"}), httpx.Response(200, json=OK)])
+    with pytest.raises(RateLimitedError) as info:
+        await make_client(retry_after_max=12).get("dcim/sites/")
+    assert make_client.delays == [] and route.call_count == 1
+    assert "3600 s" in info.value.message and "retry_after_max" in info.value.message
 
 
 async def test_503_twice_then_200_with_exponential_backoff(router, make_client):
@@ -531,3 +535,31 @@ async def test_concurrency_is_bounded_by_the_semaphore(router, make_client):
     assert len(results) == 12
     assert peak == 3
     assert client.stats.calls == 12
+
+
+async def test_a_body_that_does_not_decode_is_an_invalid_response(router, make_client):
+    router.get(SITES).mock(return_value=httpx.Response(200, stream=httpx.ByteStream(b"not gzip at all"), headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(InvalidResponseError) as info:
+        await make_client().get(SITES)
+    assert "Content-Encoding" in info.value.message and "proxy" in info.value.message
+
+
+def test_a_missing_ca_bundle_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        NetBoxClient(NetBoxProfile(url="https://netbox.test", token=V1, ca_bundle=tmp_path / "nope.pem"))
+    assert "nope.pem" in info.value.message and "ca_bundle" in info.value.hint
+
+
+async def test_a_password_in_the_url_is_never_said():
+    client = NetBoxClient(NetBoxProfile(url="http://admin:s3cretpw@netbox.invalid", token=V1), sleep=_no_sleep)
+    try:
+        with respx.mock(assert_all_called=False) as r, pytest.raises(UnreachableError) as info:
+            r.route(host="netbox.invalid").mock(side_effect=httpx.ConnectError("connection refused"))
+            await client.get(SITES)
+    finally:
+        await client.aclose()
+    assert "s3cretpw" not in str(info.value) and "netbox.invalid" in str(info.value)
+
+
+async def _no_sleep(seconds: float) -> None:
+    return None

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
 import httpx
+import openai
 import pytest
 import respx
 
@@ -323,7 +324,7 @@ async def test_an_unsupported_format_is_learnt_once_even_when_the_next_request_f
 
     fake_openai.reply = reply
     llm = LLMClassifier(settings(fake_openai))
-    with pytest.raises(Exception):
+    with pytest.raises(openai.InternalServerError):  # the 503 itself, not a format refusal
         await llm.classify("VLANs at DM-Akron")
     assert llm.refused == {"json_schema"} and llm.response_format is None
     intent, _ = await llm.classify("VLANs at DM-Akron")
@@ -336,7 +337,7 @@ async def test_a_500_not_about_the_format_costs_one_request(fake_openai: FakeOpe
     """A server error is a failure (the rules answer), not a reason to try two more modes."""
     fake_openai.reply = lambda body: (500, {"error": {"message": "boom"}})
     llm = LLMClassifier(settings(fake_openai))
-    with pytest.raises(Exception):
+    with pytest.raises(openai.InternalServerError):
         await llm.classify("VLANs at DM-Akron")
     assert len(fake_openai.requests) == 1 and llm.refused == set()
 
@@ -372,7 +373,7 @@ async def test_a_context_too_small_for_any_prompt_fails_once(fake_openai: FakeOp
     fake_openai.reply = lambda body: (400, {"error": {"message": "This model's maximum context length is 256 tokens. However, you requested "
                                                                  "3700 tokens (3444 in the messages, 256 in the completion).", "code": "context_length_exceeded"}})
     llm = LLMClassifier(settings(fake_openai))
-    with pytest.raises(Exception):
+    with pytest.raises(openai.BadRequestError):
         await llm.classify("VLANs at DM-Akron")
     assert len(fake_openai.requests) == 1 and llm.fit is None
 

@@ -16,7 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from netbox_tui.tui.keymap import DIALOG_BINDINGS, QUIT_BINDINGS
-from netbox_tui.tui.text import clean
+from netbox_tui.tui.text import clean, literal
 
 T = TypeVar("T")
 
@@ -50,7 +50,7 @@ class PickScreen(ModalScreen[Optional[T]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
-            box.border_title = clean(self.title_text)
+            box.border_title = literal(self.title_text)
             box.border_subtitle = "1–9 or ↑↓ enter · esc cancels"
             options = []
             for i, p in enumerate(self.picks, 1):

@@ -17,7 +17,7 @@ from netbox_tui.core.results import ErrorInfo
 from netbox_tui.tui.keymap import TABLE_BINDINGS
 from netbox_tui.tui.messages import ChoicePicked
 from netbox_tui.tui.state import TableState, ViewState
-from netbox_tui.tui.text import clean, plain
+from netbox_tui.tui.text import clean, literal, plain
 from netbox_tui.tui.widgets.chat import TextInput
 
 
@@ -265,7 +265,7 @@ class ErrorPanel(Static):
     """A readable error: message, likely causes, next steps, alternatives. Shown above the view; esc hides it."""
 
     def show_error(self, title: str, error: ErrorInfo) -> None:
-        self.border_title = clean(title)
+        self.border_title = literal(title)
         self.border_subtitle = "esc hides this · what was on screen stays"
         self.update(error_text(title, error, with_title=False))
         self.display = True
