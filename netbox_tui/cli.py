@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from netbox_tui import __version__
-from netbox_tui.errors import NetBoxTUIError
+from netbox_tui.errors import NetBoxTUIError, UsageError
 
 EXAMPLES = """examples:
   netbox-tui --demo                         the app on the embedded NetBox demo data
@@ -24,7 +24,7 @@ EXAMPLES = """examples:
 """
 
 
-MAX_PAGE = 1000  # NetBox's MAX_PAGE_SIZE: it returns no more rows than this, whatever is asked
+MAX_PAGE = 1000  # = netbox.client.MAX_PAGE, not imported: the CLI parses arguments before loading httpx
 
 
 class _OneLine(argparse.ArgumentParser):
@@ -138,7 +138,7 @@ def _fail(exc: NetBoxTUIError, as_json: bool = False, question: str = "") -> int
         print(f"netbox-tui: {exc.message}", file=sys.stderr)
         if exc.hint:
             print(f"  hint: {exc.hint}", file=sys.stderr)
-    return 2
+    return 2 if isinstance(exc, UsageError) else 1  # a bad argument, or an error (README: exit codes)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -163,7 +163,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 0
         if command == "snapshot":
             if getattr(args, "demo", None) or getattr(args, "snapshot", None):
-                raise NetBoxTUIError("snapshot save reads a live NetBox; --demo and --snapshot do not apply",
+                raise UsageError("snapshot save reads a live NetBox; --demo and --snapshot do not apply",
                                      "Give --url/--token, a --profile, or NETBOX_URL and NETBOX_TOKEN.")
             if not settings.active().url:
                 raise NetBoxTUIError("snapshot save needs a NetBox to read from",
@@ -194,7 +194,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             )
         if command == "mcp":
             if args.token_budget is not None and not 200 <= args.token_budget <= 100_000:
-                raise NetBoxTUIError(f"--token-budget {args.token_budget}: expected an integer 200-100000")
+                raise UsageError(f"--token-budget {args.token_budget}: expected an integer 200-100000")
             from netbox_tui.mcp.server import run_server
 
             return run_server(settings, demo=demo, snapshot=args.snapshot, cache_mode=_cache_mode(args), token_budget=args.token_budget)

@@ -29,6 +29,13 @@ class NetBoxTUIError(Exception):
         return {"kind": self.kind, "message": self.message, "hint": self.hint}
 
 
+class UsageError(NetBoxTUIError):
+    """A command line that cannot be run as given (exit code 2, like argparse's own)."""
+
+    kind = "usage"
+    title = "Bad arguments"
+
+
 class ConfigError(NetBoxTUIError):
     kind = "config"
     title = "Configuration error"

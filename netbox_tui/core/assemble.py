@@ -13,9 +13,10 @@ from netbox_tui.core.lexicon import Meaning
 from netbox_tui.core.names import Named
 from netbox_tui.core.question import BadQuestionError
 from netbox_tui.core.readings import (
-    ASN, CABLE, DEVICE, HOST_MODELS, INTERFACE, IP, PATTERN_TARGET, PREFIX, RACK, SITE, VLAN, VM, Cand, Readings, _runs,
+    ASN, CABLE, DEVICE, INTERFACE, IP, PATTERN_TARGET, PREFIX, RACK, SITE, VLAN, VM, Cand, Readings, _runs,
 )
 from netbox_tui.core.text import norm, singular
+from netbox_tui.core.tokens import Tok
 from netbox_tui.schema import FK, REF, Model
 from netbox_tui.schema import load as load_schema
 
@@ -120,10 +121,43 @@ class Assembler:
         self.comparisons(intent)
         self.fields(intent, attrs, pinned)
         self.aggregate(intent)
+        self.negations(intent)
         intent.not_understood = self.leftover()
         intent.claims = sorted(self.claims, key=lambda c: c.start)
         intent.corrected = self.corrected()
         return intent
+
+    def _structure(self, t: Tok) -> bool:
+        """A word that joins or negates conditions ("or", "except", "outside"): never part of a name."""
+        return t.low in self.vocab.alternatives or any(t.low in phrase.split() for phrase in self.vocab.negation)
+
+    def negations(self, intent: Intent) -> None:
+        """'devices not at DM-Akron', 'routers except at DM-Akron': an unread negation word right before a
+        condition (skip words between) makes it an exclusion, which NetBox filters as `__n`."""
+        for cond in intent.conditions + [c for r in intent.relations for c in r.conditions]:
+            if cond.op != "eq" or cond.span is None:
+                continue
+            i = next((t.i for t in self.toks if t.start == cond.span[0]), None)
+            j = (i or 0) - 1
+            while i is not None and j >= 0 and j not in self.used and self.p.is_skip(self.toks[j]) and not self._negation_at(j):
+                j -= 1
+            width = self._negation_at(j) if i is not None and j >= 0 and j not in self.used else 0
+            if not width:
+                continue
+            if isinstance(cond.value, bool):
+                cond.value = not cond.value
+            else:
+                cond.op = "ne"
+            self.claim(j - width + 1, j + 1, "not")
+
+    def _negation_at(self, j: int) -> int:
+        """How many words of a negation phrase end at token j (0: none)."""
+        for phrase in self.vocab.negation:
+            words = phrase.split()
+            k = j - len(words) + 1
+            if k >= 0 and [t.low for t in self.toks[k:j + 1]] == words and not any(x in self.used for x in range(k, j + 1)):
+                return len(words)
+        return 0
 
     def corrected(self) -> list[str]:
         """Words read as a close word of the vocabulary ("devcies" as devices), among those used."""
@@ -162,7 +196,7 @@ class Assembler:
                     continue  # "access" is a port mode before it is the last word of "Internet Access"
                 out.append(Mention(c.a, c.b, self.surface(c.a, c.b), models, "name", list(c.names), guess=c.guess, group=group))
             elif c.has("host") and not (c.kinds & {"noun", "field", "value", "cue", "pattern"}):
-                out.append(Mention(c.a, c.b, toks[c.a].text, list(dict.fromkeys(HOST_MODELS + self.vocab.find_models)), "host"))
+                out.append(Mention(c.a, c.b, toks[c.a].text, list(self.vocab.find_models), "host"))
         # A model word right before a name names it: "rack R105", "VLAN 202", "cable 43", "site MDF",
         # "rack Comms closet" (free words after a model word are that object's name).
         for c in list(self.r.chosen):
@@ -200,7 +234,7 @@ class Assembler:
             k = j
             # The object's name: free words, numbers inside it ("Plant 1"), and after a model word of a
             # large table even a capitalised common word ("VLAN Data", "rack Storage").
-            while k < len(toks) and toks[k].kind == "word" and (
+            while k < len(toks) and toks[k].kind == "word" and not self._structure(toks[k]) and (
                     (self.at(k) is None or (k > j and self.at(k) is not None and self.at(k).kinds <= {"num"}))  # type: ignore[union-attr]
                     and (not self.p.is_skip(toks[k]) or (searched and toks[k].text[:1].isupper()))):
                 k += 1
@@ -226,10 +260,12 @@ class Assembler:
         for i, t in enumerate(toks):
             prev = self.prev_content(i)
             after_pattern = prev is not None and prev.has("pattern") and prev.b == i
-            if i in taken or self.at(i) is not None or self.p.is_skip(t) or t.kind != "word" or not (self._after_preposition(i) or after_pattern):
+            if i in taken or self.at(i) is not None or self.p.is_skip(t) or t.kind != "word" or self._structure(t) \
+                    or not (self._after_preposition(i) or after_pattern):
                 continue
             k = i
-            while k < len(toks) and k not in taken and self.at(k) is None and not self.p.is_skip(toks[k]) and toks[k].kind == "word":
+            while k < len(toks) and k not in taken and self.at(k) is None and not self.p.is_skip(toks[k]) and toks[k].kind == "word" \
+                    and not self._structure(toks[k]):
                 k += 1
             out.append(Mention(i, k, self.surface(i, k), [], "unknown"))
             taken.update(range(i, k))
@@ -588,8 +624,8 @@ class Assembler:
         if m.how == "num" and m.noun == VLAN and vid is not None and vid.type == "num":
             return Condition(field="vlan", value=int(m.text), text=text, span=span)  # interfaces' "Assigned VID": no VLAN to pick
         models = [x for x in m.models if x != target.name]
-        if m.how == "unknown" or self.placed(m):
-            models = self.filterable(target)  # any model this target filters by
+        if m.how in ("unknown", "quoted") or self.placed(m):
+            models = self.filterable(target)  # any model this target filters by ('devices at "DM-Akron"' too)
         if m.how == "host" and m.noun is None and DEVICE in models and target.name != DEVICE and target.field_to(VM) is None:
             models = [DEVICE]  # interfaces, cables, IPs: a hostname beside them is a device
         if self.placed(m) and target.name in m.models:
@@ -604,7 +640,7 @@ class Assembler:
             if flt is not None:
                 stem = flt.name[:-3] if flt.name.endswith("_id") else flt.name
                 cond = Condition(field=stem, value=m.text, text=text, model=model, span=span, guess=m.guess)
-                if (m.how == "unknown" or self.placed(m)) and len(models) > 1:
+                if (m.how in ("unknown", "quoted") or self.placed(m)) and len(models) > 1:
                     cond.candidates = models
                 self.resolve_known(cond, m)
                 return cond
@@ -817,6 +853,18 @@ class Assembler:
             span = self.claim(field_c.a, num.b, f"{f.name} {op}")
             value = self.toks[num.a].number
             intent.conditions.append(Condition(field=f.name, op=op, value=value, text=self.surface(field_c.a, num.b), span=span))
+        # "VLANs with VID 100", "racks whose height is 42": a number right after a numeric field is its value.
+        for c in self.items("field"):
+            num = self.next_content(c.b)
+            if self.is_used(c) or num is None or not num.has("num") or num.has("noun") or self.is_used(num):
+                continue
+            meaning = next((m for m in c.of("field") if m.model == intent.target), None)
+            name = (meaning.fields[0] if meaning.fields else meaning.name) if meaning is not None else ""
+            flt = tm.filters.get(name)
+            if flt is None or flt.type not in ("int", "num") or self.toks[num.a].number is None:
+                continue
+            span = self.claim(c.a, num.b, f"{name} =")
+            intent.conditions.append(Condition(field=name, value=self.toks[num.a].number, text=self.surface(c.a, num.b), span=span))
 
     # fields ---------------------------------------------------------------------------------------------
 

@@ -8,25 +8,19 @@ has them). Cells are one line of text; NetBox text is user-supplied, so every ce
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Optional
 
 from netbox_tui.core.results import Column
 from netbox_tui.schema import load as load_schema
 from netbox_tui.schema.vocab import load as load_vocab
+from netbox_tui.terminal import strip as strip_terminal
 
-_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 EMPTY = "—"
 _DEFAULT_FIELDS = ("device", "virtual_machine", "status", "site", "type", "role", "tenant", "description")  # a component says whose it is
-_TITLES = {"link_peers": "Connected to", "assigned_object": "Assigned to", "a_terminations": "A side", "b_terminations": "B side",
-           "termination_a": "A end", "termination_z": "Z end", "primary_ip": "Primary IP", "device_type": "Type", "u_height": "U",
-           "untagged_vlan": "Untagged", "tagged_vlans": "Tagged", "vid": "VID", "vrf": "VRF", "dns_name": "DNS name",
-           "vcpus": "vCPUs", "memory": "Memory MB", "enabled": "On", "mgmt_only": "Mgmt", "commit_rate": "Kbps", "cid": "Circuit ID",
-           "position": "U pos", "rd": "RD", "asn": "ASN", "term_side": "Side", "rir": "RIR", "virtual_machine": "VM"}
 
 
 def safe_text(value: Any, limit: int = 200) -> str:
-    text = _CONTROL.sub("", str(value)).replace("\n", " ").replace("\t", " ")
+    text = strip_terminal(str(value)).replace("\n", " ").replace("\t", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -150,8 +144,9 @@ def key_of(path: str) -> str:
 
 def title_of(model: str, path: str) -> str:
     key = key_of(path)
-    if key in _TITLES:
-        return _TITLES[key]
+    said = load_vocab().titles.get(key)
+    if said is not None:
+        return said
     m = load_schema().get(model)
     f = m.fields.get(path) if m is not None else None
     words = (f.title.split("(")[0].strip() if f is not None and f.title else key.replace("_", " "))

@@ -68,7 +68,8 @@ class Lexicon:
 
     def __init__(self, schema: Schema, vocab: Vocab) -> None:
         self.schema, self.vocab = schema, vocab
-        self.skip = frozenset(singular(w) for w in vocab.skip)
+        self.skip = frozenset(singular(w) for w in vocab.skip if " " not in w)
+        self.skip_phrases = tuple(tuple(w.lower().split()) for w in vocab.skip if " " in w)
         self.abbreviations = {k: fold(v) for k, v in vocab.abbreviations.items()}
         self.base = _base(schema, vocab)
         self._models: dict[str, _Phrases] = {}
@@ -140,11 +141,12 @@ def _model_phrases(schema: Schema, vocab: Vocab, model: str) -> _Phrases:
     lex = _Phrases()
     m = schema.model(model)
     for f in m.fields.values():
-        if f.name in _QUIET_FIELDS or f.name.endswith("_count") or f.name.startswith("count_"):
+        if f.name.endswith("_count") or f.name.startswith("count_"):
             continue
         mean = Meaning("field", m.name, f.name, (f.name,), weight=10)
-        lex.add(f.name.replace("_", " "), mean)
-        lex.add(f.words, mean)
+        if f.name not in _QUIET_FIELDS:  # a bookkeeping field is a word only where the vocabulary says (label)
+            lex.add(f.name.replace("_", " "), mean)
+            lex.add(f.words, mean)
         for w in vocab.fields.get(f.name, ()):
             lex.add(w, mean)
     for fw in vocab.model_fields.get(m.name, {}).values():

@@ -203,10 +203,20 @@ def validate(intent: Intent) -> Intent:
     return intent
 
 
+# A model may claim a condition came from the whole question: a longer span is not taken as accounting
+# for its words ("dmi01-akron-sw01's disabled uplink ports" is the longest a condition needs).
+MAX_SPAN_WORDS = 5
+
+
 def unaccounted(question: str, intent: Intent) -> list[str]:
     """Words of the question no part of the intent came from (the rules' `not_understood`)."""
     lex = lexicon()
-    used = " ".join([c.text for c in intent.conditions] + [r.text for r in intent.relations] + [c.text for r in intent.relations for c in r.conditions]
+
+    def said(c: Any) -> str:  # the words a condition says it came from, if they are few enough to be that
+        return c.text if len(c.text.split()) <= MAX_SPAN_WORDS else f"{c.value} {c.field}"
+
+    used = " ".join([said(c) for c in intent.conditions] + [r.text for r in intent.relations if len(r.text.split()) <= MAX_SPAN_WORDS]
+                    + [said(c) for r in intent.relations for c in r.conditions]
                     + [intent.aggregate.text if intent.aggregate else ""] + list(intent.attributes)).lower()
     used_words = set(fold(used)) | set(re.findall(r"[\w:/.-]+", used))
     target_words = {w for key, ms in lex.base.phrases.items() for m in ms if m.kind in ("noun",) and m.model == intent.target for w in key}

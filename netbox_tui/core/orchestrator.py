@@ -30,6 +30,7 @@ from netbox_tui.core.resolve import Resolver, kind_of
 from netbox_tui.core.results import Answer, Applied, Choice, Column, Interpretation, PlanInfo, Stats, Table, TableQuery
 from netbox_tui.errors import DeadlineError, NetBoxTUIError
 from netbox_tui.netbox.cache import CacheMode
+from netbox_tui.netbox.client import MAX_PAGE
 from netbox_tui.netbox.stats import current_question
 from netbox_tui.schema.vocab import load as load_vocab
 
@@ -130,8 +131,8 @@ class Orchestrator:
                    refresh: bool = False) -> Table:
         """Rows [offset, offset+limit) of a table; `search` filters server-side with NetBox's `q`
         (None keeps the table's own filters, including a `q` its question used)."""
-        with self._cache_mode(CacheMode.REFRESH if refresh else None):
-            return await self._page(table, offset, limit or self.page_size, search)
+        with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
+            return _said_stale(await self._page(table, offset, limit or self.page_size, search), q)
 
     async def _page(self, table: Table, offset: int, limit: int, search: Optional[str]) -> Table:
         q = table.query
@@ -144,6 +145,9 @@ class Orchestrator:
                 rows = [r for r in rows if any(needle in str(v).lower() for v in r.values())]
             return table.model_copy(update={"rows": rows[offset: offset + limit], "offset": offset, "limit": limit, "total": len(rows)})
         if q.kind == "available":
+            if offset + limit > MAX_PAGE:  # available-ips has a limit and no offset
+                raise NetBoxTUIError(f"NetBox lists at most the first {MAX_PAGE:,} free addresses of a prefix",
+                                     "Ask for the free IPs of the prefix: its free ranges cover every address.")
             free = await self.client.get(q.path or "", {"limit": offset + limit}, kind="utilisation")
             rows = free_ip_rows(free)
             return table.model_copy(update={"rows": rows[offset: offset + limit], "offset": offset, "limit": limit})
@@ -157,8 +161,8 @@ class Orchestrator:
 
     async def summary(self, table: Table, *, refresh: bool = False) -> Table:
         """Aggregates of the whole result (not only loaded rows): counts by status, site, role…"""
-        with self._cache_mode(CacheMode.REFRESH if refresh else None):
-            return await self._summary(table)
+        with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
+            return _said_stale(await self._summary(table), q)
 
     async def _summary(self, table: Table) -> Table:
         dims = list(load_vocab().model(table.object_type).summary) or ["status"]
@@ -200,8 +204,12 @@ class Orchestrator:
         return Table(title=title, object_type=table.object_type, columns=[Column(key="dimension", title="By"), Column(key="value", title="Value"), Column(key="count", title="Count")],
                      rows=out[: max(len(out), 1)], total=len(out), offset=0, limit=len(out) or 1, partial=partial, query=TableQuery(local_key=key))
 
-    async def summary_rows(self, summary: Table, row: dict[str, Any]) -> Table:
+    async def summary_rows(self, summary: Table, row: dict[str, Any], *, refresh: bool = False) -> Table:
         """The rows a summary line counts ("enabled no 16" -> those 16), as a table of the source model."""
+        with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
+            return _said_stale(await self._summary_rows(summary, row), q)
+
+    async def _summary_rows(self, summary: Table, row: dict[str, Any]) -> Table:
         ref = row.get("_members")
         ids = self._members.get(str(ref)) if ref else None
         source = self._sources.get(summary.query.local_key if summary.query else "")
@@ -330,21 +338,20 @@ class Orchestrator:
         text = check_question(run.question)  # empty, too long, asks to write: refused before anything else
         if self.llm is None:
             return await self.understand(text)
+        # The question's deadline is NetBox's: the LLM has its own (two rounds of llm.timeout: a format
+        # or context refit is one more request), and its time leaves the requests, and the rules'
+        # fallback with its names request, all of theirs.
         try:
-            intent, tokens = await self.llm.classify(text)
-            run.answer.stats.llm_tokens += tokens
-            self._emit(run, "classify", "info", f"LLM ({self.llm.model}) read the question")
-            return intent
+            intent, tokens = await asyncio.wait_for(self.llm.classify(text), 2 * self.llm.settings.timeout)
         except Exception as exc:  # invalid, slow or failed: the offline rules answer
+            _restart_clock()
             run.answer.stats.llm_tokens += getattr(exc, "tokens", 0)
             self._emit(run, "classify", "fallback", f"LLM unavailable ({exc.__class__.__name__}: {str(exc)[:80]}); using offline rules")
             return await self.understand(text)
-        finally:
-            # The question's deadline is NetBox's: the LLM has its own timeout (llm.timeout), and
-            # a slow model must not leave the requests, or the rules' fallback, no time.
-            q = current_question()
-            if q is not None:
-                q.restart_clock()
+        _restart_clock()
+        run.answer.stats.llm_tokens += tokens
+        self._emit(run, "classify", "info", f"LLM ({self.llm.model}) read the question")
+        return intent
 
     async def _node_route(self, run: _Run, offset: int) -> str:
         assert run.intent is not None
@@ -538,7 +545,9 @@ class Orchestrator:
         except Exception as exc:
             self._emit(run, "format", "fallback", f"LLM explanation unavailable ({exc.__class__.__name__}); using the template")
             return
-        ans.answer = text
+        # Added to the exact message, never in its place: the error's facts (which may quote NetBox's
+        # words) went into the prompt, so the model's wording is not to be taken on its own.
+        ans.answer = f"{ans.answer.rstrip()} (LLM: {text})"
         ans.stats.llm_tokens += tokens
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -608,6 +617,19 @@ def _instead(intent: Intent) -> str:
     if intent.aggregate is not None:
         dropped.append(f"the count per {intent.aggregate.by.replace('_', ' ')}" if intent.aggregate.op == "group" and intent.aggregate.by else "the count")
     return f"the {noun(intent.target)} only, without " + " and ".join(dropped) if dropped else ""
+
+
+def _restart_clock() -> None:
+    q = current_question()
+    if q is not None:
+        q.restart_clock()
+
+
+def _said_stale(table: Table, q: Any) -> Table:
+    """A table read (in part) from expired cache entries while NetBox failed says so, like an answer."""
+    if q is None or not getattr(q, "stale", False):
+        return table
+    return table.model_copy(update={"stale": q.cache_sentence()})
 
 
 def _say_data(ans: Answer, q: Any) -> None:

@@ -67,7 +67,7 @@ class Parser:
         return False
 
     def is_skip(self, t: Tok) -> bool:
-        return t.kind == "word" and all(k in self.lex.skip for k in t.keys)
+        return t.kind == "word" and (t.idle or all(k in self.lex.skip for k in t.keys))
 
 
 def parse(question: str, names: Optional[NameIndex] = None) -> Intent:

@@ -467,20 +467,13 @@ def _stem(flt: str) -> str:
     return flt[:-3] if flt.endswith("_id") else flt
 
 
-# How an answer's sentence says a condition on a named object ("3 VLANs at DM-Scranton").
-_PREPOSITIONS = {"site": "at", "location": "in", "region": "in", "rack": "in rack", "device": "on", "virtual machine": "on",
-                 "cluster": "in cluster", "provider": "from", "tenant": "of tenant", "vrf": "in VRF", "role": "with role",
-                 "device role": "with role", "platform": "running", "manufacturer": "made by", "device type": "of type",
-                 "group": "in group", "vlan group": "in VLAN group", "power panel": "on panel", "site group": "in site group"}
-
-
 def where_words(ctx: Context) -> str:
     """The conditions as a sentence says them: named objects with a preposition, the rest as "where x = y"."""
     places, wheres = [], []
     for a in ctx.applied:
         if a.field == "id" and a.op == "=" or a.filter.startswith("not applied") or a.op in ("none", "some"):
             continue
-        prep = _PREPOSITIONS.get(a.field)
+        prep = load_vocab().prepositions.get(a.field)
         if prep and a.op == "=":
             places.append(f"{prep} {a.value}")
         else:
@@ -505,17 +498,12 @@ def describe(model: str, row: dict[str, Any], attrs: list[str]) -> str:
     return (f"{name}: " + ", ".join(bits).rstrip(".") + ".") if bits else f"{str(name).rstrip('.')}."
 
 
-_WORDS = {"device_type": "type", "primary_ip": "primary IP", "link_peers": "connected to", "assigned_object": "assigned to",
-          "a_terminations": "A side", "b_terminations": "B side", "termination_a": "A end", "termination_z": "Z end",
-          "untagged_vlan": "untagged VLAN", "tagged_vlans": "tagged VLANs", "vrf": "VRF", "vid": "VID", "mgmt_only": "management only",
-          "u_height": "height (U)", "vcpus": "vCPUs", "memory": "memory (MB)", "asn": "ASN", "rd": "RD", "cid": "circuit ID"}
-
-
 def word_of(model: str, path: str) -> str:
     """A field as a sentence says it: 'position', 'primary IP', 'asset tag'."""
     key = path.split(".")[-1]
-    if key in _WORDS:
-        return _WORDS[key]
+    said = load_vocab().words.get(key)
+    if said is not None:
+        return said
     m = load_schema().get(model)
     f = m.fields.get(key) if m is not None else None
     return f.words if f is not None else key.replace("_", " ")
@@ -613,12 +601,18 @@ async def related_rows(ctx: Context, m: Model, q: Query, relations: list[Relatio
                 rows = []
                 continue
             rows = await ctx.client.list_many(m.path, q.params, "id", sorted(owners), fields=fields, kind=kind_of(m.name))
+            if not rows.complete:
+                ctx.note(f"only the first {len(rows):,} {noun(m.name)} were read to answer this")
     return [r for r in rows or [] if all(matches_locally(r, c) for c in q.local)]
 
 
 def _relation_words(m: Model, rm: Model, rel: Relation, count: Optional[str], rq: Query) -> str:
     if count and not rel.conditions:
         return f"{count} {'= 0' if rel.negate else '> 0'} (counted by NetBox)"
+    how = load_vocab().relation(m.name, rm.name)
+    if how is not None and how.through:
+        t = model_of(how.through)
+        return f"{t.path} read, the {noun(rm.name)} they carry matched to {noun(m.name)} by netbox-tui"
     where = "&".join(f"{k}={_fmt(v) if not isinstance(v, list) else ','.join(map(str, v[:3]))}" for k, v in rq.params.items())
     return f"{rm.path}?{where} read, matched to {noun(m.name)} by netbox-tui" if where else f"{rm.path} read, matched to {noun(m.name)} by netbox-tui"
 
@@ -628,6 +622,8 @@ async def _owners(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query) -
     how = load_vocab().relation(m.name, rm.name)
     if how is not None and how.contains:
         return None
+    if how is not None and how.through:
+        return await _owners_through(ctx, m, rm, model_of(how.through), rq)
     via = list(how.via) if how is not None and how.via else []
     if not via:
         f = rm.field_to(m.name)
@@ -650,6 +646,25 @@ async def _owners(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query) -
             for v in value if isinstance(value, list) else [value]:
                 if isinstance(v, dict) and v.get("id") is not None:
                     owners.add(int(v["id"]))
+    return owners
+
+
+async def _owners_through(ctx: Context, m: Model, rm: Model, t: Model, rq: Query) -> set[int]:
+    """Ids of target objects that meet a related object on a third: devices with a VLAN are the devices
+    of the interfaces carrying one (under the related objects' conditions: that VLAN, those VLANs)."""
+    back = load_vocab().relation(rm.name, t.name)  # how the third points at the related (interface -> VLAN)
+    link = t.field_to(m.name)  # and at the target (interface -> device)
+    if back is None or not back.via or link is None:
+        raise Limitation(f"NetBox has no link from {noun(rm.name)} to {noun(m.name)}",
+                         f"Ask for the {noun(rm.name)} of one {noun(m.name, 1)}, e.g. “{noun(rm.name)} at <site>”.")
+    wanted = {r.get("id") for r in await read_rows(ctx, rm, rq.params, ["id"])} if rq.params else None
+    roots = list(dict.fromkeys(p.split(".")[0] for p in back.via))
+    owners: set[int] = set()
+    for r in await read_rows(ctx, t, dict(back.where), ["id", link.name] + roots):
+        carried = [v for p in back.via for v in (read(r, p) if isinstance(read(r, p), list) else [read(r, p)]) if isinstance(v, dict)]
+        owner = r.get(link.name)
+        if any(wanted is None or v.get("id") in wanted for v in carried) and isinstance(owner, dict) and owner.get("id") is not None:
+            owners.add(int(owner["id"]))
     return owners
 
 

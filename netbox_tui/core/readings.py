@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Optional
 
 from rapidfuzz import fuzz, process
 
-from netbox_tui.core.intent import Claim
 from netbox_tui.core.lexicon import Meaning, fold
 from netbox_tui.core.names import Named
 from netbox_tui.core.text import norm, norm_words
@@ -24,7 +23,6 @@ DEVICE, VM, INTERFACE, PREFIX, IP, VLAN, SITE, RACK, CABLE, CIRCUIT, ASN = (
     "dcim.device", "virtualization.virtualmachine", "dcim.interface", "ipam.prefix", "ipam.ipaddress", "ipam.vlan",
     "dcim.site", "dcim.rack", "dcim.cable", "circuits.circuit", "ipam.asn")
 # Where a bare hostname-like word is looked for, in order.
-HOST_MODELS = (DEVICE, VM)
 PATTERN_TARGET = {"trace": INTERFACE, "vlan_topology": VLAN, "rack_utilisation": RACK, "free_ips": PREFIX,
                   "prefix_utilisation": PREFIX, "site_summary": SITE}
 
@@ -64,9 +62,6 @@ class Cand:
         self.guess = self.guess or other.guess
 
 
-@dataclass
-
-
 class Readings:
     """One question being read."""
 
@@ -78,7 +73,6 @@ class Readings:
         self.cands: list[Cand] = []
         self.chosen: list[Cand] = []
         self.claimed: list[Optional[Cand]] = [None] * len(toks)
-        self.claims: list[Claim] = []
         self.models: set[str] = set()
 
     # -- 1. candidates ------------------------------------------------------------------------------
@@ -150,7 +144,7 @@ class Readings:
                 self.models.add(INTERFACE)
             elif t.host or (t.kind == "word" and t.text.isdigit() and len(t.text) >= 5):  # a circuit id "1002843428"
                 self.cands.append(Cand(t.i, t.i + 1, "host", prio=3))
-                self.models.update(HOST_MODELS)
+                self.models.update(self.p.vocab.find_models)  # whatever a bare name is looked for among: its fields are words
                 # "DM-Bingahmton" is shaped like a hostname but is a misspelt site: a clear guess wins.
                 hit = self.p.names.guess(t.text) if self.use_names and not self.p.names.exact(t.text) else None
                 if hit is not None and hit[1] >= 85 and not _looks_like_device(t.text):
@@ -194,7 +188,7 @@ class Readings:
                 same.merge(c)
         # Longest first; at equal length the stronger kind.
         for c in sorted(spans.values(), key=lambda c: (-c.length, -c.prio)):
-            if any(self.claimed[i] is not None for i in range(c.a, c.b)):
+            if any(self.claimed[i] is not None or self.toks[i].idle for i in range(c.a, c.b)):
                 continue
             for i in range(c.a, c.b):
                 self.claimed[i] = c

@@ -241,10 +241,11 @@ def plan_vlan_topology(intent: Intent) -> Plan:
         cols = table_columns(VLAN)[:4] + [Column(key="interfaces", title="Ifaces"), Column(key="devices", title="Devs"), Column(key="device_names", title="Devices")]
         title = f"VLANs{where_words(ctx)} with their interfaces and devices"
         table = local_table(ctx, "vlan-topology", VLAN, title, rows, cols)
-        carrying = sum(1 for v in vl if by_vlan.get(v["id"]))
-        n_if = sum(len(mm) for mm in by_vlan.values())
+        listed = [by_vlan.get(v["id"], []) for v in vl]  # the VLANs asked about only, not every VLAN an interface carries
+        carrying = sum(1 for mm in listed if mm)
+        n_if = sum(len(mm) for mm in listed)
         text = (f"{counted(len(vl), VLAN)}{where_words(ctx)}; {carrying} are assigned to interfaces "
-                f"({n_if:,} interface assignments, {len({d for mm in by_vlan.values() for d, _ in mm}):,} devices or VMs)")
+                f"({n_if:,} interface assignments, {len({d for mm in listed for d, _ in mm}):,} devices or VMs)")
         text += f"; {page_text(table)}." if table.total else "."
         if carrying == 0 and vl:
             text += " No interface carries any of these VLANs (no access or tagged interface mode is set)."
@@ -273,6 +274,8 @@ def plan_rack_utilisation(intent: Intent) -> Plan:
                                           fields=["id", "rack", "position", "device_type", "parent_device"], kind="utilisation")
         type_ids = sorted({r["device_type"]["id"] for r in rows if r.get("rack") and r.get("position") is not None and isinstance(r.get("device_type"), dict)})
         types = await ctx.client.list_many("dcim/device-types/", None, "id", type_ids, fields=["id", "u_height"]) if type_ids else []
+        if not rows.complete or type_ids and not types.complete:  # type: ignore[union-attr]
+            ctx.note(f"only the first {len(rows):,} racked devices were read: the units used are a lower bound")
         return rows, {t["id"]: float(t.get("u_height") or 0) for t in types}
 
     def finish(ctx: Context) -> Outcome:

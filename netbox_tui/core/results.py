@@ -36,6 +36,7 @@ class Table(BaseModel):
     offset: int = 0
     limit: int = 25
     partial: bool = False
+    stale: Optional[str] = None  # rows from an expired cache entry, NetBox failing: "From cache, 3 h old — NetBox unreachable."
     query: Optional[TableQuery] = Field(default=None, exclude=True)
 
     @property

@@ -35,6 +35,7 @@ class Tok:
     end: int
     kind: str  # word, cidr, ip, hash
     keys: tuple[str, ...]  # folded words it contributes to phrases (abbreviations expanded)
+    idle: bool = False  # part of a phrase that carries nothing ("look up"), whatever its words mean alone
 
     @property
     def low(self) -> str:
@@ -64,6 +65,8 @@ def tokenize(text: str, lex: Lexicon) -> list[Tok]:
                 kind = "word"
             else:
                 kind = "cidr" if "/" in raw else "ip"
+        if kind in ("cidr", "ip") and not _is_ip(raw.split("/")[0]) or kind == "cidr" and not _is_net(raw):
+            kind = "word"  # "999.1.1.1", "1.2.3.4/33": shaped like an address, not one (said, never sent)
         if kind == "cidr" and _has_host_bits(raw):
             kind = "ip"  # "172.20.0.3/24" is one address with its mask
         if kind == "word":
@@ -87,6 +90,12 @@ def tokenize(text: str, lex: Lexicon) -> list[Tok]:
         else:
             keys = (raw.lower(),)
         out.append(Tok(len(out), raw, start, end, kind, keys))
+    for phrase in lex.skip_phrases:  # "look up devices": "up" here is no state
+        n = len(phrase)
+        for i in range(len(out) - n + 1):
+            if tuple(t.low for t in out[i:i + n]) == phrase:
+                for t in out[i:i + n]:
+                    t.idle = True
     return out
 
 
@@ -101,6 +110,14 @@ def _has_host_bits(cidr: str) -> bool:
     except ValueError:
         return False
     return iface.ip != iface.network.network_address and iface.network.prefixlen < iface.network.max_prefixlen
+
+
+def _is_net(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+        return True
+    except ValueError:
+        return False
 
 
 def _is_ip(text: str) -> bool:

@@ -154,9 +154,11 @@ class Tools:
             raise ToolError(f"offset {off} is past the end: the table has {total:,} rows", f"Page from 0 to {total - 1}.")
         # Rows already read answer the page when there are about as many as fitted last time.
         want = min(lim, 2 * held.last_shown) if held.last_shown else lim
+        stale: Optional[str] = None  # the rows read now came from expired cache entries (NetBox failing)
         if not held.complete and not (held.covers(off) and held.end >= min(total, off + want)):
             start = held.end if held.covers(off) else off
             more = await self.orch.page(held.table, start, limit=off + lim - start)
+            stale = more.stale
             if held.covers(off):
                 held.rows = held.rows[off - held.start:] + list(more.rows)
             else:
@@ -168,7 +170,7 @@ class Tools:
         block = Block(title=t.title, model=t.object_type, columns=held.columns or _columns(t, rows), rows=rows, offset=off,
                       total=t.total, handle=str(handle).strip().strip("\"'"), pageable=held.complete or t.query is not None,
                       limit=None if held.complete and limit is None else lim, held=held)
-        return Reply(summary=f"{t.title}: page from row {off + 1}.", blocks=[block])
+        return Reply(summary=(f"{stale} " if stale else "") + f"{t.title}: page from row {off + 1}.", blocks=[block])
 
     async def tool_trace(self, device: str, interface: str) -> Reply:
         intent = Intent(target="dcim.interface", pattern="trace", source="choice", conditions=[

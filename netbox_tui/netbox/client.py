@@ -57,6 +57,7 @@ from netbox_tui.errors import (
 )
 from netbox_tui.netbox.cache import CacheMode, ResponseCache, cache_for, cache_key
 from netbox_tui.netbox.endpoints import EndpointRegistry
+from netbox_tui.terminal import strip as strip_terminal
 from netbox_tui.netbox.stats import Question, RequestStats, current_question, reset_question, set_question
 from netbox_tui.schema import FK
 from netbox_tui.schema import load as load_schema
@@ -115,14 +116,6 @@ def _retry_after(resp: httpx.Response) -> float | None:
 # Whole sequences first (CSI, and OSC/DCS/APC/PM/SOS strings with their terminator), then what is left
 # of any other escape, C0 controls but tab and newline, DEL, C1 controls, and the bidi overrides and
 # isolates that reorder what is shown. An unterminated OSC loses only its introducer: its text stays visible.
-_SEQUENCES = re.compile(
-    "\x1b\\[[0-?]*[ -/]*[@-~]"
-    "|\x9b[0-?]*[ -/]*[@-~]"
-    "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\\\|\x9c)"
-    "|\x1b[ -/]*[0-~]?"
-    "|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-)
-_UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # In raw JSON: such a character as a \u escape, or itself (C0 raw, C1 and bidi as UTF-8). When none is
 # there the body holds nothing to scrub and is not walked. Cheap scans first (bytes.translate, `in`):
 # a regex over a 20 MB body costs a second, and no regex releases the GIL.
@@ -134,8 +127,7 @@ _BIDI_UTF8 = re.compile(rb"\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
 
 def scrub_text(text: str, secrets: Sequence[str] = ()) -> str:
     """One string from NetBox made safe to print: no terminal control, no reordering, no token."""
-    if _UNSAFE_CHAR.search(text):
-        text = _SEQUENCES.sub("", text)
+    text = strip_terminal(text)
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, "****")
@@ -203,6 +195,9 @@ def check_read_only(method: str, path: str) -> None:
 def _undecodable(url: str) -> InvalidResponseError:
     return InvalidResponseError(f"{url.split('?')[0]} sent a body that does not decode as its Content-Encoding says: "
                                 "a proxy in between may be rewriting it")
+
+
+MAX_PAGE = 1000  # NetBox's MAX_PAGE_SIZE: it returns no more rows a request than this, whatever is asked
 
 
 async def gather_all(aws: Iterable[Awaitable[T]]) -> list[T]:
@@ -728,11 +723,11 @@ class NetBoxClient:
     async def list_many(
         self, path: str, params: Params, name: str, values: Sequence[Any], *, page_size: int = 1000,
         cap: Optional[int] = LIST_CAP, **shape: Any
-    ) -> list[dict[str, Any]]:
+    ) -> Rows:
         """All objects matching any of `values` for filter `name`: repeated values OR'ed, chunked, concurrent
-        (each chunk read up to `cap` rows)."""
+        (each chunk read up to `cap` rows; `complete` is False when a chunk was cut there)."""
         if not values:
-            return []
+            return Rows()
         base = normalise_params(params)
         chunks = self.split_values(path, base, name, values)
         parts = await self.gather(
@@ -745,7 +740,7 @@ class NetBoxClient:
                 if r.get("id") not in seen:
                     seen.add(r.get("id"))
                     rows.append(r)
-        return rows
+        return Rows(rows, total=len(rows), complete=all(getattr(p, "complete", True) for p in parts))
 
     async def gather(self, aws: Iterable[Awaitable[T]]) -> list[T]:
         """Run awaitables concurrently; the client's semaphore bounds requests in flight."""

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from netbox_tui.terminal import strip as strip_terminal
 from netbox_tui.errors import ConfigError
 
 FORMAT = "netbox-tui-snapshot"
@@ -74,6 +75,9 @@ def load_snapshot(path: Path | str) -> dict[str, Any]:
         raise _bad(path, f"snapshot format version {data.get('version')!r}; this netbox-tui reads version {VERSION}")
     if not isinstance(data.get("endpoints"), dict):
         raise _bad(path, "has no 'endpoints'")
+    for key in ("url", "netbox_version", "taken_at"):  # printed as they are (labels, `snapshot info`): no terminal control
+        if isinstance(data.get(key), str):
+            data[key] = strip_terminal(data[key]).replace("\n", " ")
     return data
 
 

@@ -10,6 +10,7 @@ only at the end, atomically, so an interrupted save leaves no partial file.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from typing import Any, TextIO
 
 from netbox_tui.netbox.cache import CacheMode
 from netbox_tui.netbox.client import NetBoxClient, live_client
-from netbox_tui.errors import AuthError, NotFoundError
+from netbox_tui.errors import AuthError, NetBoxTUIError, NotFoundError, UsageError
 from netbox_tui.netbox.snapshot import (
     FORMAT,
     STATUS_KEYS,
@@ -116,6 +117,9 @@ async def run_save(settings: Any, path: Path | str, *, stream: TextIO | None = N
     """
     path = Path(path)
     report = _printer(stream or sys.stderr)
+    where = path.expanduser().resolve().parent
+    if not where.is_dir() or not os.access(where, os.W_OK):  # said before NetBox is read, not after
+        raise UsageError(f"cannot write {path}: {where} is not a writable directory", "Give a path in a directory you can write to.")
     if client is None:
         client = live_client(settings, cache_mode=CacheMode.OFF)
     try:
@@ -123,6 +127,9 @@ async def run_save(settings: Any, path: Path | str, *, stream: TextIO | None = N
     finally:
         await client.aclose()
         client.cache.close()
-    size = write_snapshot(path, data)
+    try:
+        size = write_snapshot(path, data)
+    except OSError as exc:
+        raise NetBoxTUIError(f"cannot write {path}: {exc.strerror or exc}", "Free some space or give another path.") from exc
     report(f"wrote {path} ({size / 1e6:.2f} MB)")
     return 0

@@ -57,6 +57,7 @@ class Vocab:
     place: frozenset[str]
     alternatives: frozenset[str]
     also: tuple[str, ...]
+    negation: tuple[str, ...]
     patterns: dict[str, tuple[str, ...]]
     abbreviations: dict[str, str]
     models: dict[str, ModelWords]
@@ -71,6 +72,9 @@ class Vocab:
     find_models: tuple[str, ...]  # where a name of unknown kind is looked for
     address_filters: dict[str, str]  # model -> the filter that takes one address ("contains")
     compare: dict[str, tuple[str, ...]]  # op -> words ("gt": above, over…)
+    titles: dict[str, str]  # field -> column title
+    words: dict[str, str]  # field -> how a sentence says it
+    prepositions: dict[str, str]  # a condition's field words -> "at", "in rack"…
 
     def model(self, name: str) -> ModelWords:
         return self.models.get(name, ModelWords())
@@ -107,6 +111,7 @@ def parse(data: dict[str, Any]) -> Vocab:
         place=frozenset(cues.get("place", ())),
         alternatives=frozenset(cues.get("alternatives", ())),
         also=tuple(cues.get("also", ())),
+        negation=tuple(cues.get("negation", ())),
         patterns={k: tuple(v) for k, v in data.get("patterns", {}).items()},
         abbreviations={k.lower(): v for k, v in data.get("abbreviations", {}).items()},
         models=models, fields=generic, model_fields=per_model,
@@ -119,6 +124,9 @@ def parse(data: dict[str, Any]) -> Vocab:
         find_models=tuple(data.get("names", {}).get("find", ())),
         address_filters=dict(data.get("address", {})),
         compare={k: tuple(v) for k, v in data.get("compare", {}).items()},
+        titles=dict(data.get("say", {}).get("titles", {})),
+        words=dict(data.get("say", {}).get("words", {})),
+        prepositions=dict(data.get("say", {}).get("prepositions", {})),
     )
 
 

@@ -433,7 +433,8 @@ class NetBoxApp(App[int]):
         except Exception as exc:
             self._failed(run_id, exc)
             return
-        answer = Answer(question=f"summary of {ts.table.title}", answer=table.title + ".", tables=[table])
+        answer = Answer(question=f"summary of {ts.table.title}", answer=" ".join(filter(None, [table.stale, table.title + "."])),
+                        tables=[table], stale=table.stale is not None)
         self.post_message(AnswerReady(run_id, answer, placement, label="summary", source=("summary", ts), kind="summary"))
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="summary line")
@@ -446,7 +447,8 @@ class NetBoxApp(App[int]):
             self._failed(run_id, exc)
             return
         n = table.total
-        answer = Answer(question=label, answer=f"{n:,} row{'s' if n != 1 else ''}: {table.title}.", tables=[table])
+        answer = Answer(question=label, answer=" ".join(filter(None, [table.stale, f"{n:,} row{'s' if n != 1 else ''}: {table.title}."])),
+                        tables=[table], stale=table.stale is not None)
         self.post_message(AnswerReady(run_id, answer, placement, label=label, source=("members", summary, row)))
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="export")
@@ -511,6 +513,9 @@ class NetBoxApp(App[int]):
             new = ts.append(message.table)
             widget.append_rows(message.table_index, new)
             self.chat.add(plain(f"loaded rows {ts.start + 1:,}–{ts.next_offset:,} of {ts.total:,} ({ts.table.title})", "dim"))
+        if message.table.stale:  # NetBox failed and these rows are an expired cache entry's
+            self.chat.add(plain(message.table.stale, "yellow"))
+            self.notify(message.table.stale, title="Stale rows", severity="warning", timeout=6)
         self.error_panel.hide()
         self.refresh_bindings()
 

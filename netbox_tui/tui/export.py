@@ -17,6 +17,8 @@ import platformdirs
 from netbox_tui.core.columns import EMPTY
 from netbox_tui.core.results import Column
 
+_NUMBER = re.compile(r"-\d+(?:\.\d+)?")
+
 Format = Literal["csv", "json"]
 
 
@@ -53,8 +55,9 @@ def export_rows(title: str, columns: list[Column], rows: Iterable[dict[str, Any]
 
     if fmt == "csv":
         # NetBox text is user-supplied: keep spreadsheets from reading a cell as a formula.
-        def safe(v: Any) -> Any:
-            return "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "@", "\t", "\r") else v
+        def safe(v: Any) -> Any:  # OWASP's list; a plain negative number stays a number
+            risky = isinstance(v, str) and (v[:1] in ("=", "+", "@", "\t", "\r") or v[:1] == "-" and not _NUMBER.fullmatch(v))
+            return "'" + v if risky else v
 
         with path.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)

@@ -27,7 +27,7 @@ RESULT_ACTIONS = {"choose", "quit_key", "prev_table", "next_table", "focus_quest
 APP_BINDINGS: list[Binding] = [
     Binding("escape", "back", "Back", id="back", tooltip="Cancel a running question, clear the filter or the typed text, or go back one view"),
     Binding("ctrl+o", "app.drill", "Drill", id="open_row", tooltip="Drill down on the selected row (enter on the table)"),
-    Binding("n,ctrl+n", "next_page", "Next 25", id="next_page", tooltip="Load the next 25 rows into the table"),
+    Binding("n,ctrl+n", "next_page", "Next", id="next_page", tooltip="Load the next page of rows (ui.page_size) into the table"),
     Binding("slash,ctrl+f", "filter", "Filter", id="filter", tooltip="Filter the loaded rows; enter also searches NetBox"),
     Binding("s,ctrl+g", "summary", "Summary", id="summary", tooltip="Counts by status, site, role… over the whole result"),
     Binding("e,ctrl+s", "export", "Export", id="export", tooltip="Export the table to CSV or JSON: loaded rows or all rows"),
@@ -67,7 +67,7 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Results", [
         ("drill", "drill down: device → interfaces, IPs, cables · site → racks, devices, VLANs, prefixes · VLAN → interfaces · prefix → free IPs · rack → devices · interface → cable trace · summary line → its rows"),
         ("open_row", "the same from the question box: drill down on the selected row"),
-        ("next_page", "load the next 25 rows into the table"),
+        ("next_page", "load the next page of rows into the table (ui.page_size a page)"),
         ("filter", "filter the loaded rows as you type; enter searches NetBox for the rest (esc clears)"),
         ("summary", "summary view: counts by status, site, role, type over the whole result; enter on a line lists its rows"),
         ("export", "export to CSV or JSON: the loaded rows or all rows (fetched 1,000 at a time); says where the file went"),

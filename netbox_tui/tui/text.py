@@ -8,14 +8,14 @@ from typing import Any
 from rich.text import Text
 from textual.content import Content
 
-# C0/C1 controls (ESC starts terminal sequences), DEL, and bidi overrides that reorder what is shown.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from netbox_tui.terminal import strip as strip_terminal
+
 _SPACE = re.compile("[\t\n\r]+")
 
 
 def clean(value: Any) -> str:
     s = "" if value is None else str(value)
-    return _UNSAFE.sub("", _SPACE.sub(" ", s))
+    return strip_terminal(_SPACE.sub(" ", s))
 
 
 def literal(value: Any) -> Content:

@@ -106,3 +106,27 @@ async def test_no_cache_no_stale_answer(real: RealNetBox) -> None:
     run = await run_question(BY_NAME["reset"], "devices at dm akron", real)
     assert run.answer is not None and run.answer.status == "error" and not run.answer.stale
     assert run.answer.error is not None and run.answer.error.kind == "unreachable"
+
+
+async def test_a_page_read_from_expired_entries_says_so(real: RealNetBox, tmp_path: Path, monkeypatch) -> None:
+    """The next page (TUI `n`, MCP `page`) of an answer, NetBox down: expired rows, marked stale."""
+    from netbox_tui.core.orchestrator import Orchestrator
+
+    from .harness import FaultTransport, make_client
+
+    cache = ResponseCache(tmp_path / "cache", lambda kind: 60)
+    try:
+        up = make_client(FaultTransport(BY_NAME["none"], real), cache, deadline=30.0)
+        orch = Orchestrator(up)
+        answer = await orch.ask("interfaces on dmi01-akron-sw01")
+        table = answer.tables[0]
+        fresh = await orch.page(table, 25)
+        assert fresh.stale is None and fresh.rows
+        await up.aclose()
+        _three_hours_later(monkeypatch)
+        down = make_client(FaultTransport(BY_NAME["reset"], real), cache, deadline=5.0)
+        page = await Orchestrator(down).page(table, 25)
+        await down.aclose()
+    finally:
+        cache.close()
+    assert page.rows == fresh.rows and page.stale == "From cache, 3 h old — NetBox unreachable."

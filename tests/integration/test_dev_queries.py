@@ -67,7 +67,6 @@ INCOMPLETE = {
 # Answers that say they are not exact (partial, a choice, not found) where the corpus expects more,
 # each known by name: a new one fails, and one that comes right fails too (strict) until it is taken off.
 HONEST_MISSES = {
-    "commit rate on 1002843428?": "“commit rate” is the circuit's commit_rate field; the words are not in the vocabulary",
     "how many devices in each IDF rack": "a rack role is not a device filter; counting per rack of a role is two steps",
     "platforms not used by any device or vm": "“or” is said as not understood (here it means neither)",
     "what's plugged into PP:B128 port 2": "“port 2” names a front port by position; it is read as an interface name",
@@ -224,3 +223,41 @@ async def test_free_ranges_are_netbox_s_available_ips(nb_client, cidr: str) -> N
     else:
         assert ranges.rows[0]["first"] == str(ipaddress.ip_address(runs[0][0]))
     assert answer.stats.api_calls <= 4
+
+
+@pytest.mark.parametrize("question, value", [("what platform is dmi01-akron-rtr01 running", "Cisco IOS"),
+                                             ("which rack is ncsu-coreswitch1 in", "R103"),
+                                             ("serial number of dmi01-utica-sw01", "not set")])
+async def test_one_devices_attribute_costs_two_calls_cold(nb_client, question: str, value: str) -> None:
+    """The names of small tables (one GraphQL request), then the device by its exact name with the
+    fields asked for (one REST request): the row that answers is the look-up's."""
+    answer = await Orchestrator(nb_client()).ask(question)
+    assert answer.status == "ok" and value in answer.answer
+    assert answer.stats.api_calls <= 2, answer.stats
+
+
+async def test_devices_with_vlans_meet_them_on_interfaces(fixture_url: str) -> None:
+    """Devices and VLANs meet on interfaces (the vocabulary's `through`): the devices whose interfaces
+    carry a VLAN, checked against a hand-written REST query on the fixture NetBox (which has modes)."""
+    import httpx
+
+    from netbox_tui.config import NetBoxProfile
+    from netbox_tui.netbox.client import NetBoxClient
+
+    token = "0123456789abcdef0123456789abcdef01234567"
+    async with httpx.AsyncClient(base_url=fixture_url, headers={"Authorization": f"Token {token}"}) as http:
+        site = (await http.get("/api/dcim/sites/", params={"name": "DM-Stamford"})).json()["results"][0]["id"]
+        ifaces = (await http.get("/api/dcim/interfaces/", params=[("site_id", site), ("limit", 1000), ("fields", "device,untagged_vlan,tagged_vlans")]
+                                 + [("mode", m) for m in ("access", "tagged", "tagged-all")])).json()["results"]
+        devices = (await http.get("/api/dcim/devices/", params={"site_id": site, "limit": 1000, "fields": "id"})).json()["results"]
+    carrying = {r["device"]["id"] for r in ifaces if r.get("untagged_vlan") or r.get("tagged_vlans")}
+    assert carrying, "the fixture NetBox gives DM-Stamford's ports VLANs"
+    client = NetBoxClient(NetBoxProfile(url=fixture_url, token=token))
+    try:
+        orch = Orchestrator(client)
+        some = await orch.ask("devices at DM-Stamford with VLANs")
+        none = await orch.ask("devices at DM-Stamford with no VLANs")
+    finally:
+        await client.aclose()
+    assert some.status == "ok" and {r["id"] for r in some.tables[0].rows} == carrying
+    assert none.status == "ok" and {r["id"] for r in none.tables[0].rows} == {d["id"] for d in devices} - carrying

@@ -467,7 +467,7 @@ async def test_question_mark_opens_help_with_every_key(nb, app_factory):
         text = console.export_text()
         for section in ("RESULTS", "NAVIGATION", "QUESTION BOX", "GENERAL"):
             assert section in text
-        for words in ("load the next 25 rows", "drill down", "summary view", "export", "bypassing the cache", "command palette"):
+        for words in ("load the next page of rows", "drill down", "summary view", "export", "bypassing the cache", "command palette"):
             assert words in text
         # the keymap file's path, and each key's id, so a remap can be written from this screen
         assert str(default_keymap_path()) in text.replace("\n", "")

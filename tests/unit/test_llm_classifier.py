@@ -205,7 +205,8 @@ async def test_errors_are_explained_by_the_llm_when_configured(fake_openai: Fake
         mock.get("/api/ipam/vlans/").mock(return_value=httpx.Response(403, json={"detail": "Invalid token"}))
         answer = await orch.ask("list all VLANs")
     assert answer.status == "error" and answer.error is not None and answer.error.kind == "auth"
-    assert answer.answer == "NetBox refused the token. Check NETBOX_TOKEN."  # escape sequence stripped
+    # the exact message first, the model's wording after it, its escape sequence stripped
+    assert answer.answer.startswith(answer.error.message) and answer.answer.endswith("(LLM: NetBox refused the token. Check NETBOX_TOKEN.)")
     assert answer.error.next_steps  # the template's facts stay in the error object
     assert answer.stats.llm_tokens == 90
     explain_request = fake_openai.requests[-1]["body"]
@@ -444,3 +445,14 @@ async def test_llm_time_does_not_eat_the_netbox_deadline(fake_openai: FakeOpenAI
     assert answer.status == "ok" and answer.intent is not None and answer.intent.source == "llm"
     assert answer.tables[0].total == 2
     await client.aclose()
+
+
+def test_a_condition_claiming_the_whole_question_does_not_account_for_its_words() -> None:
+    from netbox_tui.core.intent import Condition, Intent
+    from netbox_tui.core.llm import unaccounted
+
+    q = "purple devices at DM-Akron that glow"
+    reply = Intent(target="dcim.device", conditions=[Condition(field="site", value="DM-Akron", text=q, model="dcim.site")])
+    assert set(unaccounted(q, reply)) == {"purple", "glow"}
+    honest = Intent(target="dcim.device", conditions=[Condition(field="site", value="DM-Akron", text="at DM-Akron", model="dcim.site")])
+    assert set(unaccounted(q, honest)) == {"purple", "glow"}

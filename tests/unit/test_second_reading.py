@@ -118,3 +118,32 @@ async def test_grouped_counts_of_rows_with_a_relation_count_only_those(orch) -> 
 async def test_grouping_by_a_list_field_counts_each_value(orch) -> None:
     ans = await orch.ask("devices per tag")
     assert ans.status != "error" and ans.answer.startswith("72 devices")
+
+
+# -- exclusions ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, sent", [("devices not at DM-Akron", "site_id__n=2"), ("devices that are not routers", "role_id__n=1"),
+                                            ("sites outside New York", "region_id__n=43"), ("devices other than dmi01-akron-rtr01 at DM-Akron", "id__n=1")])
+async def test_a_negation_before_a_condition_excludes(orch, question: str, sent: str) -> None:
+    ans = await orch.ask(question)
+    assert ans.status == "ok" and ans.interpretation.not_understood == []
+    assert sent in [c.filter for c in ans.interpretation.conditions]
+
+
+async def test_an_exclusion_is_sent_as_netbox_s_n_lookup(orch) -> None:
+    ans = await orch.ask("devices at DM-Akron except routers")
+    assert ans.status == "ok" and any(c.filter == "role_id__n=1" for c in ans.interpretation.conditions)
+    assert "dmi01-akron-rtr01" not in {r["display"] for r in ans.tables[0].rows} and ans.tables[0].total == 3
+
+
+def test_csv_cells_never_start_a_formula(tmp_path) -> None:
+    import csv
+
+    from netbox_tui.core.results import Column
+    from netbox_tui.tui.export import export_rows
+
+    cols = [Column(key="name", title="Name")]
+    rows = [{"id": i, "name": v} for i, v in enumerate(["=cmd|'/c calc'!A1", "-2+3", "+1", "@SUM(A1)", "-5", "plain"])]
+    path = export_rows("t", cols, rows, "csv", tmp_path)
+    got = [r[1] for r in list(csv.reader(path.open(encoding="utf-8")))[1:]]
+    assert got == ["'=cmd|'/c calc'!A1", "'-2+3", "'+1", "'@SUM(A1)", "-5", "plain"]

@@ -142,8 +142,8 @@ assert (rk['site']['name'], rk['location']['name']) == ('MDF', 'Row 1')
 assert sorted((int(x['position']), x['face']['value']) for x in r) == [(25, 'rear'), (26, 'rear')]
 assert len([d for d in DEVICES if idof(d['rack']) == rk['id']]) == len(r)
 q(FIL, 'juniper kit in rack R107', 'bulk_discovery', 'dcim.device', 4,
-  f"Rack R107 (MDF, Row 1) holds the two QFX5100-48T-6Q members of virtual chassis r107-torsw; they have no name of "
-  f"their own and display by chassis and position. Rear-mounted at U26/U25.",
+  "Rack R107 (MDF, Row 1) holds the two QFX5100-48T-6Q members of virtual chassis r107-torsw; they have no name of "
+  "their own and display by chassis and position. Rear-mounted at U26/U25.",
   total=len(r), display=disp(r))
 
 d = next(x for x in DEVICES if x['display'] == 'r107-torsw:2')
@@ -210,8 +210,8 @@ r = [c for c in CIRCUITS if c['provider']['name'] == 'Level 3' and circuit_site_
 same('circuits/circuits/?provider=level-3&region=us-ct', r)
 assert [site_by_id[x]['name'] for x in ct] == ['DM-Stamford'] and r[0]['type']['name'] == 'MPLS'
 q(FIL, 'lvl3 circuits landing in connecticut', 'bulk_discovery', 'circuits.circuit', 5,
-  f"Connecticut has one site (DM-Stamford); Level 3's MPLS circuit there is the match. DM-Stamford's CenturyLink "
-  f"circuit is not Level 3.",
+  "Connecticut has one site (DM-Stamford); Level 3's MPLS circuit there is the match. DM-Stamford's CenturyLink "
+  "circuit is not Level 3.",
   total=len(r), display=disp(r))
 
 r = [c for c in CIRCUITS if c['type']['name'] == 'Dark Fiber' and c['status']['value'] == 'active']
