@@ -138,12 +138,14 @@ def main() -> None:
     verbose = {m["verbose"].lower(): name for name, m in models.items()}
 
     def model_named(words: str, app: str) -> str | None:
+        """The model words name: its own name first ("interface" is dcim.interface, though VM interfaces
+        are verbosely "interface" too), then a verbose name of this app, then any verbose name."""
         words = words.lower().strip()
-        found = verbose.get(words)
-        if found:
-            return found
-        same = [n for n, m in models.items() if m["verbose"].lower() == words and n.startswith(app + ".")]
-        return same[0] if same else None
+        own = [n for n in models if n.split(".", 1)[1] == words.replace(" ", "")]
+        if len(own) == 1:
+            return own[0]
+        same = [n for n, m in models.items() if m["verbose"].lower() == words]
+        return next((n for n in same if n.startswith(app + ".")), verbose.get(words))
 
     # 3. Filters, grouped by base name with their lookups.
     for model, e in endpoints.items():

@@ -129,7 +129,7 @@ class Assembler:
 
     def _structure(self, t: Tok) -> bool:
         """A word that joins or negates conditions ("or", "except", "outside"): never part of a name."""
-        return t.low in self.vocab.alternatives or any(t.low in phrase.split() for phrase in self.vocab.negation)
+        return t.low in self.vocab.alternatives or t.low in self.vocab.negation  # one-word ones: "other", "from" stay name words
 
     def negations(self, intent: Intent) -> None:
         """'devices not at DM-Akron', 'routers except at DM-Akron': an unread negation word right before a

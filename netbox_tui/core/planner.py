@@ -102,6 +102,9 @@ class Query:
     limits: list[str] = field(default_factory=list)  # conditions that could not be applied at all
 
 
+ADDRESSES = "ipam.ipaddress"  # where an object's IP addresses are, whatever holds them
+
+
 def _fmt(v: Any) -> str:
     return "true" if v is True else "false" if v is False else str(v)
 
@@ -374,6 +377,11 @@ def plan_list(intent: Intent) -> Plan:
 
     main = Step("fetch", _fetch_words(intent, m), fetch, deps=tuple(s.name for s in resolves), fallback=None if intent.relations else fetch_brief)
     steps = resolves + [main]
+    unset = _unset_fallback(m, attrs) if named is not None else None
+    if unset is not None:
+        steps.append(Step("unset", f"if {' and '.join(word_of(m.name, f) for f in unset.fields)} are not set, the addresses on its "
+                                   f"{noun(unset.unset_then_ips_on['model'])} that say so", _ips_on_components(m, unset), deps=("fetch",), optional=True))
+
     def finish(ctx: Context) -> Outcome:
         how, got, q = ctx.results["fetch"]
         if how == "page" and len(got.results) == 1:
@@ -387,9 +395,42 @@ def plan_list(intent: Intent) -> Plan:
             table = server_table(m.name, title_for(ctx), m.path, q.params, fields, got, ctx, extra)
         if ctx.intent.aggregate is not None and ctx.intent.aggregate.op == "group":
             raise AssertionError("grouped questions use plan_group")
-        return list_outcome(ctx, m, table, attrs)
+        out = list_outcome(ctx, m, table, attrs)
+        found = ctx.results.get("unset")
+        if unset is not None and found is not None:
+            said = ", ".join(f"{cell(ip.get('address'))} ({cell(ip.get('assigned_object'))})" for ip in found) or "none"
+            where = " and ".join(f"{word_of(unset.unset_then_ips_on['model'], k)} = {_fmt(v)}" for k, v in unset.unset_then_ips_on.get("where", {}).items())
+            out.answer += f" Addresses on its {noun(unset.unset_then_ips_on['model'])} where {where}: {said}."
+        return out
 
     return Plan("direct" if not resolves else "multi_step", steps, finish)
+
+
+def _unset_fallback(m: Model, attrs: list[str]) -> Any:
+    """The vocabulary's 'when these fields are unset, look here' for the fields asked ("mgmt ip")."""
+    return next((fw for fw in load_vocab().model_fields.get(m.name, {}).values()
+                 if fw.unset_then_ips_on and fw.fields and set(fw.fields) <= set(attrs)), None)
+
+
+def _ips_on_components(m: Model, fw: Any) -> Any:
+    """The one object's addresses on its components of a kind (its mgmt-only interfaces): two
+    requests, made only when none of the fields asked for is set."""
+    spec = fw.unset_then_ips_on
+    cm, ipm = model_of(spec["model"]), model_of(ADDRESSES)
+    to_owner, to_component = cm.ref_filter(m.name), ipm.ref_filter(cm.name)
+
+    async def run(ctx: Context) -> Any:
+        how, got, _ = ctx.results["fetch"]
+        rows = got.results if how == "page" else got
+        if len(rows) != 1 or to_owner is None or to_component is None or any(rows[0].get(f) not in (None, "", []) for f in fw.fields):
+            return None
+        comps = await ctx.client.page(cm.path, {to_owner.name: rows[0]["id"], **spec.get("where", {})}, limit=100, fields=["id"], kind=kind_of(cm.name))
+        if not comps.results:
+            return []
+        return list(await ctx.client.list_many(ipm.path, None, to_component.name, [c["id"] for c in comps.results],
+                                               fields=["id", "address", "assigned_object"], kind=kind_of(ipm.name)))
+
+    return run
 
 
 def _rows_in_hand(ctx: Context, m: Model, fields: list[str]) -> Optional[list[dict[str, Any]]]:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 DEVICE, VM, INTERFACE, PREFIX, IP, VLAN, SITE, RACK, CABLE, CIRCUIT, ASN = (
     "dcim.device", "virtualization.virtualmachine", "dcim.interface", "ipam.prefix", "ipam.ipaddress", "ipam.vlan",
     "dcim.site", "dcim.rack", "dcim.cable", "circuits.circuit", "ipam.asn")
-# Where a bare hostname-like word is looked for, in order.
+# The model a pattern word makes the target ("trace" -> interfaces).
 PATTERN_TARGET = {"trace": INTERFACE, "vlan_topology": VLAN, "rack_utilisation": RACK, "free_ips": PREFIX,
                   "prefix_utilisation": PREFIX, "site_summary": SITE}
 

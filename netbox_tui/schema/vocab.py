@@ -35,6 +35,9 @@ class FieldWords:
     path: Optional[str] = None  # "device_type.manufacturer"
     filter: Optional[str] = None  # the filter that takes it ("manufacturer")
     fields: tuple[str, ...] = ()  # several fields one word asks for ("mounted")
+    # When every one of `fields` is unset: the addresses on the object's components that match this
+    # ({"model": "dcim.interface", "where": {"mgmt_only": true}}: a management IP on a mgmt-only port).
+    unset_then_ips_on: Optional[dict[str, Any]] = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,8 @@ def parse(data: dict[str, Any]) -> Vocab:
             generic[key] = tuple(value)
             continue
         per_model[key] = {
-            name: FieldWords(name, tuple(spec.get("words", ())), spec.get("path"), spec.get("filter"), tuple(spec.get("fields", ())))
+            name: FieldWords(name, tuple(spec.get("words", ())), spec.get("path"), spec.get("filter"), tuple(spec.get("fields", ())),
+                             spec.get("unset_then_ips_on"))
             for name, spec in value.items()
         }
     relations = {

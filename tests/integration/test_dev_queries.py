@@ -60,7 +60,6 @@ INCOMPLETE = {
     "summarize DM-Pittsfield": "the summary counts the site's circuits; it does not list their ids",
     "where does circuit 1002843428 land": "a circuit's ends are the sites NetBox records; the device behind each end is one trace away",
     "redundant power feeds in row 3": "NetBox's location filter on power feeds is the panel's location (none here); the corpus counts the racks' row",
-    "mgmt ip for dmi01-utica-sw01": "the management IP is read as the primary and out-of-band IPs (both unset); the address on the mgmt-only port is not",
 }
 
 

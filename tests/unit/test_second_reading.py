@@ -147,3 +147,22 @@ def test_csv_cells_never_start_a_formula(tmp_path) -> None:
     path = export_rows("t", cols, rows, "csv", tmp_path)
     got = [r[1] for r in list(csv.reader(path.open(encoding="utf-8")))[1:]]
     assert got == ["'=cmd|'/c calc'!A1", "'-2+3", "'+1", "'@SUM(A1)", "-5", "plain"]
+
+
+# -- the schema layer ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("model, flt, to", [("ipam.ipaddress", "interface_id", "dcim.interface"),
+                                            ("ipam.ipaddress", "vminterface_id", "virtualization.vminterface"),
+                                            ("dcim.cable", "interface_id", "dcim.interface"),
+                                            ("ipam.vlan", "interface_id", "dcim.interface")])
+def test_a_filter_points_at_the_model_its_name_says(model: str, flt: str, to: str) -> None:
+    """'Interface (ID)' is dcim.interface, though VM interfaces are verbosely "interface" too (gen-schema.py)."""
+    assert load().model(model).filters[flt].to == to
+
+
+async def test_a_management_ip_not_set_looks_at_mgmt_only_ports(orch) -> None:
+    """The vocabulary's `unset_then_ips_on`: primary and OOB unset, the mgmt-only ports' addresses are
+    read (two more requests) and said; the fixture corpus checks a set one against REST."""
+    ans = await orch.ask("mgmt ip for dmi01-utica-sw01")
+    assert ans.status == "ok" and "primary IP not set" in ans.answer
+    assert ans.answer.endswith("Addresses on its interfaces where management only = true: none.")
