@@ -1,6 +1,7 @@
-"""What a second reading of the parser and planner found answered `ok` and wrong, each kept right:
-words that join alternatives or ask for more, corrected model words, conditions on one filter,
-relations with conditions checked here, grouped counts with objects in no group. Demo data, no network."""
+"""What a second reading of the whole change found, each kept right: answers that were `ok` and wrong
+(words joining alternatives or asking for more, corrected model words unsaid, exclusions, conditions
+on one filter, relations and grouped counts losing rows), the LLM reply's invented ids, CSV formulas,
+a schema filter pointing at the wrong model, the management IP. Demo data and schema, no network."""
 
 from __future__ import annotations
 
