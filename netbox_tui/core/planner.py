@@ -214,11 +214,16 @@ def local_fields(q: Query) -> list[str]:
     return [c.field.split(".")[0] for c in q.local]
 
 
+def local_rows(rows: Any, q: Query) -> list[dict[str, Any]]:
+    """The rows every condition checked here keeps."""
+    return [r for r in rows or [] if all(matches_locally(r, c) for c in q.local)]
+
+
 def keep_local(page: Any, q: Query) -> Any:
     """A page of one looked-up object, with the rows the conditions checked here reject left out."""
     if not q.local:
         return page
-    rows = [r for r in page.results if all(matches_locally(r, c) for c in q.local)]
+    rows = local_rows(page.results, q)
     return dataclasses.replace(page, results=rows, count=page.count - (len(page.results) - len(rows)))
 
 
@@ -360,8 +365,7 @@ def plan_list(intent: Intent) -> Plan:
 
             return ("page", Page(results=known, count=len(known), offset=0, limit=ctx.page_size), q)
         if q.local:
-            rows = await read_rows(ctx, m, q.params, fields + [c.field.split(".")[0] for c in q.local])
-            rows = [r for r in rows if all(matches_locally(r, c) for c in q.local)]
+            rows = local_rows(await read_rows(ctx, m, q.params, fields + local_fields(q)), q)
             return ("local", rows, q)
         page = await ctx.client.page(m.path, q.params, limit=ctx.page_size, offset=ctx.offset, fields=fields, kind=kind_of(m.name))
         return ("page", page, q)
@@ -613,7 +617,7 @@ async def related_rows(ctx: Context, m: Model, q: Query, relations: list[Relatio
                        fields: Optional[list[str]] = None) -> list[dict[str, Any]]:
     """The target's rows (under its own conditions, those checked here included) that have, or have
     none of, the related objects."""
-    fields = list(dict.fromkeys((fields or fetch_fields(m.name)) + [c.field.split(".")[0] for c in q.local]))
+    fields = list(dict.fromkeys((fields or fetch_fields(m.name)) + local_fields(q)))
     rows: Optional[list[dict[str, Any]]] = None
     for rel in relations:
         rm = model_of(rel.model)
@@ -644,7 +648,7 @@ async def related_rows(ctx: Context, m: Model, q: Query, relations: list[Relatio
             rows = await ctx.client.list_many(m.path, q.params, "id", sorted(owners), fields=fields, kind=kind_of(m.name))
             if not rows.complete:
                 ctx.note(f"only the first {len(rows):,} {noun(m.name)} were read to answer this")
-    return [r for r in rows or [] if all(matches_locally(r, c) for c in q.local)]
+    return local_rows(rows, q)
 
 
 def _relation_words(m: Model, rm: Model, rel: Relation, count: Optional[str], rq: Query) -> str:
@@ -702,7 +706,8 @@ async def _owners_through(ctx: Context, m: Model, rm: Model, t: Model, rq: Query
     roots = list(dict.fromkeys(p.split(".")[0] for p in back.via))
     owners: set[int] = set()
     for r in await read_rows(ctx, t, dict(back.where), ["id", link.name] + roots):
-        carried = [v for p in back.via for v in (read(r, p) if isinstance(read(r, p), list) else [read(r, p)]) if isinstance(v, dict)]
+        values = [read(r, p) for p in back.via]
+        carried = [v for got in values for v in (got if isinstance(got, list) else [got]) if isinstance(v, dict)]
         owner = r.get(link.name)
         if any(wanted is None or v.get("id") in wanted for v in carried) and isinstance(owner, dict) and owner.get("id") is not None:
             owners.add(int(owner["id"]))
@@ -765,12 +770,11 @@ def plan_group(intent: Intent) -> Plan:
             pairs = [(g, int(g.get(count) or 0)) for g in groups]
             rest = every.count - sum(n for _, n in pairs)
             return ("counted", pairs + ([(None, rest)] if rest > 0 else []), q, count)
-        keep = ["id", root] + [c.field.split(".")[0] for c in q.local]
+        keep = ["id", root] + local_fields(q)
         if ctx.intent.relations:
             rows = await related_rows(ctx, m, q, ctx.intent.relations, keep)
         else:
-            rows = await read_rows(ctx, m, q.params, keep)
-            rows = [r for r in rows if all(matches_locally(r, c) for c in q.local)]
+            rows = local_rows(await read_rows(ctx, m, q.params, keep), q)
         tally: Counter[Any] = Counter()
         objs: dict[Any, Any] = {}
         for r in rows:

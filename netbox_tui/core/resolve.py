@@ -114,13 +114,13 @@ class Resolver:
             raise NetBoxTUIError(f"“{text}” is named as a kind of object this NetBox does not have", "Ask with a model word: device, site, rack…")
         if len(models) == 1:
             return await self.resolve_in(models[0], text, scope, fields=fields)
-        if fields and cond.model in models and not (await self.names()).knows(cond.model):
+        names = await self.names()
+        if fields and cond.model in models and not names.knows(cond.model):
             # "platform of dmi01-akron-rtr01": the exact name in the kind asked about, with the fields
             # asked for, is one request that answers; only a miss looks among the other kinds.
             first = await self._search(cond.model, text, scope, True, fields)
             if first.status == "ok":
                 return first
-        names = await self.names()
         known = [m for m in models if names.knows(m)]
         searched = [m for m in models if m not in known]
         pooled = [f for m in known for f in self._from_index(names, m, text, False).candidates]
