@@ -49,7 +49,7 @@ def _questions(quick: bool, H: Any) -> list[str]:
 
     out: list[str] = []
     for name in ("dev.yaml", "dev2.yaml"):
-        data = yaml.safe_load((ROOT.parent / "shared" / "queries" / name).read_text())
+        data = yaml.safe_load((ROOT / "tests" / "data" / "queries" / name).read_text())
         out += [q["question"] for q in data["queries"]]
     return list(dict.fromkeys(out))
 

@@ -52,7 +52,7 @@ sys.path.insert(0, str(PROJECT / "tests"))  # acceptance.py
 
 from acceptance import check  # noqa: E402
 
-SHARED = PROJECT.parent / "shared" / "queries"
+SHARED = PROJECT / "tests" / "data" / "queries"
 SETS = ("dev", "dev2")
 TOKEN = "0123456789abcdef0123456789abcdef01234567"  # read-only token of the public demo dump
 RESULTS_DIR = HERE / "results"

@@ -41,7 +41,7 @@ sys.path.insert(0, str(HERE))
 
 from baselines import FLOORS, NAIVE, Raw, replay_fn, timed, vlan_topology_graphql, waves  # noqa: E402
 
-DEV_YAML = PROJECT.parent / "shared" / "queries" / "dev.yaml"
+DEV_YAML = PROJECT / "tests" / "data" / "queries" / "dev.yaml"
 TOKEN = "0123456789abcdef0123456789abcdef01234567"  # read-only token of the public demo dump
 NBT = str(Path(sys.executable).parent / "netbox-tui")
 RESULTS_DIR = HERE / "results"

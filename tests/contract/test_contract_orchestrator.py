@@ -24,7 +24,7 @@ except ModuleNotFoundError as exc:  # only a missing module skips; a broken one 
     pytest.skip("netbox_tui.core.orchestrator does not exist yet: nothing to compare", allow_module_level=True)
 
 REPO = Path(__file__).resolve().parents[2]
-DEV_QUERIES = Path(os.environ.get("NETBOX_TUI_DEV_QUERIES", REPO.parent / "shared" / "queries" / "dev.yaml"))
+DEV_QUERIES = Path(os.environ.get("NETBOX_TUI_DEV_QUERIES", REPO / "tests" / "data" / "queries" / "dev.yaml"))
 
 
 def _questions() -> list[str]:
