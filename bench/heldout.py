@@ -2,6 +2,7 @@
 """How netbox-tui does on questions written by someone who never saw its code, against the real NetBox:
 
     .venv/bin/python bench/heldout.py [--url http://127.0.0.1:8000] [--corpus tests/data/heldout/heldout.yaml] [--git REF]
+    .venv/bin/python bench/heldout.py --session --url http://127.0.0.1:8001 --corpus tests/data/heldout17/heldout17.yaml
 
 The corpus (tests/data/heldout/: 60 questions, answers from hand-written REST queries by
 make_heldout.py) was written by a helper session that read no code, test or vocabulary of this
@@ -31,7 +32,7 @@ PROJECT = HERE.parent
 TOKEN = "0123456789abcdef0123456789abcdef01234567"  # the demo dump's read-only token
 
 
-async def score(url: str, cases: list[dict[str, Any]]) -> tuple[collections.Counter, list[str]]:
+async def score(url: str, cases: list[dict[str, Any]], session_path: bool = False) -> tuple[collections.Counter, list[str]]:
     from acceptance import check
     from netbox_tui.config import NetBoxProfile
     from netbox_tui.core.orchestrator import Orchestrator
@@ -40,9 +41,19 @@ async def score(url: str, cases: list[dict[str, Any]]) -> tuple[collections.Coun
     tally: collections.Counter = collections.Counter()
     lines = []
     for case in cases:
-        client = NetBoxClient(NetBoxProfile(url=url, token=TOKEN))
-        try:
+        if session_path:  # as `netbox-tui ask` does: that NetBox's own schema (plugins) learnt first, no cache
+            from netbox_tui.config import Settings
+            from netbox_tui.netbox.cache import CacheMode
+            from netbox_tui.session import Session
+
+            session = Session.open(Settings(netbox={"default": NetBoxProfile(url=url, token=TOKEN)}),
+                                   cache_mode=CacheMode.OFF)
+            await session.learn_schema()
+            client, orch = session.backend.client, session.orchestrator
+        else:
+            client = NetBoxClient(NetBoxProfile(url=url, token=TOKEN))
             orch = Orchestrator(client)
+        try:
             answer = await orch.ask(case["question"])
             want = case["expect"].get("status", "ok")
             if want == "error":
@@ -72,6 +83,8 @@ def main() -> None:
     ap.add_argument("--url", default="http://127.0.0.1:8000")
     ap.add_argument("--corpus", type=Path, default=PROJECT / "tests" / "data" / "heldout" / "heldout.yaml")
     ap.add_argument("--git", help="score that commit's netbox_tui instead of the working tree's")
+    ap.add_argument("--session", action="store_true",
+                    help="ask through a Session as `netbox-tui ask` does (the NetBox's own schema learnt first)")
     args = ap.parse_args()
     import yaml
 
@@ -82,7 +95,7 @@ def main() -> None:
         subprocess.run(["git", "-C", str(PROJECT), "worktree", "add", "-q", "--detach", str(root), args.git], check=True)
     sys.path[:0] = [str(root), str(PROJECT / "tests")]
     try:
-        tally, lines = asyncio.run(score(args.url, cases))
+        tally, lines = asyncio.run(score(args.url, cases, args.session))
     finally:
         if args.git:
             subprocess.run(["git", "-C", str(PROJECT), "worktree", "remove", "--force", str(root)], check=False)

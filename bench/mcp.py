@@ -19,8 +19,13 @@ content of every result, o200k_base; the peer also sends each result a second ti
 structuredContent, not counted here), and wall time of the tool calls (server start excluded,
 given separately). Tool-definition tokens: the tools/list result's tools as JSON.
 
+Both sides' answers are compared (the `same rows` column): the objects listed (ids), the free addresses, the
+units used per rack (the peer's agent does that arithmetic itself), the trace's hops and far end.
+
 Writes bench/results/mcp-latest.json and, with --write, the generated block of the MCP section of
-bench/RESULTS.md (between its BEGIN/END MCP markers; nothing else in the file is touched).
+bench/RESULTS.md (between its BEGIN/END MCP markers; nothing else in the file is touched). `--from-json FILE
+[--write]` runs nothing: the table of a saved run. A run that fails (a server that does not start) is
+retried once.
 """
 
 from __future__ import annotations
@@ -227,6 +232,91 @@ PEER: dict[str, Callable[[Agent], Awaitable[Any]]] = {
 }
 
 
+# -- the same rows? ------------------------------------------------------------------------------------------------
+# Each side's answer reduced to what the task asks for (object ids, free addresses, used units per rack, the far
+# end of the trace): ours read back from its text results, the peer's from the JSON its agent collected.
+
+def our_rows(texts: list[str]) -> list[dict[str, str]]:
+    """The rows of every table in our text results (pages included): `^` cells resolved, a one-object
+    line (`id=80|status=Active`) read as one row."""
+    rows: list[dict[str, str]] = []
+    for text in texts:
+        header: list[str] = []
+        in_block = False  # the summary and notes above the first table are no rows
+        for line in text.splitlines():
+            if line.startswith("## "):
+                header, in_block = [], True
+            elif line.startswith(("more: ", "list them: ")):
+                in_block = False
+            elif not in_block or not line:
+                continue
+            elif not header and re.match(r"^id=\d+", line):
+                rows.append(dict(kv.split("=", 1) for kv in line.split("|") if "=" in kv))
+            elif not header:
+                header = line.split("|")
+            else:
+                cells = line.split("|")
+                above = rows[-1] if rows else {}
+                rows.append({c: (above.get(c, "") if v == "^" else v) for c, v in zip(header, cells)})
+    return rows
+
+
+def _ids(rows: list[dict[str, Any]]) -> set[int]:
+    return {int(r["id"]) for r in rows if str(r.get("id", "")).isdigit()}
+
+
+def same_ids(ours: list[str], peer: Any) -> tuple[bool, str]:
+    a, b = _ids(our_rows(ours)), _ids(peer)
+    return a == b, f"{len(a):,} / {len(b):,} objects" + ("" if a == b else f"; only ours {len(a - b)}, only the peer's {len(b - a)}")
+
+
+def same_topology(ours: list[str], peer: Any) -> tuple[bool, str]:
+    vlans, ifaces, vmifaces = peer
+    carried: dict[int, int] = {}
+    for i in ifaces + vmifaces:  # the VLANs an interface carries: its untagged one and its tagged ones
+        for v in [i.get("untagged_vlan")] + list(i.get("tagged_vlans") or []):
+            if isinstance(v, dict):
+                carried[v["id"]] = carried.get(v["id"], 0) + 1
+    mine = {int(r["id"]): int(r.get("interfaces") or 0) for r in our_rows(ours) if str(r.get("id", "")).isdigit()}
+    theirs = {v["id"]: carried.get(v["id"], 0) for v in vlans}
+    return mine == theirs, f"{len(mine)} / {len(theirs)} VLANs, {sum(mine.values())} / {sum(theirs.values())} interface assignments"
+
+
+def same_trace(ours: list[str], peer: Any) -> tuple[bool, str]:
+    rows = our_rows(ours)
+    far = rows[-1].get("far", "") if rows else ""
+    end = re.search(r"-> (.+) \(dcim\.interface\)$", peer[-1]) if peer else None
+    same = len(rows) == len(peer) and end is not None and far.endswith(end.group(1))
+    return same, f"{len(rows)} / {len(peer)} hops, far end {far or '-'} / {end.group(1) if end else '-'}"
+
+
+def same_free(ours: list[str], peer: Any) -> tuple[bool, str]:
+    mine: set[str] = set()
+    for r in our_rows(ours):
+        if r.get("first") and r.get("last"):
+            lo, hi = int(ipaddress.ip_address(r["first"])), int(ipaddress.ip_address(r["last"]))
+            mine.update(str(ipaddress.ip_address(n)) for n in range(lo, hi + 1))
+    theirs = set(peer)
+    return mine == theirs, f"{len(mine):,} / {len(theirs):,} free addresses"
+
+
+def same_racks(ours: list[str], peer: Any) -> tuple[bool, str]:
+    racks, devices, types = peer
+    height = {t["id"]: float(t.get("u_height") or 0) for t in types}
+    used: dict[int, float] = {r["id"]: 0.0 for r in racks}
+    for d in devices:  # the agent's own arithmetic: racked, positioned, not a child device
+        if d.get("rack") and d.get("position") is not None and not d.get("parent_device"):
+            used[d["rack"]["id"]] = used.get(d["rack"]["id"], 0.0) + height.get((d.get("device_type") or {}).get("id"), 0.0)
+    mine = {int(r["id"]): float(r.get("used_u") or 0) for r in our_rows(ours) if str(r.get("id", "")).isdigit()}
+    return mine == used, f"{len(mine)} / {len(used)} racks, {sum(mine.values()):g} / {sum(used.values()):g} units used"
+
+
+SAME: dict[str, Callable[[list[str], Any], tuple[bool, str]]] = {
+    "vlans": same_ids, "topology": same_topology, "switch": same_ids, "trace": same_trace,
+    "free": same_free, "noip": same_ids, "racks": same_racks, "interfaces": same_ids,
+}
+
+
 # -- running a server -----------------------------------------------------------------------------------------------
 
 def ours_params(proxy_url: str, home: Path) -> StdioServerParameters:
@@ -254,16 +344,31 @@ async def run_task(params: StdioServerParameters, script: Callable[[Agent], Awai
             proxy.reset()
             agent = Agent(session)
             t1 = time.perf_counter()
-            await script(agent)
+            answer = await script(agent)
             wall = (time.perf_counter() - t1) * 1000
             seen = proxy.stats()
-    return {"netbox_requests": seen["requests"], "netbox_body_bytes": seen["response_body_bytes"], "tool_calls": len(agent.calls),
+    # NetBox's version and plugins, read once per server session on its first call (which schema is in force):
+    # a session's cost, not the task's, said apart in the table.
+    status = sum(1 for e in seen.get("log", []) if e["target"].split("?")[0].rstrip("/").endswith("/api/status"))
+    return {"netbox_requests": seen["requests"], "status_requests": status, "netbox_body_bytes": seen["response_body_bytes"],
+            "tool_calls": len(agent.calls),
             "tokens": sum(c.tokens for c in agent.calls), "largest_result_tokens": max((c.tokens for c in agent.calls), default=0),
             "wall_ms": round(wall), "start_ms": round(started), "tool_ms": [round(c.ms) for c in agent.calls],
             "calls": [{"tool": c.tool, "args": c.args, "tokens": c.tokens} for c in agent.calls],
             "server": f"{init.server_info.name} {init.server_info.version}", "definitions": defs,
             "definition_tokens": ENC.count(json.dumps(defs, ensure_ascii=False)),
-            "instructions_tokens": ENC.count(init.instructions or "")}
+            "instructions_tokens": ENC.count(init.instructions or ""), "answer": answer}
+
+
+async def run_once_more(params: StdioServerParameters, script: Callable[[Agent], Awaitable[Any]], proxy: Any,
+                        errlog: Any) -> dict[str, Any]:
+    """run_task; a run that fails is run once more (a server that did not start is not a figure)."""
+    try:
+        return await run_task(params, script, proxy, errlog)
+    except Exception as exc:  # noqa: BLE001 - said, then the second attempt's failure is final
+        print(f"  failed ({exc.__class__.__name__}: {str(exc)[:200]}): once more", file=sys.stderr, flush=True)
+        await asyncio.sleep(2)
+        return await run_task(params, script, proxy, errlog)
 
 
 async def bench(args: argparse.Namespace) -> dict[str, Any]:
@@ -279,7 +384,9 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
                 for rep in range(args.repeat):  # the two sides interleaved, so load on the machine hits both alike
                     for side, params, scripts in (("ours", ours_params(proxy.url, home), OURS), ("peer", peer_params(proxy.url, src, python), PEER)):
                         print(f"{key}: {side} run {rep + 1}/{args.repeat}", file=sys.stderr, flush=True)
-                        runs[side].append(await run_task(params, scripts[key], proxy, errlog))
+                        runs[side].append(await run_once_more(params, scripts[key], proxy, errlog))
+                same, detail = SAME[key](runs["ours"][0]["answer"], runs["peer"][0]["answer"])
+                row["same_rows"] = {"same": same, "detail": detail}
                 for side, got in runs.items():
                     walls = sorted(r["wall_ms"] for r in got)
                     row[side] = dict(got[0], wall_ms=walls[len(walls) // 2], wall_ms_all=[r["wall_ms"] for r in got],
@@ -295,6 +402,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     for row in out["tasks"].values():  # the peer's tool texts are its own: only their token counts are kept
         for side in ("ours", "peer"):
             row[side].pop("definitions", None)
+            row[side].pop("answer", None)
     first = next(iter(out["tasks"].values()))
     out["definition_tokens"] = {s: first[s]["definition_tokens"] for s in ("ours", "peer")}
     out["instructions_tokens"] = {s: first[s]["instructions_tokens"] for s in ("ours", "peer")}
@@ -332,24 +440,46 @@ def table(res: dict[str, Any], command: str) -> str:
     lines = [f"Made by `{command}` on {res['when']}, git {res['git']} ({res['machine']}); peer: netbox-mcp-server {res['peer_version']} "
              f"(serverInfo \"{res['servers']['peer']}\"), ours: \"{res['servers']['ours']}\"; NetBox at {res['url']} through the counting proxy.", "",
              f"Each cell: ours / peer. Wall time: median of {res['repeat']} cold runs per task and server, the tool calls only (server start excluded).", "",
-             "| task | NetBox requests | tool calls | tokens of tool output | largest result (tokens) | wall ms of the calls |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    tot = {k: [0, 0] for k in ("netbox_requests", "tool_calls", "tokens", "wall_ms")}
+             f"| task | NetBox requests{' (+ the session' + chr(39) + 's status read)' if _split(res) else ''} | tool calls | tokens of tool output | largest result (tokens) | wall ms of the calls | same rows |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    tot = {k: [0, 0] for k in ("netbox_requests", "status_requests", "tool_calls", "tokens", "wall_ms")}
     for row in res["tasks"].values():
         o, p = row["ours"], row["peer"]
         for k in tot:
-            tot[k][0] += o[k]
-            tot[k][1] += p[k]
-        lines.append(f"| {row['task']} | {o['netbox_requests']} / {p['netbox_requests']} | {o['tool_calls']} / {p['tool_calls']} | "
-                     f"{o['tokens']:,} / {p['tokens']:,} | {o['largest_result_tokens']:,} / {p['largest_result_tokens']:,} | {o['wall_ms']:,} / {p['wall_ms']:,} |")
-    lines.append(f"| **all eight** | {tot['netbox_requests'][0]} / {tot['netbox_requests'][1]} | {tot['tool_calls'][0]} / {tot['tool_calls'][1]} | "
-                 f"{tot['tokens'][0]:,} / {tot['tokens'][1]:,} | | {tot['wall_ms'][0]:,} / {tot['wall_ms'][1]:,} |")
+            tot[k][0] += o.get(k, 0)
+            tot[k][1] += p.get(k, 0)
+        lines.append(f"| {row['task']} | {_requests(o)} / {_requests(p)} | {o['tool_calls']} / {p['tool_calls']} | "
+                     f"{o['tokens']:,} / {p['tokens']:,} | {o['largest_result_tokens']:,} / {p['largest_result_tokens']:,} | {o['wall_ms']:,} / {p['wall_ms']:,} | "
+                     f"{_same(row)} |")
+    both = [{"netbox_requests": tot["netbox_requests"][i], "status_requests": tot["status_requests"][i]} for i in (0, 1)]
+    lines.append(f"| **all eight** | {_requests(both[0])} / {_requests(both[1])} | {tot['tool_calls'][0]} / {tot['tool_calls'][1]} | "
+                 f"{tot['tokens'][0]:,} / {tot['tokens'][1]:,} | | {tot['wall_ms'][0]:,} / {tot['wall_ms'][1]:,} | |")
+    if tot["status_requests"][0] or tot["status_requests"][1]:
+        lines += ["", "`+1`: NetBox's `/api/status/` (its version and plugins: which schema is in force), read once per server "
+                  "session on its first tool call. Each task here runs on a fresh server, so each pays it; in a session of "
+                  "several calls only the first does. The task's own requests are the first figure."]
     lines += ["", f"Tool definitions (the tools/list result's tools as JSON, o200k_base), paid in every request: "
               f"**ours {d['ours']:,} tokens** (8 tools; server instructions {i['ours']} more), **peer {d['peer']:,} tokens** (4 tools"
               + (f"; instructions {i['peer']}" if i["peer"] else "") + "). "
               f"Server start to tools listed (median over the tasks' cold starts): ours {res['start_ms']['ours']:,} ms, peer {res['start_ms']['peer']:,} ms."
               + ("" if not res["unstable"] else f" Requests, calls or tokens varied between runs for: {', '.join(res['unstable'])}.")]
     return "\n".join(lines)
+
+
+def _split(res: dict[str, Any]) -> bool:
+    """The run told the session's status read apart (runs before it did not)."""
+    return all("status_requests" in row["ours"] for row in res["tasks"].values())
+
+
+def _requests(side: dict[str, Any]) -> str:
+    """The task's own requests, then the session's status read apart: `1 +1`."""
+    status = side.get("status_requests", 0)
+    return f"{side['netbox_requests'] - status}" + (f" +{status}" if status else "")
+
+
+def _same(row: dict[str, Any]) -> str:
+    got = row.get("same_rows")
+    return "?" if got is None else ("yes" if got["same"] else "**no**") + f": {got['detail']}"
 
 
 def write_results(block: str) -> None:
@@ -370,7 +500,15 @@ def main() -> None:
     ap.add_argument("--url", default="http://127.0.0.1:8000", help="the real NetBox (read-only token of the demo dump)")
     ap.add_argument("--repeat", type=int, default=3, help="cold runs per task and server; wall time is their median (default 3)")
     ap.add_argument("--write", action="store_true", help="write the table into bench/RESULTS.md's MCP block")
+    ap.add_argument("--from-json", type=Path, help="run nothing: the table of a saved run (its mcp-latest.json)")
     args = ap.parse_args()
+    if args.from_json:  # the figures of a run already made, e.g. to write them into RESULTS.md afterwards
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        block = table(saved, saved.get("command", ".venv/bin/python bench/mcp.py --peer-dir PEER_DIR"))
+        print(block)
+        if args.write:
+            write_results(block)
+        return
     if args.peer_dir:
         src, python = mcp_peer.prepare(args.peer_dir.resolve(), args.peer_git)
         args.peer_src, args.peer_python = str(src), str(python)
@@ -384,6 +522,7 @@ def main() -> None:
     command = (".venv/bin/python bench/mcp.py " + ("--peer-dir PEER_DIR" if args.peer_dir else "--peer-src PEER_SRC --peer-python PEER_VENV/bin/python")
                + (f" --url {args.url}" if args.url != "http://127.0.0.1:8000" else "") + (f" --repeat {args.repeat}" if args.repeat != 3 else "")
                + (" --write" if args.write else ""))
+    res["command"] = command
     block = table(res, command)
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "mcp-latest.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")

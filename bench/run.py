@@ -5,11 +5,13 @@
     .venv/bin/python bench/run.py --scale          # and the scale sizes (1x :8001, 10x :8010, 100x :8100)
     .venv/bin/python bench/run.py --quick          # fewer repetitions (under 3 min)
     .venv/bin/python bench/run.py --only scale     # some sections: dev naive tokens startup memory scale
+    .venv/bin/python bench/run.py --only scale --sizes 1=http://127.0.0.1:8002,10,100   # sizes, a URL each
 
 Needs the demo NetBox (scripts/netbox-dev) on --url (default http://127.0.0.1:8000); the scale
 sizes are NetBoxes filled by bench/scale_gen.py (sizes that do not answer are skipped and said so).
 Writes bench/results/run-<stamp>.json, bench/results/latest.json and the generated block of
-bench/RESULTS.md (between the BEGIN/END GENERATED markers; the notes around it are kept).
+bench/RESULTS.md (between the BEGIN/END GENERATED markers; the notes around it are kept). `--only scale`
+writes bench/results/scale-latest.json (and .md) instead, leaving the other sections' figures as they are.
 
 Every load goes to 127.0.0.1 only and is bounded: fixed questions, fixed repetitions, timeouts.
 Nothing here is a test: no timing is asserted anywhere.
@@ -185,7 +187,8 @@ def answer_json(stdout: str) -> dict[str, Any]:
 
 # -- netbox-tui in-process -------------------------------------------------------------------------
 
-async def ours(url: str, question: str, cache_dir: Optional[Path], intent: Any = None, **orch_kw: Any) -> dict[str, Any]:
+async def ours(url: str, question: str, cache_dir: Optional[Path], intent: Any = None, offset: int = 0,
+               **orch_kw: Any) -> dict[str, Any]:
     from netbox_tui.config import CacheSettings, NetBoxProfile
     from netbox_tui.core.orchestrator import Orchestrator
     from netbox_tui.netbox.cache import CacheMode, ResponseCache
@@ -195,7 +198,7 @@ async def ours(url: str, question: str, cache_dir: Optional[Path], intent: Any =
     t = time.perf_counter()
     client = NetBoxClient(NetBoxProfile(url=url, token=TOKEN), cache=cache)
     try:
-        a = await Orchestrator(client, **orch_kw).ask(question, intent=intent)
+        a = await Orchestrator(client, **orch_kw).ask(question, intent=intent, offset=offset)
     finally:
         wall = time.perf_counter() - t
         await client.aclose()
@@ -500,8 +503,8 @@ async def _scale_once(url: str) -> dict[str, Any]:
 
     m: dict[str, Any] = {}
 
-    async def q(key: str, question: str, pre: Any = None) -> None:
-        r = await ours(url, question, None, intent=pre)
+    async def q(key: str, question: str, pre: Any = None, offset: int = 0) -> None:
+        r = await ours(url, question, None, intent=pre, offset=offset)
         m[key] = {k: r[k] for k in ("s", "calls", "bytes", "status", "plan", "total", "answer")}
 
     from netbox_tui.core.intent import Condition, Intent, Ref
@@ -533,6 +536,10 @@ async def _scale_once(url: str) -> dict[str, Any]:
     finally:
         await client.aclose()
     await q("vlan_topology", "VLANs with their devices and interfaces")
+    # The last page of VLANs (offset paging to the end, then that page's interfaces) and one site's VLANs.
+    last = max(m["vlan_topology"]["total"] - 25, 0)
+    await q("vlan_topology_last", "VLANs with their devices and interfaces", offset=last)
+    await q("vlan_topology_site", "VLAN topology at DM-Akron")
     await q("site_summary", "summarize site DM-Nashua")
     await q("site_devices", "devices at site MDF")
     # The same two with the site already resolved (Orchestrator.ask(intent=...), as a choice or drill-down does):
@@ -770,6 +777,8 @@ def render(res: dict[str, Any]) -> str:
             rows = [("first page: interfaces on ncsu-coreswitch1", "first_page_device"), ("first page: list all interfaces", "first_page_all"),
                     ("next page (Orchestrator.page, offset 25)", "next_page"), ("last page (offset total-25)", "last_page"),
                     ("summary view (Orchestrator.summary)", "summary"), ("VLANs with their devices and interfaces", "vlan_topology"),
+                    ("the same, last page (offset VLANs-25)", "vlan_topology_last"),
+                    ("VLAN topology at DM-Akron", "vlan_topology_site"),
                     ("site: summarize site DM-Nashua", "site_summary"), ("site: devices at site MDF", "site_devices"),
                     ("site: summarize site DM-Nashua, site given", "site_summary_resolved"),
                     ("site: devices at site MDF, site given", "site_devices_resolved"),
@@ -777,9 +786,13 @@ def render(res: dict[str, Any]) -> str:
             for label, key in rows:
                 cells = []
                 for d in live.values():
-                    x = d["measures"][key]
+                    x = d["measures"].get(key)
+                    if x is None:  # a measure added after that run
+                        cells.append("—")
+                        continue
                     extra = ""
-                    if key == "vlan_topology" and (x.get("plan") == "fallback" or x.get("status") != "ok"):
+                    if key.startswith("vlan_topology") and (x.get("plan") == "fallback"
+                                                             or x.get("status") != "ok"):
                         extra = f" ({x.get('plan')}, {x.get('status')})"
                     if key == "summary" and x.get("partial"):
                         extra = " (partial)"
@@ -841,13 +854,28 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:
             log(f"memory: 10 000 rows from {big or args.url}")
             res["memory"] = section_memory(big or args.url, 10000 if big else 1586)
         if "scale" in sections:
-            res["scale"] = await section_scale(1 if args.quick else args.scale_reps, SCALE_SIZES, naive_upto=1 if args.quick else 10)
+            sizes = scale_sizes(args.sizes) if args.sizes else SCALE_SIZES
+            naive_upto = 1 if args.quick else args.naive_upto
+            scale_reps = 1 if args.quick else args.scale_reps
+            res["scale"] = await section_scale(scale_reps, sizes, naive_upto=naive_upto)
     finally:
         envs.cleanup()
     res["elapsed_s"] = time.perf_counter() - started
     res["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
     res["targets"] = targets(res)
     return res
+
+
+def scale_sizes(spec: str) -> list[tuple[int, str]]:
+    """`1=http://127.0.0.1:8002,10,100`: each size with its URL, SCALE_SIZES' URL when none is given."""
+    default = dict(SCALE_SIZES)
+    out = []
+    for item in spec.split(","):
+        n, _, url = item.strip().partition("=")
+        if not url and int(n) not in default:
+            raise SystemExit(f"--sizes: no default URL for {n}x: write {n}=http://127.0.0.1:PORT")
+        out.append((int(n), url or default[int(n)]))
+    return out
 
 
 def _answers(url: str) -> bool:
@@ -866,6 +894,9 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=7, help="in-process rounds per question (default 7)")
     ap.add_argument("--cli-reps", type=int, default=5, help="CLI rounds per question (default 5)")
     ap.add_argument("--scale-reps", type=int, default=5)
+    ap.add_argument("--sizes", help="scale sizes, each N or N=URL (default 1=:8001, 10=:8010, 100=:8100)")
+    ap.add_argument("--naive-upto", type=int, default=10,
+                    help="the naive per-object VLAN topology up to this size (0: none)")
     ap.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
     args = ap.parse_args()
     if not args.url.startswith("http://127.0.0.1"):
@@ -877,7 +908,10 @@ def main() -> int:
     RESULTS_DIR.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     text = json.dumps(res, indent=1, default=str)
-    if not args.no_write:
+    if not args.no_write and args.only == "scale":  # the scale figures alone: the other sections' stay
+        (RESULTS_DIR / "scale-latest.json").write_text(text)
+        (RESULTS_DIR / "scale-latest.md").write_text(render(res) + "\n")
+    elif not args.no_write:
         (RESULTS_DIR / f"run-{stamp}.json").write_text(text)
         (RESULTS_DIR / "latest.json").write_text(text)
         write_md(res)

@@ -26,7 +26,7 @@ class Backend:
 
     async def aclose(self) -> None:
         await self.client.aclose()
-        self.client.cache.close()
+        await self.client.cache.aclose()
 
 
 def demo_snapshot_path() -> Path:
@@ -43,10 +43,11 @@ def open_backend(
     if demo:
         snapshot = demo_snapshot_path()
     if snapshot is not None:
-        from netbox_tui.netbox.snapshot import SnapshotTransport
+        from netbox_tui.netbox.snapshot import SnapshotTransport, load_snapshot
 
-        transport = SnapshotTransport.from_file(Path(snapshot))
-        meta = transport.meta
+        data = load_snapshot(Path(snapshot))
+        transport = SnapshotTransport(data)
+        meta = {**transport.meta, "schema": data.get("schema")}  # the schema of the NetBox it was saved from
         profile = NetBoxProfile(url=DEMO_URL if demo else meta.get("url") or DEMO_URL)
         # A snapshot answers from memory: caching it on disk would only cost time.
         cache = ResponseCache(None, settings.cache.ttl_for, mode=CacheMode.OFF)

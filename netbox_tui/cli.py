@@ -77,11 +77,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"rows per table page (default 25; at most {MAX_PAGE}, NetBox's page limit)")
     ask.add_argument("--offset", type=_count("--offset", 0), default=0, metavar="N", help="first row of the main table")
     ask.add_argument("--progress", action="store_true", help="print progress events on stderr")
+    ask.add_argument("--wide", action="store_true",
+                     help="print table cells whole (by default they are cut to the terminal's width)")
+    ask.add_argument("--refine", action="store_true",
+                     help="read the question as a follow-up of the last answer (\"only the routers\", \"and at DM-Camden?\")")
     _common(ask, suppress=True)
 
     mcp = sub.add_parser("mcp", help="serve the assistant as MCP tools over stdio (for AI assistants)",
                          description="An MCP server over stdio: ask, query, describe, page, trace, free_ips, vlan_topology, rack_utilisation. Read-only.")
     mcp.add_argument("--token-budget", type=int, default=None, metavar="N", help="most tokens per tool result (default: mcp.token_budget, 2000)")
+    mcp.add_argument("--http", default=None, metavar="HOST:PORT",
+                     help="serve streamable HTTP at http://HOST:PORT/mcp; each request's "
+                          "'Authorization: Bearer <NetBox token>' is used")
+    mcp.add_argument("--server-token", action="store_true",
+                     help="with --http: requests without a token use this server's own NetBox token")
     _common(mcp, suppress=True)
 
     snap = sub.add_parser("snapshot", help="save a NetBox to a file for offline use")
@@ -190,14 +199,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     page_size=args.page_size,
                     offset=args.offset,
                     progress=args.progress,
+                    refine=args.refine,
+                    wide=args.wide,
                 )
             )
         if command == "mcp":
             if args.token_budget is not None and not 200 <= args.token_budget <= 100_000:
                 raise UsageError(f"--token-budget {args.token_budget}: expected an integer 200-100000")
+            if args.http:
+                if getattr(args, "demo", None) or getattr(args, "snapshot", None):
+                    raise UsageError("mcp --http serves a live NetBox, each user with their own token; "
+                                     "--demo and --snapshot are for stdio")
+                from netbox_tui.mcp.http import serve_http
+
+                return serve_http(settings, args.http, cache_mode=_cache_mode(args),
+                                  token_budget=args.token_budget, use_server_token=args.server_token)
+            if args.server_token:
+                raise UsageError("--server-token applies to mcp --http only")
             from netbox_tui.mcp.server import run_server
 
-            return run_server(settings, demo=demo, snapshot=args.snapshot, cache_mode=_cache_mode(args), token_budget=args.token_budget)
+            return run_server(settings, demo=demo, snapshot=args.snapshot, cache_mode=_cache_mode(args),
+                              token_budget=args.token_budget)
         from netbox_tui.tui.app import run_app
 
         return run_app(settings, demo=demo, snapshot=args.snapshot, cache_mode=_cache_mode(args))

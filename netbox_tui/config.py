@@ -7,12 +7,15 @@ are `SecretStr`: dumps and errors show them masked.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_serializer, field_validator,
+)
 
 from netbox_tui.errors import ConfigError
 from netbox_tui.secrets import auth_header
@@ -101,6 +104,19 @@ class CacheSettings(_Strict):
     dir: Optional[Path] = Field(None, description="a directory path (default: the XDG cache dir)")
     size_limit_mb: int = Field(256, ge=1, description="megabytes, an integer")
     ttl: dict[str, int] = Field(default_factory=dict, description="seconds per kind: " + ", ".join(DEFAULT_TTL))
+    url: Optional[str] = Field(None, description="a Redis URL for a shared cache, e.g. redis://host:6379/0")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: Optional[str]) -> Optional[str]:
+        v = (v or "").strip() or None
+        if v is not None and not v.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("not a redis://, rediss:// or unix:// URL")
+        return v
+
+    @field_serializer("url", when_used="json")
+    def _url_shown(self, v: Optional[str]) -> Optional[str]:
+        return re.sub(r"//[^/@]*@", "//****@", v) if v else v  # a password in the URL is never printed
 
     @field_validator("ttl")
     @classmethod
@@ -176,6 +192,7 @@ ENV_KEYS = {
     "OPENAI_BASE_URL": "llm.base_url",
     "NETBOX_TUI_MODEL": "llm.model",
     "NETBOX_TUI_CACHE_DIR": "cache.dir",
+    "NETBOX_TUI_CACHE_URL": "cache.url",
     "NETBOX_TUI_PAGE_SIZE": "ui.page_size",
 }
 
@@ -254,9 +271,14 @@ def load_settings(
     profiles = data.get("netbox") if isinstance(data.get("netbox"), dict) else {}
     if chosen is None:
         chosen = next(iter(profiles), "default")
-    if profile and profiles and profile not in profiles and not env.get("NETBOX_URL") and not (overrides or {}).get("netbox.{profile}.url"):
+    # A profile asked for by name must exist, config file or not: answering from the demo instead would
+    # look like an answer from that NetBox. A URL given with it (NETBOX_URL, --url) defines it.
+    asked = profile or env.get("NETBOX_TUI_PROFILE")
+    url_given = env.get("NETBOX_URL") or (overrides or {}).get("netbox.{profile}.url")
+    if asked and asked not in profiles and not url_given:
         names = ", ".join(sorted(profiles))
-        raise ConfigError(f"config: profile {profile!r} is not defined", f"expected one of: {names}")
+        hint = f"expected one of: {names}" if names else f"no profile is defined in {path}; add [netbox.{asked}]"
+        raise ConfigError(f"config: profile {asked!r} is not defined", hint)
     data["profile"] = chosen
 
     for var, dotted in ENV_KEYS.items():

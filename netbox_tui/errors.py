@@ -15,6 +15,7 @@ class NetBoxTUIError(Exception):
     kind = "error"
     title = "Error"
     default_hint = ""
+    template = ""  # which explanation (causes, next steps) fits, when not the kind's own
 
     def __init__(self, message: str, hint: str | None = None, *, detail: Any = None) -> None:
         super().__init__(message)
@@ -79,6 +80,22 @@ class AuthError(NetBoxError):
     default_hint = "Check NETBOX_TOKEN / token_file: NetBox answers 403 for a token that is wrong, expired or lacks read permission."
 
 
+class TokenRejectedError(AuthError):
+    """401, or a 403 whose detail says the token itself is bad ("Invalid v1 token"): no request of
+    the question can succeed, so none is sent after it."""
+
+    default_hint = ("Set NETBOX_TOKEN (or token_file) to a valid token: create a read-only one in NetBox under your "
+                    "user profile → API Tokens (a v2 nbt_… token needs NetBox >= 4.5).")
+
+
+class PermissionDeniedError(AuthError):
+    """403 for one endpoint with a valid token: the token's user may not read that kind of object."""
+
+    title = "Permission denied"
+    template = "permission"
+    default_hint = "Ask a NetBox admin for view permission on these objects, or use a token of a user who has it."
+
+
 class NoTokenError(AuthError):
     """NetBox asks for a token and none was given: not a rejected token."""
 
@@ -91,6 +108,21 @@ class NotFoundError(NetBoxError):
     kind = "not_found"
     title = "Not found"
     default_hint = "Check the name or id; the object may have been deleted or be outside your permissions."
+
+    def __init__(self, message: str, hint: str | None = None, *, detail: Any = None, page: bool = False) -> None:
+        super().__init__(message, hint, detail=detail)
+        # An HTML 404 page, not NetBox's JSON: NetBox lacks the endpoint (an older version, a plugin
+        # not installed), or the URL is not NetBox's at all (then the client says `WrongURLError`).
+        self.page = page
+
+
+class WrongURLError(NetBoxError):
+    """The base URL is not a NetBox API root: `<url>/api/` itself answers an HTML 404."""
+
+    kind = "bad_url"
+    title = "Not a NetBox URL"
+    default_hint = ("Check NETBOX_URL: it is the address NetBox's web UI opens at, without /api (with its path prefix "
+                    "only if NetBox is served under one); `curl <url>/api/` must answer JSON.")
 
 
 class BadFilterError(NetBoxError):
@@ -139,5 +171,5 @@ class WriteRefusedError(NetBoxError):
     """netbox-tui is read-only by construction."""
 
     kind = "write_refused"
-    title = "Write refused"
+    title = "Read-only"
     default_hint = "netbox-tui only reads from NetBox; make changes in NetBox itself."

@@ -137,3 +137,26 @@ def netbox_url() -> str:
     if os.environ.get("CI"):
         pytest.fail(f"CI: {message}", pytrace=False)
     pytest.skip(message)
+
+
+# -- a throwaway Redis (tests/redisproc.py) ---------------------------------------------------------
+# scripts/test makes sure redis-server is installed. Function scope: a test may stop or restart it.
+
+
+@pytest.fixture
+def redis_server():
+    """A fresh `redis-server` on a free 127.0.0.1 port, no persistence: a tests.redisproc.RedisProcess
+    (`.url`, `.port`, `.start()`, `.stop()`, `.restart()` on the same port). Stopped afterwards."""
+    from redisproc import RedisProcess  # tests/ is on sys.path (rootdir conftest)
+
+    try:
+        proc = RedisProcess()
+    except FileNotFoundError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI: {exc}", pytrace=False)
+        pytest.skip(str(exc))
+    proc.start()
+    try:
+        yield proc
+    finally:
+        proc.close()

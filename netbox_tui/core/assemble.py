@@ -12,6 +12,7 @@ from netbox_tui.core.intent import Aggregate, Claim, Condition, Intent, Ref, Rel
 from netbox_tui.core.lexicon import Meaning
 from netbox_tui.core.names import Named
 from netbox_tui.core.question import BadQuestionError
+from netbox_tui.core.tags import TAG, tag_mentions, unknown_tags
 from netbox_tui.core.readings import (
     ASN, CABLE, DEVICE, INTERFACE, IP, PATTERN_TARGET, PREFIX, RACK, SITE, VLAN, VM, Cand, Readings, _runs,
 )
@@ -107,7 +108,12 @@ class Assembler:
 
     def build(self) -> Intent:
         self.mentions = self.find_mentions()
+        tag_mentions(self)
         pattern = self.pattern()
+        if pattern in ("changes", "journal"):  # the change log, the journal: read by core/changes.py
+            from netbox_tui.core.changes import read as read_history
+
+            return read_history(self, pattern)
         rels = self.relation_cues()
         target, attrs, pinned = self.target(pattern, rels)
         intent = Intent(target=target, pattern=pattern)
@@ -117,15 +123,35 @@ class Assembler:
                     self.claim(c.a, c.b, f"pattern {pattern}")
         self.conditions(intent, pinned)
         self.relations(intent, rels)
+        intent.conditions += unknown_tags(self, intent.target)  # before values: "tagged" is a port mode too
         self.values(intent, pinned)
         self.comparisons(intent)
         self.fields(intent, attrs, pinned)
         self.aggregate(intent)
+        self.value_lists(intent)
         self.negations(intent)
+        from netbox_tui.core.kinds import unknown_kind
+
+        unknown_kind(self, intent)  # "firewalls at X" with no such role: said, never the site instead
         intent.not_understood = self.leftover()
         intent.claims = sorted(self.claims, key=lambda c: c.start)
         intent.corrected = self.corrected()
         return intent
+
+    def value_lists(self, intent: Intent) -> None:
+        """'in Ohio and Pennsylvania', 'offline or failed': one condition of several values (core/lists.py)."""
+        from netbox_tui.core.lists import join_lists, many_valued, per_value_count
+
+        for dest, model in [(intent, intent.target)] + [(r, r.model) for r in intent.relations]:
+            many = many_valued(self.schema.model(model))
+            dest.conditions, joined = join_lists(dest.conditions, self.r.text, many)
+            for j in joined:
+                for start, end in j.joiners:
+                    inside = [t.i for t in self.toks if start <= t.start and t.end <= end]
+                    if inside:
+                        self.claim(inside[0], inside[-1] + 1, "or")
+            if dest is intent:
+                per_value_count(intent, joined, set(self.schema.model(model).fields))
 
     def _structure(self, t: Tok) -> bool:
         """A word that joins or negates conditions ("or", "except", "outside"): never part of a name."""
@@ -299,6 +325,12 @@ class Assembler:
         nouns |= {m.noun for m in mentions if m.noun}
         has = lambda how: any(m.how == how for m in mentions)  # noqa: E731
         text = self.r.text.lower()
+        from netbox_tui.core.changes import is_history
+
+        said = [([m.name for m in c.of("pattern")], self.r._key(c.a, c.b)) for c in found]
+        history = is_history(said, [t.low for t in self.toks])
+        if history is not None:
+            return history
         for c in found:
             names = [m.name for m in c.of("pattern")]
             if self.cue(self.prev_content(c.a), "absence"):
@@ -355,6 +387,14 @@ class Assembler:
         group_nouns = {id(self.next_content(c.b)) for c in self.items("cue") if self.cue(c, "group")}
         bare = [c for c in self.items("noun") if id(c) not in rel_nouns and id(c) not in group_nouns and not self.in_mention(c)]
         if not bare and not any(m.how == "name" and any(self.vocab.model(x).stands_for for x in m.models) for m in self.mentions):
+            # "how many of each device model (do we have)": the objects each model stands for, counted
+            # per model (the aggregate reads "each device model"), not the number of models.
+            each = [c for c in self.items("noun") if id(c) in group_nouns and not self.in_mention(c)
+                    and self.vocab.model(c.of("noun")[0].model or "").stands_for]
+            if pattern is None and each and any(self.cue(c, "count") for c in self.items("cue")):
+                tgt = self.vocab.model(each[0].of("noun")[0].model or "").stands_for or DEVICE
+                if self.group_field(tgt, each[0]) is not None:
+                    return tgt, [], self.pin(tgt)
             # "show me every device in X": nothing else is listed, so "every" groups nothing.
             bare = [c for c in self.items("noun") if id(c) in group_nouns and not self.in_mention(c)]
             for c in self.items("cue"):
@@ -522,7 +562,9 @@ class Assembler:
                 if cond.span is None or cond.model is None or cond.model == intent.target:
                     continue
                 if any(self.field_model(intent.target, f) == cond.model for f in c.of("field")) and self.adjacent(c, cond.span):
-                    self.claim(c.a, c.b, f"field {cond.field}")
+                    fspan = self.claim(c.a, c.b, f"field {cond.field}")
+                    if cond.model == TAG:  # "not tagged critical": the negation reads the whole condition
+                        cond.span = (min(cond.span[0], fspan[0]), max(cond.span[1], fspan[1]))
                     break
 
     def field_value(self, target: Model, m: Mention) -> Optional[tuple[Cand, str]]:
@@ -863,8 +905,14 @@ class Assembler:
             flt = tm.filters.get(name)
             if flt is None or flt.type not in ("int", "num") or self.toks[num.a].number is None:
                 continue
-            span = self.claim(c.a, num.b, f"{name} =")
-            intent.conditions.append(Condition(field=name, value=self.toks[num.a].number, text=self.surface(c.a, num.b), span=span))
+            values, end = [self.toks[num.a].number], num.b
+            while end + 1 < len(self.toks) and self.toks[end].low in ("or", "and") and (more := self.at(end + 1)) is not None \
+                    and more.has("num") and not more.has("noun") and self.toks[more.a].number is not None and not self.is_used(more):
+                values.append(self.toks[more.a].number)  # "VID 100 or 200": a list, NetBox's repeated vid (an OR)
+                end = more.b
+            span = self.claim(c.a, end, f"{name} =")
+            value = values[0] if len(values) == 1 else values
+            intent.conditions.append(Condition(field=name, value=value, text=self.surface(c.a, end), span=span))
 
     # fields ---------------------------------------------------------------------------------------------
 
@@ -942,7 +990,7 @@ class Assembler:
     def leftover(self) -> list[str]:
         out = []
         for t in self.toks:
-            if t.kind == "word" and t.low in self.vocab.alternatives:
+            if t.kind == "word" and t.low in self.vocab.alternatives and t.i not in self.used:  # a list's "or" is read
                 out.append(t.text)
                 continue
             if t.i in self.used or self.p.is_skip(t):

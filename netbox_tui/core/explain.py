@@ -28,8 +28,15 @@ TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
             ["set ca_bundle to your CA's PEM file", "for a lab you trust: verify_tls = false"]),
     "no_token": (["no token is set: NetBox's API needs one (LOGIN_REQUIRED, or the object permissions)"],
                  ["export NETBOX_TOKEN=… or set token_file in the profile", "create a read-only token in NetBox under your user profile"]),
-    "auth": (["the token is wrong, expired or revoked", "the token lacks read permission", "a v2 token is used on NetBox < 4.5"],
-             ["check NETBOX_TOKEN or token_file", "create a read-only token in NetBox under your user profile"]),
+    "auth": (["the token is wrong, expired or revoked", "a v2 token (nbt_…) is used on NetBox < 4.5",
+              "a proxy in front of NetBox drops the Authorization header"],
+             ["check NETBOX_TOKEN or token_file (`netbox-tui config` shows which is used)",
+              "create a read-only token in NetBox under your user profile → API Tokens"]),
+    "permission": (["the token's user has no view permission on these objects"],
+                   ["ask a NetBox admin to grant view permission", "use a token of a user who has it"]),
+    "bad_url": (["NETBOX_URL has a path NetBox is not served under (e.g. /netbox), or points at another web server"],
+                ["open the URL in a browser: it should show NetBox's UI", "check that `curl <url>/api/` answers JSON",
+                 "set NETBOX_URL to that address, without /api"]),
     "not_found": (["the object was deleted or renamed", "your token cannot see it"], ["search by a broader name", "check the spelling"]),
     "bad_filter": (["a filter value is not one NetBox accepts (a choice it does not have, a name where it wants a slug or id)"], ["rephrase with the exact name", "ask for the list first, e.g. “sites in <region>”"]),
     "unknown_filter": (["the filter does not exist on that NetBox endpoint"], ["rephrase the question"]),
@@ -45,10 +52,16 @@ TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
 }
 
 
+# Errors of the setup (the URL, the token, TLS, the config): every question fails alike until it
+# is fixed, so suggesting another question would mislead.
+SETUP_ERRORS = frozenset({"auth", "no_token", "bad_url", "tls", "config"})
+
+
 def explain(exc: NetBoxTUIError) -> ErrorInfo:
-    causes, steps = TEMPLATES.get(exc.kind, ([], []))
-    return ErrorInfo(kind=exc.kind, message=exc.message, hint=exc.hint, causes=list(causes),
-                     next_steps=list(steps), alternatives=list(EXAMPLES[:3]))
+    causes, steps = TEMPLATES.get(exc.template or exc.kind, ([], []))
+    alternatives = [] if exc.kind in SETUP_ERRORS else list(EXAMPLES[:3])
+    return ErrorInfo(kind=exc.kind, message=exc.message, title=getattr(exc, "title", ""), hint=exc.hint, causes=list(causes),
+                     next_steps=list(steps), alternatives=alternatives)
 
 
 def explain_limitation(message: str, hint: str) -> ErrorInfo:

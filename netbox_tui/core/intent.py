@@ -14,7 +14,8 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 Op = Literal["eq", "ne", "ic", "isw", "gt", "gte", "lt", "lte", "empty", "not_empty", "within", "contains"]
-Pattern = Literal["trace", "vlan_topology", "rack_utilisation", "free_ips", "prefix_utilisation", "site_summary", "find"]
+Pattern = Literal["trace", "vlan_topology", "rack_utilisation", "free_ips", "prefix_utilisation", "site_summary", "find",
+                  "changes", "journal"]
 
 OP_WORDS: dict[str, str] = {
     "eq": "=", "ne": "≠", "ic": "contains", "isw": "starts with", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤",
@@ -52,7 +53,7 @@ class Condition(BaseModel):
     def shown_value(self) -> str:
         if self.resolved:
             labels = [r.label for r in self.resolved]
-            return ", ".join(labels[:3]) + (f" +{len(labels) - 3}" if len(labels) > 3 else "")
+            return " or ".join(labels[:3]) + (f" +{len(labels) - 3}" if len(labels) > 3 else "")  # NetBox ORs them
         if isinstance(self.value, bool):
             return "true" if self.value else "false"
         if isinstance(self.value, list):

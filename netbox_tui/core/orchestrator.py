@@ -2,6 +2,9 @@
 
 Headless: no Textual here. The TUI, `netbox-tui ask` and the MCP server all call `ask`, `page`,
 `summary` and `drill`, and receive typed results (results.py) and progress events (progress.py).
+Paging, summaries, drills and exports are modules of their own (paging.py, summary.py, drill.py,
+export.py): the methods here only wrap them in a question (cache mode, deadline). Follow-ups that
+refine an answer go through conversation.py, which calls `ask` with the refined intent.
 An answer is `ok` only when every word of the question was used; words nobody read make it
 `partial`, said in the answer and in its interpretation.
 """
@@ -11,33 +14,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
 
-from netbox_tui.core.columns import EMPTY, cell, fetch_fields, shape_row, table_columns
+from netbox_tui.core import export, paging
+from netbox_tui.core.columns import cell, table_columns
+from netbox_tui.core.drill import drill_question, drill_tables, drill_target
 from netbox_tui.core.executor import Executor
 from netbox_tui.core.explain import explain, explain_limitation, with_names
 from netbox_tui.core.graph import FLOW
-from netbox_tui.core.intent import Condition, Intent, Ref
+from netbox_tui.core.intent import Intent, Ref
 from netbox_tui.core.parser import Parser, check_question
 from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Reroute
-from netbox_tui.core.planner import cap, counted, drill_relations, found_as, make_plan, model_of, noun, plan_list
+from netbox_tui.core.planner import cap, found_as, make_plan, noun, plan_list
 from netbox_tui.core.progress import ProgressCallback, ProgressEvent
-from netbox_tui.core.recipes import free_ip_rows
-from netbox_tui.core.resolve import Resolver, kind_of
-from netbox_tui.core.results import Answer, Applied, Choice, Column, Interpretation, PlanInfo, Stats, Table, TableQuery
+from netbox_tui.core.resolve import Resolver
+from netbox_tui.core.results import Answer, Choice, Interpretation, PlanInfo, Stats, Table
+from netbox_tui.core.summary import Summaries
+from netbox_tui.core.tables import LOCAL_TABLES, LocalTables  # noqa: F401 - LOCAL_TABLES re-exported
+from netbox_tui.core.writes import refuse_writes
 from netbox_tui.errors import DeadlineError, NetBoxTUIError
 from netbox_tui.netbox.cache import CacheMode
-from netbox_tui.netbox.client import MAX_PAGE
 from netbox_tui.netbox.stats import current_question
-from netbox_tui.schema.vocab import load as load_vocab
 
 log = logging.getLogger(__name__)
 
-LOCAL_TABLES = 64  # client-side tables kept for paging (the TUI's back stack holds at most 30 views)
-SUMMARY_ROW_CAP = 5000  # rows fetched (few fields) to aggregate; above it the summary is marked partial
 MAX_CHOICES = 12  # a longer choice list says how many there are and asks for more of the name
 
 
@@ -66,6 +68,7 @@ class _Run:
     calls0: int = 0
     hits0: int = 0
     reroutes: int = 0
+    page_size: int = 25  # rows per page for this question (a front-end may ask for its own)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -85,21 +88,22 @@ class Orchestrator:
         self.llm = llm
         self.deadline = deadline
         self.resolver = Resolver(client)
-        self._local: dict[str, list[dict[str, Any]]] = {}
-        self._serial = 0  # makes each client-side table's key unique
-        self._members: dict[str, list[Any]] = {}  # summary line -> ids of the rows it counts
-        self._sources: dict[str, Table] = {}  # summary table -> the table it summarises
+        self._local = LocalTables(LOCAL_TABLES)  # client-side tables, paged from memory
+        self._summaries = Summaries(client, self._local)
 
     # -- public API ------------------------------------------------------------------------------
 
     async def ask(self, question: str, *, on_progress: ProgressCallback = None, offset: int = 0,
-                  refresh: bool = False, intent: Optional[Intent] = None) -> Answer:
-        """Answer a question; with `intent` (a choice's), that intent is answered as is, never re-read."""
+                  refresh: bool = False, intent: Optional[Intent] = None,
+                  page_size: Optional[int] = None) -> Answer:
+        """Answer a question; with `intent` (a choice's), that intent is answered as is, never re-read.
+        `page_size` sets this question's rows per page (the orchestrator's own otherwise)."""
         started = time.perf_counter()
         calls0, hits0, bytes0 = self.client.stats.calls, self.client.stats.cache_hits, self.client.stats.bytes
         emit = on_progress or (lambda e: None)
         run = _Run(question=question, started=started, emit=emit, answer=Answer(question=question),
-                   intent=intent.model_copy(deep=True) if intent is not None else None, calls0=calls0, hits0=hits0)
+                   intent=intent.model_copy(deep=True) if intent is not None else None,
+                   calls0=calls0, hits0=hits0, page_size=page_size or self.page_size)
         if refresh:
             self.resolver.forget()
         with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
@@ -129,158 +133,36 @@ class Orchestrator:
 
     async def page(self, table: Table, offset: int, *, limit: Optional[int] = None, search: Optional[str] = None,
                    refresh: bool = False) -> Table:
-        """Rows [offset, offset+limit) of a table; `search` filters server-side with NetBox's `q`
+        """Rows [offset, offset+limit) of a table (paging.py); `search` filters server-side with NetBox's `q`
         (None keeps the table's own filters, including a `q` its question used)."""
         with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
-            return _said_stale(await self._page(table, offset, limit or self.page_size, search), q)
-
-    async def _page(self, table: Table, offset: int, limit: int, search: Optional[str]) -> Table:
-        q = table.query
-        if q is None:
-            raise NetBoxTUIError("this table cannot be paged", "Ask the question again.")
-        if q.local_key is not None:
-            rows = self._local_table(q.local_key)
-            if search:
-                needle = search.lower()
-                rows = [r for r in rows if any(needle in str(v).lower() for v in r.values())]
-            return table.model_copy(update={"rows": rows[offset: offset + limit], "offset": offset, "limit": limit, "total": len(rows)})
-        if q.kind == "available":
-            if offset + limit > MAX_PAGE:  # available-ips has a limit and no offset
-                raise NetBoxTUIError(f"NetBox lists at most the first {MAX_PAGE:,} free addresses of a prefix",
-                                     "Ask for the free IPs of the prefix: its free ranges cover every address.")
-            free = await self.client.get(q.path or "", {"limit": offset + limit}, kind="utilisation")
-            rows = free_ip_rows(free)
-            return table.model_copy(update={"rows": rows[offset: offset + limit], "offset": offset, "limit": limit})
-        params = list(q.params)
-        if search is not None:
-            params = [p for p in params if p[0] != "q"] + ([("q", search)] if search else [])
-        page = await self.client.page(q.path or "", params, limit=limit, offset=offset, fields=q.fields or None, kind=q.kind)
-        rows = [shape_row(table.object_type, r, q.extra) for r in page.results]
-        new_q = q.model_copy(update={"params": params})
-        return table.model_copy(update={"rows": rows, "offset": offset, "limit": limit, "total": page.count, "query": new_q})
+            rows = await paging.page(self.client, self._local, table, offset, limit or self.page_size, search)
+            return _said_stale(rows, q)
 
     async def summary(self, table: Table, *, refresh: bool = False) -> Table:
         """Aggregates of the whole result (not only loaded rows): counts by status, site, role…"""
         with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
-            return _said_stale(await self._summary(table), q)
-
-    async def _summary(self, table: Table) -> Table:
-        dims = list(load_vocab().model(table.object_type).summary) or ["status"]
-        q = table.query
-        partial = False
-        if q is not None and q.local_key is not None:
-            raw_rows = self._local_table(q.local_key)
-            dims = [d for d in dims if raw_rows and d in raw_rows[0]] or [c.key for c in table.columns[1:3]]
-            values = [({d: r.get(d, EMPTY) for d in dims}, r.get("id")) for r in raw_rows]
-        elif q is not None and q.path:
-            fields = ["id"] + dims
-            params = list(q.params)
-            # Pages planned from the cap and NetBox's next links: its count can only lower them.
-            rows = await self.client.list_all(q.path, params, page_size=1000, cap=SUMMARY_ROW_CAP, fields=fields, kind=q.kind)
-            partial = not rows.complete
-            values = [({d: cell(r.get(d)) for d in dims}, r.get("id")) for r in rows]
-        else:
-            values = [({d: r.get(d, EMPTY) for d in dims}, r.get("id")) for r in table.rows]
-        out = []
-        members: dict[str, list[Any]] = {}
-        key = self._fresh_key(f"summary:{table.title}")
-        for d in dims:
-            counts = Counter(v[d] for v, _ in values)
-            for value, n in counts.most_common(12):
-                ref = f"{key}|{d}|{value}"
-                members[ref] = [i for v, i in values if v[d] == value and i is not None]
-                out.append({"id": None, "display": f"{d}: {value}", "dimension": d.replace("_", " "), "value": value, "count": f"{n:,}", "_members": ref})
-            if len(counts) > 12:
-                rest = sum(n for _, n in counts.most_common()[12:])
-                out.append({"id": None, "display": f"{d}: other", "dimension": d.replace("_", " "), "value": f"({len(counts) - 12} more)", "count": f"{rest:,}"})
-        self._keep_local({key: out})
-        self._members.update(members)
-        while len(self._members) > LOCAL_TABLES * 16:
-            self._members.pop(next(iter(self._members)))
-        self._sources[key] = table
-        for stale in [k for k in self._sources if k not in self._local]:
-            del self._sources[stale]
-        title = f"Summary of {table.title} ({len(values):,}{' of ' + format(table.total, ',') if partial else ''} rows)"
-        return Table(title=title, object_type=table.object_type, columns=[Column(key="dimension", title="By"), Column(key="value", title="Value"), Column(key="count", title="Count")],
-                     rows=out[: max(len(out), 1)], total=len(out), offset=0, limit=len(out) or 1, partial=partial, query=TableQuery(local_key=key))
+            return _said_stale(await self._summaries.summary(table), q)
 
     async def summary_rows(self, summary: Table, row: dict[str, Any], *, refresh: bool = False) -> Table:
         """The rows a summary line counts ("enabled no 16" -> those 16), as a table of the source model."""
         with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
-            return _said_stale(await self._summary_rows(summary, row), q)
-
-    async def _summary_rows(self, summary: Table, row: dict[str, Any]) -> Table:
-        ref = row.get("_members")
-        ids = self._members.get(str(ref)) if ref else None
-        source = self._sources.get(summary.query.local_key if summary.query else "")
-        if ids is None or source is None:
-            raise NetBoxTUIError("this summary line cannot be opened", "Open the summary view again (s) and pick the line.")
-        title = f"{source.title}: {row.get('dimension')} {row.get('value')}"
-        q = source.query
-        if q is not None and q.local_key is not None:
-            wanted = set(ids)
-            rows = [r for r in self._local_table(q.local_key) if r.get("id") in wanted]
-        elif q is not None and q.path:
-            raw = await self.client.list_many(q.path, [p for p in q.params if p[0] != "id"], "id", ids, fields=q.fields or None, kind=q.kind)
-            rows = [shape_row(source.object_type, r, q.extra) for r in raw]
-        else:
-            rows = [r for r in source.rows if r.get("id") in set(ids)]
-        key = self._fresh_key(f"members:{ref}")
-        self._keep_local({key: rows})
-        return Table(title=title, object_type=source.object_type, columns=source.columns, rows=rows[: self.page_size], total=len(rows),
-                     offset=0, limit=self.page_size, query=TableQuery(local_key=key))
+            return _said_stale(await self._summaries.members(summary, row, self.page_size), q)
 
     async def all_rows(self, table: Table, *, on_progress: ProgressCallback = None, cap: int = 50_000) -> list[dict[str, Any]]:
         """Every row of a table (for an export), in bounded pages of 1,000, with progress; at most `cap`."""
-        q = table.query
-        if q is None:
-            return list(table.rows)
-        if q.local_key is not None:
-            return list(self._local_table(q.local_key))[:cap]
-        rows: list[dict[str, Any]] = []
-        total = min(table.total, cap)
-        s = self.client.stats
-        calls0, hits0, started = s.calls, s.cache_hits, time.perf_counter()
-        while len(rows) < total:
-            page = await self._page(table, len(rows), min(1000, total - len(rows)), None)
-            if not page.rows:
-                break
-            rows += page.rows
-            total = min(page.total, cap)  # as believed page by page: a count NetBox contradicts never sizes this
-            if on_progress:
-                on_progress(ProgressEvent(phase="execute", state="info", description=f"fetched {len(rows):,} of {total:,} rows", partial_rows=len(rows),
-                                          elapsed=time.perf_counter() - started, api_calls=s.calls - calls0, cache_hits=s.cache_hits - hits0))
-        return rows
+        return await export.all_rows(self.client, self._local, table, on_progress=on_progress, cap=cap)
 
     async def drill(self, object_type: str, row: dict[str, Any], *, on_progress: ProgressCallback = None, refresh: bool = False) -> Answer:
         """Drill down on one row: a device's interfaces, IPs and cables; a VLAN's interfaces; a site's contents…"""
+        follow = drill_question(object_type, row)
+        if follow is not None:  # a port's trace, a prefix's free IPs: questions of their own
+            return await self.ask(follow[0], on_progress=on_progress, intent=follow[1], refresh=refresh)
+        ent, related = drill_target(object_type, row)
         with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
-            answer = await self._drill(object_type, row, on_progress)
+            answer = await drill_tables(self.client, object_type, ent, related, self.page_size, on_progress)
         _say_data(answer, q)
         return answer
-
-    async def _drill(self, object_type: str, row: dict[str, Any], on_progress: ProgressCallback) -> Answer:
-        obj_id, name = row.get("id"), str(row.get("name") or row.get("display") or "")
-        if object_type == "dcim.interface" and obj_id is not None:
-            dev = str(row.get("device") or "")
-            follow = Intent(target="dcim.interface", pattern="trace", source="choice", conditions=[
-                Condition(field="device", model="dcim.device", value=dev, text=dev),
-                Condition(field="name", model="dcim.interface", value=str(row.get("name")), text=str(row.get("name")),
-                          resolved=[Ref(model="dcim.interface", id=int(obj_id), label=str(row.get("name")))])])
-            return await self.ask(f"what is connected to {dev} {row.get('name')}", on_progress=on_progress, intent=follow)
-        if object_type == "ipam.prefix" and row.get("prefix"):
-            follow = Intent(target="ipam.prefix", pattern="free_ips", source="choice",
-                            conditions=[Condition(field="prefix", value=row["prefix"], text=row["prefix"], model="ipam.prefix")])
-            return await self.ask(f"free IPs in {row['prefix']}", on_progress=on_progress, intent=follow)
-        related = drill_relations(object_type)
-        if object_type == "ipam.vlan":  # interfaces' vlan_id takes one value: fine for one VLAN
-            related = [("dcim.interface", "vlan_id"), ("virtualization.vminterface", "vlan_id")]
-        if not related or obj_id is None:
-            one = noun(object_type, 1)
-            drillable = [noun(m, 1) for m, words in load_vocab().models.items() if words.drill] + [noun("dcim.interface", 1), noun("ipam.prefix", 1)]
-            raise NetBoxTUIError(f"nothing to drill into for {'an' if one[:1].lower() in 'aeiou' or one.startswith(('IP', 'RIR')) else 'a'} {one}",
-                                 "Select a row of one of these: " + ", ".join(dict.fromkeys(drillable)) + ".")
-        return await self._drill_tables(object_type, Ref(model=object_type, id=int(obj_id), label=str(row.get("display") or name)), related, on_progress)
 
     async def server_info(self) -> ServerInfo:
         status = await self.client.status()
@@ -289,11 +171,7 @@ class Orchestrator:
 
     def _keep_local(self, tables: dict[str, list[dict[str, Any]]]) -> None:
         """Client-side tables stay pageable; the oldest go first past LOCAL_TABLES (long TUI sessions)."""
-        for key, rows in tables.items():
-            self._local.pop(key, None)
-            self._local[key] = rows
-        while len(self._local) > LOCAL_TABLES:
-            self._local.pop(next(iter(self._local)))
+        self._local.keep(tables)
 
     def _a_site(self) -> Optional[str]:
         """A site of this NetBox for the examples of an error, if its names are loaded (no request)."""
@@ -301,18 +179,8 @@ class Orchestrator:
         sites = names.by_model.get("dcim.site", []) if names is not None else []
         return sites[0].name if sites else None
 
-    def _fresh_key(self, key: str) -> str:
-        self._serial += 1
-        return f"{key}#{self._serial}"
-
-    def _local_table(self, key: str) -> list[dict[str, Any]]:
-        rows = self._local.get(key)
-        if rows is None:
-            raise NetBoxTUIError("this table has expired (only the latest tables are kept in memory)", "Ask the question again.")
-        return rows
-
     def local_rows(self, key: str) -> list[dict[str, Any]]:
-        return list(self._local.get(key, []))
+        return self._local.rows(key)
 
     # -- the flow's nodes ------------------------------------------------------------------------
 
@@ -322,6 +190,8 @@ class Orchestrator:
             if run.intent is None:
                 run.intent = await self._classify(run)
             else:
+                # A typed intent only reads: its question is a label, checked for size, never for write
+                # words (a drill into a port of "remove-me-sw01" is no write).
                 check_question(run.question)
         except NetBoxTUIError as exc:
             q = current_question()
@@ -335,7 +205,8 @@ class Orchestrator:
         return "route"
 
     async def _classify(self, run: _Run) -> Intent:
-        text = check_question(run.question)  # empty, too long, asks to write: refused before anything else
+        text = check_question(run.question)  # empty or too long: refused before anything else
+        refuse_writes(text)  # in the vocabulary's words, before an LLM could read "add VLAN 400" as a search
         if self.llm is None:
             return await self.understand(text)
         # The question's deadline is NetBox's: the LLM has its own (two rounds of llm.timeout: a format
@@ -360,7 +231,8 @@ class Orchestrator:
         except Limitation as exc:
             run.failure = exc
             return "limitations"
-        run.ctx = Context(self.client, self.resolver, run.intent, run.question, page_size=self.page_size, offset=offset)
+        run.ctx = Context(self.client, self.resolver, run.intent, run.question, page_size=run.page_size,
+                          offset=offset)
         run.answer.plan = PlanInfo(kind=run.plan.kind, steps=run.plan.describe())
         run.edge_hint = "simple" if run.plan.kind == "direct" else "complex"
         self._emit(run, "route", "info", f"{run.plan.kind} plan, {len(run.plan.steps)} steps")
@@ -414,7 +286,8 @@ class Orchestrator:
                 return "format"
             run.plan.kind = "fallback"
             # The simplified plan runs on the intent it was made from; the answer says what it left out.
-            run.ctx = Context(self.client, self.resolver, simple, run.question, page_size=self.page_size, offset=offset)
+            run.ctx = Context(self.client, self.resolver, simple, run.question, page_size=run.page_size,
+                              offset=offset)
             run.answer.plan = PlanInfo(kind="fallback", steps=run.plan.describe())
             run.failure = None
             run.extra["fallback_reason"] = getattr(exc, "message", str(exc)) or exc.__class__.__name__
@@ -465,7 +338,7 @@ class Orchestrator:
         ans.choices = run.outcome.choices
         # Each answer's client-side tables get keys of their own: a later answer of the same recipe
         # ("VLAN topology" twice) must not replace the rows an older table (the back stack) pages.
-        renamed = {key: self._fresh_key(key) for key in ctx.local_rows}
+        renamed = {key: self._local.fresh_key(key) for key in ctx.local_rows}
         self._keep_local({renamed[k]: rows for k, rows in ctx.local_rows.items()})
         for t in ans.tables:
             if t.query is not None and t.query.local_key in renamed:
@@ -512,7 +385,7 @@ class Orchestrator:
         ans.answer = f"No {exc.noun} matches “{res.text}”." + (f" Closest: {', '.join(f.ref.label for f in closest)}." if closest else "")
         # The table is of what was asked for, unless the missing name was the object itself, of no known kind.
         target = run.intent.target if run.intent is not None and not (cond.candidates and cond.field == "id") else model
-        ans.tables = [Table(title=cap(f"{noun(target)} matching “{res.text}”"), object_type=target, columns=table_columns(target), rows=[], total=0, limit=self.page_size)]
+        ans.tables = [Table(title=cap(f"{noun(target)} matching “{res.text}”"), object_type=target, columns=table_columns(target), rows=[], total=0, limit=run.page_size)]
         for f in closest:
             follow = _with_resolved(run.intent, cond, f.ref) if run.intent is not None else None
             ans.choices.append(Choice(kind="suggestion", label=f.ref.label, question=_replace(run.question, res.text, f.ref.label), intent=follow))
@@ -551,38 +424,6 @@ class Orchestrator:
         ans.stats.llm_tokens += tokens
 
     # -- helpers ---------------------------------------------------------------------------------
-
-    async def _drill_tables(self, object_type: str, ent: Ref, related: list[tuple[str, str]], on_progress: ProgressCallback) -> Answer:
-        """One table per related model, fetched concurrently: one request each, whatever the row."""
-        started = time.perf_counter()
-        calls0 = self.client.stats.calls
-        if on_progress:
-            on_progress(ProgressEvent(phase="execute", state="start", description=f"fetch {', '.join(noun(r) for r, _ in related)} of {ent.label}", step=1, total_steps=1))
-        pages = await self.client.gather(
-            self.client.page(model_of(rel).path, {flt: ent.id}, limit=self.page_size, fields=fetch_fields(rel), kind=kind_of(rel))
-            for rel, flt in related
-        )
-        tables = [
-            Table(title=cap(f"{noun(rel)} of {ent.label}"), object_type=rel, columns=table_columns(rel), rows=[shape_row(rel, r) for r in page.results],
-                  total=page.count, offset=0, limit=self.page_size,
-                  query=TableQuery(path=model_of(rel).path, params=[(flt, str(ent.id))], fields=fetch_fields(rel), kind=kind_of(rel)))
-            for (rel, flt), page in zip(related, pages, strict=True)
-        ]
-        summary = ", ".join(counted(t.total, rel) for (rel, _), t in zip(related, tables, strict=True))
-        ans = Answer(question=f"drill into {ent.label}", status="ok", answer=f"{ent.label}: {summary}.", tables=tables,
-                     plan=PlanInfo(kind="orchestrated", steps=[f"fetch {noun(rel)} of {ent.label}" for rel, _ in related]))
-        ans.choices = [Choice(kind="drill_down", label=f"{noun(rel)} of {ent.label}", question=None,
-                              intent=Intent(target=rel, source="choice", conditions=[Condition(field=flt[:-3] if flt.endswith("_id") else flt, model=object_type,
-                                                                                              value=ent.label, text=ent.label, resolved=[ent])]))
-                       for rel, flt in related]
-        # Read as: what was fetched, by which filter of each table, in NetBox's terms.
-        sent = "; ".join(f"{model_of(rel).path}?{flt}={ent.id}" for rel, flt in related)
-        ans.interpretation = Interpretation(model=related[0][0], noun=", ".join(noun(rel) for rel, _ in related),
-                                            conditions=[Applied(field=noun(object_type, 1), op="=", value=ent.label, text=ent.label, filter=sent)])
-        ans.stats = Stats(api_calls=self.client.stats.calls - calls0, elapsed_ms=int((time.perf_counter() - started) * 1000))
-        if on_progress:
-            on_progress(ProgressEvent(phase="done", state="done", description=ans.answer, step=1, total_steps=1, elapsed=time.perf_counter() - started, api_calls=ans.stats.api_calls))
-        return ans
 
     def _emit(self, run: _Run, phase: str, state: str, description: str) -> None:
         s = self.client.stats

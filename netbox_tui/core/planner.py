@@ -86,7 +86,7 @@ def page_text(table: Table) -> str:
     if table.total == 0 or not table.rows:
         return ""
     a, b = table.offset + 1, table.offset + len(table.rows)
-    return f"rows {a}–{b} of {table.total:,}"
+    return f"row {a} of {table.total:,}" if a == b else f"rows {a}–{b} of {table.total:,}"
 
 
 # -- conditions -> NetBox filters ---------------------------------------------------------------------------
@@ -129,7 +129,12 @@ def filter_for(m: Model, cond: Condition) -> Optional[tuple[str, Any]]:
         if op == "not_empty":
             return (f"{name}__n", "null") if m.accepts(f"{name}__n") else None
         ids = [r.id for r in cond.resolved]
-        return (f"{name}__n", ids) if op == "ne" else (name, ids)
+        name = f"{name}__n" if op == "ne" else name
+        if len(ids) > 1 and op == "eq" and m.accepts(f"{name}__any"):
+            name = f"{name}__any"  # tags: several values of `tag_id` must all be set; `__any` is NetBox's "or"
+        if len(ids) > 1 and not m.param_names.get(name, True):
+            return None  # one value only (interfaces' vlan_id): NetBox would keep the last
+        return name, ids
     base = m.filters.get(cond.field)
     if base is None:
         return None
@@ -156,6 +161,21 @@ def filter_for(m: Model, cond: Condition) -> Optional[tuple[str, Any]]:
         if valid and any(str(v) not in valid for v in values):
             return None
     return name, value
+
+
+def one_value_only(m: Model, cond: Condition) -> Optional[str]:
+    """'NetBox's vlan_id filter of interfaces takes one value': a list sent where NetBox keeps the last."""
+    values = cond.resolved if cond.resolved else cond.value if isinstance(cond.value, list) else []
+    if len(values) < 2:
+        return None
+    names = [cond.field, f"{cond.field}_id"] if cond.model is None else [f"{cond.field}_id", cond.field]
+    if cond.model is not None and (alt := m.ref_filter(cond.model)) is not None:
+        names.insert(0, alt.name)
+    suffix = "__n" if cond.op == "ne" else ""
+    name = next((n + suffix for n in names if m.accepts(n + suffix)), None)
+    if name is None or m.param_names.get(name, True):
+        return None
+    return f"NetBox's {name} filter of {noun(m.name)} takes one value"
 
 
 def shown(cond: Condition) -> Applied:
@@ -192,6 +212,9 @@ def build_query(m: Model, conds: list[Condition]) -> Query:
         elif _locally(m, cond):
             q.local.append(cond)
             a.filter = "applied by netbox-tui (NetBox has no filter for it)"
+        elif (one := one_value_only(m, cond)) is not None:  # never one of the values in silence
+            q.limits.append(f"{one} (“{cond.text}” not applied: ask for one value at a time)")
+            a.filter = "not applied: " + one
         else:
             why = f"NetBox cannot filter {noun(m.name)} by {cond.field.replace('_', ' ')}"
             q.limits.append(f"{why} (“{cond.text}” not applied)")
@@ -332,7 +355,8 @@ def _resolve_step(name: str, cond: Condition, intent: Intent, deps: tuple[str, .
 
 def found_as(cond: Condition, target: str, model: str) -> None:
     """A name looked for among several kinds was found as `model`: the condition says so."""
-    flt = model_of(target).ref_filter(model) if cond.field != "id" else None
+    tm = load_schema().get(target)  # the change log is no model of the schema layer (core/changes.py)
+    flt = tm.ref_filter(model) if tm is not None and cond.field != "id" else None
     if model == target and cond.candidates:
         cond.field = "id"  # "racks in IDF117" named a rack, not a place: that rack itself
     elif flt is not None:
@@ -344,7 +368,9 @@ def found_as(cond: Condition, target: str, model: str) -> None:
 
 def plan_list(intent: Intent) -> Plan:
     m = model_of(intent.target)
-    resolves = resolve_steps(intent)
+    by_name = _named_exactly(intent, m)
+    resolves = resolve_steps(intent.model_copy(update={"conditions": [c for c in intent.conditions
+                                                                      if c is not by_name]}))
     attrs = [a for a in intent.attributes if a]
     named = intent.named()
     # One object: how many of each related kind it has, when NetBox counts them on the row itself.
@@ -352,6 +378,15 @@ def plan_list(intent: Intent) -> Plan:
     fields = fetch_fields(m.name, attrs + counts)
 
     async def fetch(ctx: Context) -> Any:
+        if by_name is not None and not by_name.resolved:
+            look_up = _resolve_step("resolve:name", by_name, intent)
+            page = await _page_by_name(ctx, m, by_name, fields, look_up)
+            if page is not None:
+                q = start_query(ctx, m, ctx.intent.conditions)
+                for a, c in zip(q.applied, ctx.intent.conditions):  # what was sent: the name, not the id
+                    if c is by_name:
+                        a.filter = f"{c.field}={c.value}"
+                return ("page", page, q)
         q = start_query(ctx, m, ctx.intent.conditions)
         if named is not None and any(c.model == named.model and c.field == "id" for c in ctx.intent.conditions) and \
                 named.resolved and all(r.model != m.name for r in named.resolved):
@@ -408,6 +443,53 @@ def plan_list(intent: Intent) -> Plan:
         return out
 
     return Plan("direct" if not resolves else "multi_step", steps, finish)
+
+
+def _named_exactly(intent: Intent, m: Model) -> Optional[Condition]:
+    """A structured query's (an MCP tool's, a choice's) condition naming one object by the name
+    NetBox's own filter takes, on rows that carry that object: `interfaces?device=<name>` answers
+    with no look-up first."""
+    from netbox_tui.schema import REF
+
+    if intent.source != "choice" or intent.relations or intent.aggregate is not None:
+        return None
+    for c in intent.conditions:
+        f, own = m.filters.get(c.field), m.fields.get(c.field)
+        if c.resolved or c.candidates or c.op != "eq" or not c.model or not isinstance(c.value, str):
+            continue
+        if f is not None and f.type == REF and f.key == "name" and f.to == c.model and own is not None \
+                and own.to == c.model and not own.many:
+            return c
+    return None
+
+
+async def _page_by_name(ctx: Context, m: Model, cond: Condition, fields: list[str], resolve: Step) -> Any:
+    """The first page under `cond` sent as NetBox's name filter, `cond` resolved from the rows' own
+    object. The look-up runs only when the rows cannot say: NetBox refused the name (400: not exact),
+    or the rows show no object, several (a name two objects share), or not all of them. Returns None
+    when the page cannot be kept: the caller then fetches by the id the look-up found."""
+    from netbox_tui.core.intent import Ref
+    from netbox_tui.errors import NetBoxError
+
+    others = build_query(m, [c for c in ctx.intent.conditions if c is not cond])
+    page = None
+    if not others.local and not others.limits and not ctx.offset:
+        try:
+            page = await ctx.client.page(m.path, {**others.params, cond.field: cond.value},
+                                         limit=ctx.page_size, fields=list(dict.fromkeys(fields + [cond.field])),
+                                         kind=kind_of(m.name))
+        except NetBoxError as exc:
+            if exc.kind != "bad_filter":
+                raise
+    owners = {r[cond.field]["id"]: r[cond.field] for r in (page.results if page is not None else [])
+              if isinstance(r.get(cond.field), dict) and "id" in r[cond.field]}
+    if page is not None and len(owners) == 1 and page.count <= len(page.results):
+        (oid, obj), = owners.items()
+        label = str(obj.get("name") or obj.get("display") or oid)
+        cond.resolved = [Ref(model=cond.model or "", id=int(oid), label=label)]
+        return page
+    await resolve.run(ctx)  # one object, or a choice / not found raised
+    return page if page is not None and set(owners) <= {r.id for r in cond.resolved} else None
 
 
 def _unset_fallback(m: Model, attrs: list[str]) -> Any:
@@ -537,7 +619,8 @@ def describe(model: str, row: dict[str, Any], attrs: list[str]) -> str:
             value = row.get(key, EMPTY)
             bits.append(f"{word_of(model, a)} {value if value != EMPTY else 'not set'}")
         return f"{name}: " + ", ".join(bits).rstrip(".") + "."
-    keys = [k for k in ("status", "role", "device_type", "type", "site", "rack", "position", "region", "cluster", "provider", "primary_ip", "vrf", "scope", "tenant")
+    keys = [k for k in ("status", "role", "device_type", "type", "site", "rack", "position", "region", "cluster", "provider", "primary_ip", "vrf", "scope", "tenant",
+                        "title", "phone", "email")
             if row.get(k) not in (None, EMPTY)]
     bits = [f"{word_of(model, k)} {row[k]}" for k in keys]
     return (f"{name}: " + ", ".join(bits).rstrip(".") + ".") if bits else f"{str(name).rstrip('.')}."
@@ -745,6 +828,8 @@ async def _contained(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query
 # -- grouped counts: "devices per role", "racks in each status" ----------------------------------------------------
 
 def plan_group(intent: Intent) -> Plan:
+    from netbox_tui.core.lists import listed_groups
+
     m = model_of(intent.target)
     by = intent.aggregate.by if intent.aggregate else None
     root = (by or "").split(".")[0]
@@ -783,6 +868,9 @@ def plan_group(intent: Intent) -> Plan:
                 key = (one.get("id") if "id" in one else one.get("value")) if isinstance(one, dict) else one
                 tally[key] += 1
                 objs[key] = one
+        for key, obj in listed_groups(m, ctx.intent, by):  # "access vs trunk ports": each value asked, 0 too
+            tally[key] += 0
+            objs.setdefault(key, obj)
         return ("tallied", [(objs[k], n) for k, n in tally.most_common()], q, None, len(rows))
 
     def finish(ctx: Context) -> Outcome:
@@ -799,10 +887,14 @@ def plan_group(intent: Intent) -> Plan:
         cols = [Column(key="group", title=cap(words)), Column(key="count", title=cap(noun(m.name)))]
         table = local_table(ctx, f"group:{m.name}:{by}:{id(ctx)}", gmodel, title, rows, cols)
         total = objects[0] if objects else sum(int(r["count"].replace(",", "")) for r in rows)
-        top = ", ".join(f"{r['group']} {r['count']}" for r in rows[:6]) + (f" and {len(rows) - 6} more" if len(rows) > 6 else "")
+        said = [r for r in rows if r["count"] != "0"]  # groups with none are said apart, never as "more"
+        top = ", ".join(f"{r['group']} {r['count']}" for r in said[:6])
+        top += f" and {len(said) - 6} more" if len(said) > 6 else ""
         n_groups = len([r for r in rows if r["count"] != "0" and r["id"] is not None or not target_model and r["_value"] is not None])
         groups_word = noun(gmodel, n_groups) if target_model else ("group" if n_groups == 1 else "groups")
-        text = f"{counted(total, m.name)} in {n_groups} {groups_word} by {words}{where_words(ctx)}: {top}."
+        text = f"{counted(total, m.name)} in {n_groups} {groups_word} by {words}{where_words(ctx)}" + (f": {top}." if top else ".")
+        if len(said) < len(rows):
+            text += f" {counted(len(rows) - len(said), gmodel if target_model else 'groups')} with none."
         if any(r["_value"] is None for r in rows):
             text += f" (none): {noun(m.name)} with no {words}."
         if how == "counted":
@@ -827,4 +919,6 @@ def make_plan(intent: Intent) -> Plan:
         return recipes.plan_interface(intent)
     if intent.aggregate is not None and intent.aggregate.op == "group":
         return plan_group(intent)
+    if recipes.assignment_through(intent) is not None:  # "contacts for DM-Akron": through their assignments
+        return recipes.plan_assigned(intent)
     return plan_list(intent)

@@ -13,8 +13,10 @@ from rapidfuzz import fuzz, process
 
 from netbox_tui.core.lexicon import Meaning, fold
 from netbox_tui.core.names import Named
+from netbox_tui.core.tags import tag_name_spots
 from netbox_tui.core.text import norm, norm_words
 from netbox_tui.core.tokens import _IFACE_STRICT, _IFACE_WEAK, Tok, _looks_like_device
+from netbox_tui.core.writes import refuse_writes
 
 if TYPE_CHECKING:
     from netbox_tui.core.parser import Parser
@@ -24,7 +26,7 @@ DEVICE, VM, INTERFACE, PREFIX, IP, VLAN, SITE, RACK, CABLE, CIRCUIT, ASN = (
     "dcim.site", "dcim.rack", "dcim.cable", "circuits.circuit", "ipam.asn")
 # The model a pattern word makes the target ("trace" -> interfaces).
 PATTERN_TARGET = {"trace": INTERFACE, "vlan_topology": VLAN, "rack_utilisation": RACK, "free_ips": PREFIX,
-                  "prefix_utilisation": PREFIX, "site_summary": SITE}
+                  "prefix_utilisation": PREFIX, "site_summary": SITE, "journal": "extras.journalentry"}
 
 
 # -- candidate readings -------------------------------------------------------------------------------
@@ -84,6 +86,7 @@ class Readings:
         return self.text[self.toks[a].start: self.toks[b - 1].end]
 
     def find(self) -> None:
+        refuse_writes(self.text)  # "add VLAN 400 to X": refused in words, never read as a VLAN search
         lex, toks = self.p.lex, self.toks
         n = len(toks)
         for t in toks:
@@ -194,6 +197,9 @@ class Readings:
                 self.claimed[i] = c
             self.chosen.append(c)
         self.chosen.sort(key=lambda c: c.a)
+        if not self.use_names:  # "uplink interfaces": a tag only the names can read, so left unread
+            for c in tag_name_spots(self):
+                self.unclaim(c)
 
     def unclaim(self, c: Cand) -> None:
         for i in range(c.a, c.b):
@@ -241,7 +247,8 @@ class Readings:
                             self.take(Cand(a, b, "name", names=[named], prio=2, guess=named.name))
                             self.models.add(named.model)
                         else:  # "JBB Branch": six branches match alike; the user picks one
-                            c = Cand(a, b, "name", names=[e for e, _ in close], prio=2)
+                            same = len({e.name for e, _ in close}) == 1  # "Alpah": the VRF and the tag Alpha
+                            c = Cand(a, b, "name", names=[e for e, _ in close], prio=2, guess=close[0][0].name if same else None)
                             c.loose = True  # type: ignore[attr-defined]
                             self.take(c)
                             self.models.update(e.model for e, _ in close)

@@ -5,9 +5,11 @@ conditions, like the generic recipe in planner.py, and states what it did."""
 from __future__ import annotations
 
 import ipaddress
-from collections import Counter, defaultdict
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from netbox_tui.core.changes import plan_changes, plan_journal
 from netbox_tui.core.columns import EMPTY, cell, end_label, fetch_fields, shape_row, table_columns
 from netbox_tui.core.intent import Condition, Intent, Ref
 from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Step
@@ -30,7 +32,7 @@ from netbox_tui.core.planner import (
 )
 from netbox_tui.core.resolve import Resolution, interface_spellings, match_interface
 from netbox_tui.errors import NetBoxError
-from netbox_tui.core.results import Applied, Choice, Column, Table, TableQuery
+from netbox_tui.core.results import Applied, Choice, Column, Table, TableQuery, plural
 
 DEVICE, INTERFACE, VLAN, RACK, PREFIX, IP, SITE = (
     "dcim.device", "dcim.interface", "ipam.vlan", "dcim.rack", "ipam.prefix", "ipam.ipaddress", "dcim.site")
@@ -197,62 +199,184 @@ def cable_label(cable: Any) -> str:
 
 # -- VLAN topology: VLAN -> interfaces -> devices ---------------------------------------------------------
 
-def plan_vlan_topology(intent: Intent) -> Plan:
-    resolves = resolve_steps(intent)
-    m = model_of(VLAN)
-    ifields = ["id", "name", "device", "mode", "untagged_vlan", "tagged_vlans"]
+# VLANs whose interfaces are all read (one GraphQL query, ~10 ms a VLAN at 100x); past it, the page shown.
+TOPOLOGY_ALL = 250
+NESTED_CAP = 1000  # NetBox's MAX_PAGE_SIZE cuts each nested GraphQL list there
+# A VLAN's reverse lists in NetBox's GraphQL, and the field owning each interface.
+CARRIER_LISTS = (("interfaces_as_untagged", "device"), ("interfaces_as_tagged", "device"),
+                 ("vminterfaces_as_untagged", "virtual_machine"),
+                 ("vminterfaces_as_tagged", "virtual_machine"))
+Owner = tuple[str, int, str]  # ("device" or "virtual_machine", its id, its name)
+# VLAN id -> (owner field, interface id) -> owner: an interface carrying a VLAN twice counts once.
+Carriers = dict[int, dict[tuple[str, int], Owner]]
 
-    async def vlans(ctx: Context) -> Any:
-        q = start_query(ctx, m, ctx.intent.conditions)
-        rows = await read_rows(ctx, m, q.params, fetch_fields(VLAN))
-        return rows, q
 
-    async def interfaces(ctx: Context) -> Any:
-        # One grouped query instead of one per VLAN: interfaces' vlan_id takes a single value.
-        params: dict[str, Any] = {"mode": ["access", "tagged", "tagged-all"]}
-        site = next((c for c in ctx.intent.conditions if c.model == SITE and c.resolved), None)
-        if site is not None:
-            params["site_id"] = [r.id for r in site.resolved]
-        dev, vm = await ctx.client.gather([
-            read_rows(ctx, model_of(INTERFACE), params, ifields),
-            read_rows(ctx, model_of("virtualization.vminterface"), {"mode": params["mode"]}, ["id", "name", "virtual_machine", "mode", "untagged_vlan", "tagged_vlans"]),
-        ])
-        return dev, vm
+@dataclass
+class TopologyVLANs:
+    """The VLANs a topology question matches: every one (`complete`), or the page shown and the total.
+    Past the page, the VLANs without their interfaces: `later` (NetBox's list query) or `every` (rows
+    filtered here, all in memory)."""
 
-    def finish(ctx: Context) -> Outcome:
-        vl, _ = ctx.results["vlans"]
-        dev_ifaces, vm_ifaces = ctx.results["interfaces"]
-        by_vlan: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for i in dev_ifaces + vm_ifaces:
-            owner = cell((i.get("device") or i.get("virtual_machine") or {}).get("name", "?"))
-            # A set: an interface whose untagged VLAN is also in its tagged list carries it once.
+    rows: list[dict[str, Any]]
+    total: int
+    complete: bool
+    later: Optional[TableQuery] = None
+    every: Optional[list[dict[str, Any]]] = None
+
+
+def carriers_query(vlan_ids: list[int]) -> str:
+    """One GraphQL query: the interfaces (device and VM) carrying each of these VLANs, untagged or tagged."""
+    lists = " ".join(f"{name} {{ id {owner} {{ id name }} }}" for name, owner in CARRIER_LISTS)
+    ids = ", ".join(str(int(i)) for i in vlan_ids)
+    return f"query {{ vlan_list(filters: {{id: {{in_list: [{ids}]}}}}) {{ id {lists} }} }}"
+
+
+def _owner(kind: str, ref: Any) -> Owner:
+    ref = ref if isinstance(ref, dict) else {}
+    return kind, int(ref.get("id") or 0), cell(ref.get("name", "?"))
+
+
+def carriers_from_graphql(vlans: list[dict[str, Any]]) -> tuple[Carriers, list[int]]:
+    """The carriers of each VLAN, and the VLANs one of whose lists NetBox may have cut at NESTED_CAP."""
+    out: Carriers = {}
+    capped = []
+    for v in vlans:
+        members = out.setdefault(int(v["id"]), {})
+        for name, kind in CARRIER_LISTS:
+            got = v.get(name) or []
+            if len(got) >= NESTED_CAP:
+                capped.append(int(v["id"]))
+            for i in got:
+                members[(kind, int(i["id"]))] = _owner(kind, i.get(kind))
+    return out, capped
+
+
+async def _carriers_rest(ctx: Context, vlan_ids: set[int]) -> Carriers:
+    """Without GraphQL: every VLAN-carrying interface over REST (interfaces' vlan_id takes one value,
+    so one grouped read instead of one per VLAN), kept for the VLANs asked about."""
+    params: dict[str, Any] = {"mode": ["access", "tagged", "tagged-all"]}
+    shown = ["id", "mode", "untagged_vlan", "tagged_vlans"]
+    dev, vm = await ctx.client.gather([
+        read_rows(ctx, model_of(INTERFACE), params, shown + ["device"]),
+        read_rows(ctx, model_of("virtualization.vminterface"), params, shown + ["virtual_machine"]),
+    ])
+    out: Carriers = {}
+    for kind, rows in (("device", dev), ("virtual_machine", vm)):
+        for i in rows:
             vids = {i["untagged_vlan"]["id"]} if isinstance(i.get("untagged_vlan"), dict) else set()
             vids.update(t["id"] for t in i.get("tagged_vlans") or [] if isinstance(t, dict))
-            for v in vids:
-                by_vlan[v].append((owner, cell(i.get("name"))))
-        rows = []
-        for v in vl:
-            members = by_vlan.get(v["id"], [])
-            devices = sorted({d for d, _ in members})
-            row = shape_row(VLAN, v)
-            row.update(interfaces=str(len(members)), devices=str(len(devices)),
-                       device_names=cell(", ".join(devices[:5]) + (f" +{len(devices) - 5}" if len(devices) > 5 else "")) if devices else EMPTY)
-            rows.append(row)
-        cols = table_columns(VLAN)[:4] + [Column(key="interfaces", title="Ifaces"), Column(key="devices", title="Devs"), Column(key="device_names", title="Devices")]
-        title = f"VLANs{where_words(ctx)} with their interfaces and devices"
-        table = local_table(ctx, "vlan-topology", VLAN, title, rows, cols)
-        listed = [by_vlan.get(v["id"], []) for v in vl]  # the VLANs asked about only, not every VLAN an interface carries
-        carrying = sum(1 for mm in listed if mm)
-        n_if = sum(len(mm) for mm in listed)
-        text = (f"{counted(len(vl), VLAN)}{where_words(ctx)}; {carrying} are assigned to interfaces "
-                f"({n_if:,} interface assignments, {len({d for mm in listed for d, _ in mm}):,} devices or VMs)")
-        text += f"; {page_text(table)}." if table.total else "."
-        if carrying == 0 and vl:
+            for vid in vids & vlan_ids:
+                out.setdefault(vid, {})[(kind, int(i["id"]))] = _owner(kind, i.get(kind))
+    return out
+
+
+def _topology_row(v: dict[str, Any], members: dict[tuple[str, int], Owner]) -> dict[str, Any]:
+    owners = set(members.values())
+    names = sorted(name for _, _, name in owners)
+    shown = ", ".join(names[:5]) + (f" +{len(names) - 5}" if len(names) > 5 else "")
+    row = shape_row(VLAN, v)
+    row.update(interfaces=str(len(members)), devices=str(len(owners)),
+               device_names=cell(shown) if names else EMPTY)
+    return row
+
+
+def plan_vlan_topology(intent: Intent) -> Plan:
+    """VLANs with the interfaces and devices carrying them. Up to TOPOLOGY_ALL VLANs: all of them and
+    their carriers (2 calls: the VLANs, one GraphQL query), totals over all. More: NetBox's count and
+    the page shown with its carriers (2 calls at any size), and the text says the figures are the page's."""
+    resolves = resolve_steps(intent)
+    m = model_of(VLAN)
+
+    async def vlans(ctx: Context) -> TopologyVLANs:
+        from netbox_tui.core.planner import local_rows
+        from netbox_tui.core.resolve import kind_of
+        from netbox_tui.netbox.client import normalise_params
+
+        q = start_query(ctx, m, ctx.intent.conditions)
+        fields = list(dict.fromkeys(fetch_fields(VLAN) + local_fields(q)))
+        page = slice(ctx.offset, ctx.offset + ctx.page_size)
+        if q.local:  # conditions checked here: NetBox's count is not the answer's, so every VLAN is read
+            rows = local_rows(await read_rows(ctx, m, q.params, fields), q)
+            if len(rows) <= TOPOLOGY_ALL:
+                return TopologyVLANs(rows, len(rows), True)
+            return TopologyVLANs(rows[page], len(rows), False, every=rows)
+        kind = kind_of(VLAN)
+        later = TableQuery(path=m.path, params=normalise_params(q.params), fields=fields, kind=kind)
+        if page.stop > TOPOLOGY_ALL:  # past the VLANs read in full: that page, whose count says which case
+            shown = await ctx.client.page(m.path, q.params, limit=ctx.page_size, offset=ctx.offset,
+                                          fields=fields, kind=kind)
+            if shown.count > TOPOLOGY_ALL:
+                return TopologyVLANs(shown.results, shown.count, False, later=later)
+        got = await ctx.client.list_all(m.path, q.params, page_size=TOPOLOGY_ALL, cap=TOPOLOGY_ALL,
+                                        fields=fields, kind=kind)
+        if got.complete:
+            return TopologyVLANs(list(got), len(got), True)
+        return TopologyVLANs(list(got)[page], got.total, False, later=later)
+
+    async def carriers(ctx: Context) -> Carriers:
+        from netbox_tui.core.resolve import kind_of
+        from netbox_tui.errors import BadFilterError, InvalidResponseError, NotFoundError
+
+        ids = [int(v["id"]) for v in ctx.results["vlans"].rows]
+        if not ids:
+            return {}
+        if not m.graphql_list or not {name for name, _ in CARRIER_LISTS} <= m.graphql_fields:
+            return await _carriers_rest(ctx, set(ids))
+        try:
+            data = await ctx.client.graphql(carriers_query(ids), kind=kind_of(VLAN))
+        except (BadFilterError, InvalidResponseError, NotFoundError) as exc:  # GraphQL off, or not NetBox's
+            ctx.note(f"GraphQL did not answer the VLANs' interfaces ({exc}); read over REST instead",
+                     partial=False)
+            return await _carriers_rest(ctx, set(ids))
+        out, capped = carriers_from_graphql(data.get("vlan_list") or [])
+        if capped:
+            ctx.note(f"NetBox lists at most {NESTED_CAP:,} interfaces of a VLAN in one GraphQL list: "
+                     f"{plural(len(capped), 'VLAN')} may carry more than counted")
+        return out
+
+    def finish(ctx: Context) -> Outcome:
+        vl: TopologyVLANs = ctx.results["vlans"]
+        carried: Carriers = ctx.results["carriers"]
+        members = [carried.get(int(v["id"]), {}) for v in vl.rows]
+        rows = [_topology_row(v, mm) for v, mm in zip(vl.rows, members)]
+        cols = table_columns(VLAN)[:4] + [Column(key="interfaces", title="Ifaces"),
+                                          Column(key="devices", title="Devs"),
+                                          Column(key="device_names", title="Devices")]
+        where = where_words(ctx)
+        title = f"VLANs{where} with their interfaces and devices"
+        carrying = sum(1 for mm in members if mm)
+        n_if = sum(len(mm) for mm in members)
+        owners = len({o for mm in members for o in mm.values()})
+        counts = (f"{carrying} {'is' if carrying == 1 else 'are'} assigned to interfaces "
+                  f"({plural(n_if, 'interface assignment')}, "
+                  f"{plural(owners, 'device or VM', 'devices or VMs')})")
+        if vl.complete:
+            table = local_table(ctx, "vlan-topology", VLAN, title, rows, cols)
+            choices = list_choices(table, ctx.page_size)
+            text = f"{counted(vl.total, VLAN)}{where}; {counts}"
+            text += f"; {page_text(table)}." if table.total else "."
+        else:
+            # Later pages list the VLANs without their interfaces (a page's interfaces: the question again).
+            if vl.every is not None:
+                every = [shape_row(VLAN, v) for v in vl.every]
+                every[ctx.offset: ctx.offset + len(rows)] = rows
+                table = local_table(ctx, "vlan-topology", VLAN, title, every, cols)
+            else:
+                table = Table(title=title, object_type=VLAN, columns=cols, rows=rows, total=vl.total,
+                              offset=ctx.offset, limit=ctx.page_size, partial=ctx.partial, query=vl.later)
+            choices = list_choices(table, ctx.page_size)
+            text = f"{counted(vl.total, VLAN)}{where}; " + (
+                f"{page_text(table)}. Of these {len(rows)}, {counts}: interfaces are read for the VLANs "
+                f"shown only, as more than {TOPOLOGY_ALL} match; the next pages list the VLANs alone (ask "
+                f"again with offset {ctx.offset + len(rows)} for their interfaces, or narrow the question "
+                "by site or group)." if rows else f"none past row {ctx.offset:,}.")
+        if carrying == 0 and vl.rows:
             text += " No interface carries any of these VLANs (no access or tagged interface mode is set)."
-        return Outcome(text, [table], list_choices(table, ctx.page_size))
+        return Outcome(text, [table], choices)
 
     steps = resolves + [Step("vlans", "fetch the VLANs", vlans, deps=_deps(resolves)),
-                        Step("interfaces", "fetch VLAN-carrying interfaces in one grouped query", interfaces, deps=_deps(resolves))]
+                        Step("carriers", "fetch the interfaces carrying them in one GraphQL query", carriers,
+                             deps=("vlans",))]
     return Plan("orchestrated", steps, finish)
 
 
@@ -399,17 +523,29 @@ def plan_prefix(intent: Intent) -> Plan:
         vrf = (p.get("vrf") or {}).get("id")
         scope = {"vrf_id": vrf if vrf else "null"}
         net = ipaddress.ip_network(str(p["prefix"]), strict=False)
+        container = (p.get("status") or {}).get("value") == "container"
+        # NetBox's own free list, whole in one request when the prefix cannot hold more than a page:
+        # exact (used addresses, populated ranges, IPv6's anycast address) and nothing to count beside.
+        whole = _free_size(net, bool(p.get("is_pool"))) <= FREE_PAGE and not one_by_one \
+            and (want_free or not container)
+        if container:  # used = what its child prefixes cover
+            children, free = await ctx.client.gather([
+                ctx.client.page("ipam/prefixes/", {"within": p["prefix"], **scope}, limit=1000, fields=["id", "prefix"],
+                                kind="utilisation"),
+                _available(ctx, p) if whole else _nothing()])
+            return {"children": [c["prefix"] for c in children.results], "free": free}
+        if whole:
+            return {"free": await _available(ctx, p)}
         small = net.num_addresses <= RANGES_UP_TO  # the used addresses themselves: free ranges computed here
-        ips, children, ranges = await ctx.client.gather([
+        ips, ranges = await ctx.client.gather([
             ctx.client.page("ipam/ip-addresses/", {"parent": p["prefix"], **scope}, limit=1000 if small else 1,
                             fields=["id", "address"] if small else None, brief=not small, kind="utilisation"),
-            ctx.client.page("ipam/prefixes/", {"within": p["prefix"], **scope}, limit=1000, fields=["id", "prefix"], kind="utilisation"),
             ctx.client.page("ipam/ip-ranges/", {"parent": p["prefix"], "mark_populated": "true", **scope}, limit=1000,
                             fields=["id", "start_address", "end_address"], kind="utilisation") if small else _nothing(),
         ])
         used = [r.get("address") for r in ips.results] if small and ips.count <= len(ips.results) else None
         populated = [(r.get("start_address"), r.get("end_address")) for r in ranges.results] if ranges is not None else []
-        return {"ips": ips.count, "children": [c["prefix"] for c in children.results], "used": used, "populated": populated}
+        return {"ips": ips.count, "used": used, "populated": populated}
 
     async def free(ctx: Context) -> Any:
         _, _, found = ctx.results["find"]
@@ -442,20 +578,26 @@ def plan_prefix(intent: Intent) -> Plan:
         if status == "container":
             covered = sum(ipaddress.ip_network(c).num_addresses for c in _collapse(u.get("children", []), net))
             size, used = net.num_addresses, covered
+        elif u.get("free") is not None:  # NetBox's whole free list: taken is what it does not offer
+            size = _free_size(net, bool(p.get("is_pool")))
+            used = size - len(u["free"])
         else:
             size, used = _usable(net, bool(p.get("is_pool"))), int(u.get("ips", 0))
         if used > size:  # a count the prefix itself contradicts: not believed, and said
-            ctx.note(f"NetBox counted {used:,} addresses used in {p['prefix']}, which holds {size:,}: that count is not believed")
+            ctx.note(f"NetBox counted {plural(used, 'address', 'addresses')} used in {p['prefix']}, which holds {size:,}: that count is not believed")
             used = size
         pct = 100.0 if p.get("mark_utilized") else (100.0 * used / size if size else 0.0)
         row = table.rows[0]
         row.update(utilisation=f"{pct:.1f}%", used=f"{used:,}", size=f"{size:,}")
-        what = "child prefixes cover" if status == "container" else "IP addresses use"
-        text = f"{p['prefix']} ({cell(p.get('status'))}, {cell(p.get('scope'))}, VRF {cell(p.get('vrf'))}): {what} {used:,} of {size:,} addresses, {pct:.1f}% utilised."
+        what = "child prefixes cover" if status == "container" else \
+            "IP addresses and populated ranges take" if u.get("free") is not None else "IP addresses use"
+        text = f"{p['prefix']} ({cell(p.get('status'))}, {cell(p.get('scope'))}, VRF {cell(p.get('vrf'))}): {what} {used:,} of {plural(size, 'address', 'addresses')}, {pct:.1f}% utilised."
         tables = [table]
         choices: list[Choice] = []
         computable = u.get("used") is not None and status != "container" and not one_by_one
         runs = free_ranges(net, u["used"], u.get("populated") or [], bool(p.get("is_pool"))) if computable else None
+        if u.get("free") is not None:  # NetBox's own free list, as runs
+            runs = runs_of(u["free"])
         if runs is not None:
             # The free space as ranges; the addresses themselves are one drill away (available-ips).
             range_rows = [{"id": None, "display": f"{a}–{b}" if a != b else str(a), "first": str(a), "last": str(b),
@@ -468,7 +610,7 @@ def plan_prefix(intent: Intent) -> Plan:
             free_total = sum(int(b) - int(a) + 1 for a, b in runs)
             free_follow = Intent(target=PREFIX, pattern="free_ips", source="choice", attributes=["address"],
                                  conditions=[Condition(field="prefix", value=str(p["prefix"]), text=str(p["prefix"]), model=PREFIX)])
-            text = (f"{free_total:,} free IP addresses in {p['prefix']}: {range_words(runs)}." if want_free else text + f" Free: {range_words(runs)}.") \
+            text = (f"{plural(free_total, 'free IP address', 'free IP addresses')} in {p['prefix']}: {range_words(runs)}." if want_free else text + f" Free: {range_words(runs)}.") \
                 + ("" if not want_free else " " + text)
             if not runs:
                 text = f"No free IP addresses in {p['prefix']}. " + text if want_free else text
@@ -488,7 +630,7 @@ def plan_prefix(intent: Intent) -> Plan:
             )
             if want_free:
                 tables = [free_table, table]
-                text = f"{total_free:,} free IP addresses in {p['prefix']}" + (f"; first: {', '.join(r['address'] for r in shown[:3])}." if shown else ".") + " " + text
+                text = f"{plural(total_free, 'free IP address', 'free IP addresses')} in {p['prefix']}" + (f"; first: {', '.join(r['address'] for r in shown[:3])}." if shown else ".") + " " + text
                 choices = list_choices(free_table, ctx.page_size)
             elif free_rows:
                 tables.append(free_table)
@@ -511,6 +653,39 @@ RANGES_UP_TO = 4096  # prefixes this size or smaller get their free space as ran
 
 async def _nothing() -> None:
     return None
+
+
+FREE_PAGE = 1000  # NetBox's page limit: the most free addresses available-ips gives in one answer
+
+
+def _free_size(net: Any, is_pool: bool) -> int:
+    """How many addresses NetBox's available-ips can offer in a prefix: not the network and broadcast
+    addresses of an IPv4 prefix, nor the subnet-router anycast address of an IPv6 one (unless a pool)."""
+    if is_pool or (net.version == 4 and net.prefixlen >= 31) or (net.version == 6 and net.prefixlen >= 127):
+        return net.num_addresses
+    return net.num_addresses - (2 if net.version == 4 else 1)
+
+
+async def _available(ctx: Context, p: dict[str, Any]) -> list[str]:
+    """A prefix's free addresses as NetBox computes them (one request of up to FREE_PAGE)."""
+    free = await ctx.client.get(f"ipam/prefixes/{p['id']}/available-ips/", {"limit": FREE_PAGE},
+                                kind="utilisation")
+    return [str(f.get("address")) for f in free if isinstance(f, dict)] if isinstance(free, list) else []
+
+
+def runs_of(addresses: list[str]) -> list[tuple[Any, Any]]:
+    """Free addresses (NetBox's order) as (first, last) runs of consecutive addresses."""
+    runs: list[tuple[Any, Any]] = []
+    for text in addresses:
+        try:
+            a = ipaddress.ip_interface(text).ip
+        except ValueError:
+            continue
+        if runs and int(a) == int(runs[-1][1]) + 1:
+            runs[-1] = (runs[-1][0], a)
+        else:
+            runs.append((a, a))
+    return runs
 
 
 def free_ranges(net: Any, used: list[Any], populated: list[tuple[Any, Any]], is_pool: bool) -> list[tuple[Any, Any]]:
@@ -554,7 +729,7 @@ def range_words(runs: list[tuple[Any, Any]], limit: int = 4) -> str:
         return str(a) if a == b else f"{a}–{b}"
 
     parts = [f"{short(a, b)} ({int(b) - int(a) + 1:,})" for a, b in runs[:limit]]
-    more = f", +{len(runs) - limit} more ranges" if len(runs) > limit else ""
+    more = f", +{plural(len(runs) - limit, 'more range')}" if len(runs) > limit else ""
     return ", ".join(parts) + more
 
 
@@ -651,4 +826,113 @@ PATTERNS: dict[str, Callable[[Intent], Plan]] = {
     "free_ips": plan_prefix_pattern,
     "prefix_utilisation": plan_prefix_pattern,
     "site_summary": plan_site_summary,
+    "changes": plan_changes,
+    "journal": plan_journal,
 }
+
+
+# -- objects assigned to any object: the contacts of a site, a device, a circuit… ----------------------
+
+def assignment_through(intent: Intent) -> Optional[str]:
+    """The assignment model (vocabulary: relations.<target>."*") when the question names an object
+    the target has no filter for but is assigned to by type and id ("contacts for DM-Akron")."""
+    from netbox_tui.core.planner import filter_for
+    from netbox_tui.schema.vocab import load as load_vocab
+
+    how = load_vocab().relation(intent.target, "*")
+    if how is None or not how.through or intent.pattern not in (None, "find"):
+        return None
+    m = model_of(intent.target)
+    hit = [c for c in _assigned_conditions(intent) if filter_for(m, c) is None]
+    return how.through if hit else None
+
+
+def _assigned_conditions(intent: Intent) -> list[Condition]:
+    """Conditions naming one object of another model ("for DM-Akron"), not the target's own fields."""
+    return [c for c in intent.conditions
+            if c.op == "eq" and (c.model or c.candidates) and c.model != intent.target
+            and not (c.field == "id" and intent.target in c.candidates)]
+
+
+def plan_assigned(intent: Intent) -> Plan:
+    """`<through>?object_type=<app.model>&object_id=<id>` for each named object, then the targets
+    themselves by id (their phone and email are not on the assignment): two requests, whatever the
+    object's model. One row per assignment, with its role and priority."""
+    from netbox_tui.core.planner import filter_for, local_rows
+    from netbox_tui.schema.vocab import load as load_vocab
+
+    m = model_of(intent.target)
+    how = load_vocab().relation(m.name, "*")
+    assert how is not None and how.through is not None
+    t = model_of(how.through)
+    via = how.via[0] if how.via else m.name.split(".")[-1]  # the assignment's field naming the target
+    resolves = resolve_steps(intent)
+    shown_extra = [f for f in ("role", "priority") if f in t.fields]
+    read_fields = ["id", via, "object", "object_type", "object_id"] + shown_extra
+
+    async def assigned_to(ctx: Context, c: Condition) -> list[dict[str, Any]]:
+        """The assignments naming the condition's objects (by model: a bare name may be of several)."""
+        by_type: dict[str, list[int]] = {}
+        for r in c.resolved:
+            by_type.setdefault(r.model, []).append(r.id)
+        got: list[dict[str, Any]] = []
+        said = []
+        for model, ids in by_type.items():
+            got += await read_rows(ctx, t, {"object_type": model, "object_id": ids}, read_fields)
+            said.append(f"{t.path}?object_type={model}&" + "&".join(f"object_id={i}" for i in ids[:4]))
+        c.field = noun(c.resolved[0].model, 1)
+        value = ", ".join(r.label for r in c.resolved)
+        ctx.applied.append(Applied(field=c.field, op="=", value=value, text=c.text, filter="; ".join(said)))
+        return got
+
+    async def fetch(ctx: Context) -> Any:
+        objs = [c for c in _assigned_conditions(ctx.intent) if c.resolved and filter_for(m, c) is None]
+        q = start_query(ctx, m, [c for c in ctx.intent.conditions if all(c is not o for o in objs)])
+        wanted: Optional[set[int]] = None  # targets assigned to every object named
+        assignments: list[dict[str, Any]] = []
+        for c in objs:
+            got = await assigned_to(ctx, c)
+            ids = {int(a[via]["id"]) for a in got if isinstance(a.get(via), dict)}
+            wanted = ids if wanted is None else wanted & ids
+            assignments += got
+        if not wanted:
+            return [], []
+        rows = await ctx.client.list_many(m.path, q.params, "id", sorted(wanted),
+                                          fields=fetch_fields(m.name, local_fields(q)), kind="default")
+        return assignments, local_rows(rows, q)
+
+    def finish(ctx: Context) -> Outcome:
+        assignments, targets = ctx.results["fetch"]
+        by_id = {row["id"]: row for row in targets}
+        several = len({(a.get("object_type"), a.get("object_id")) for a in assignments}) > 1
+        order = {str(c.value): i for i, c in enumerate(t.choices("priority") if "priority" in t.fields else [])}
+
+        def rank(a: dict[str, Any]) -> tuple[int, str]:  # NetBox's priority order: primary first
+            return order.get(str((a.get("priority") or {}).get("value")), len(order)), cell(a.get(via))
+
+        rows = []
+        for a in sorted(assignments, key=rank):
+            target = by_id.get((a.get(via) or {}).get("id"))
+            if target is None:
+                continue
+            row = shape_row(m.name, target)
+            row.update({f: cell(a.get(f)) for f in shown_extra})
+            if several:
+                row["object"] = cell(a.get("object"))
+            rows.append(row)
+        cols = table_columns(m.name) + [Column(key=f, title=cap(f)) for f in shown_extra]
+        if several:
+            cols.append(Column(key="object", title="Assigned to"))
+        where = where_words(ctx)
+        table = local_table(ctx, f"assigned:{id(ctx)}", m.name, cap(noun(m.name)) + where, rows, cols)
+        if not rows:  # a name may end with a full stop already ("Dunder-Mifflin, Inc.")
+            return Outcome(f"No {noun(m.name)}{where}".rstrip(".") + ".", [table], [])
+        people = len({r["id"] for r in rows})
+        text = f"{counted(people, m.name)}{where}"
+        text += f" ({plural(len(rows), 'assignment')})" if len(rows) != people else ""
+        counting = ctx.intent.aggregate is not None and ctx.intent.aggregate.op == "count"
+        text += "." if counting else f"; {page_text(table)}."
+        return Outcome(text, [table], list_choices(table, ctx.page_size))
+
+    words = f"find the {noun(t.name)} naming the object, then the {noun(m.name)} by id"
+    return Plan("multi_step", resolves + [Step("fetch", words, fetch, deps=_deps(resolves))], finish)

@@ -19,7 +19,8 @@ from rapidfuzz import fuzz
 
 from netbox_tui.core.intent import Condition, Ref
 from netbox_tui.core.names import NameIndex, load_names
-from netbox_tui.core.text import rank, score
+from netbox_tui.core.tags import TAG
+from netbox_tui.core.text import rank, score, words
 from netbox_tui.errors import NetBoxTUIError
 from netbox_tui.schema import Model
 from netbox_tui.schema import load as load_schema
@@ -72,6 +73,11 @@ def decide(model: str, text: str, ranked: list[Found]) -> Resolution:
     return Resolution(text, "ambiguous", model, candidates=close, total=len(close))
 
 
+def _best_word(text: str, name: str) -> float:
+    """How alike the closest pair of words of the two is (0-100)."""
+    return max((fuzz.ratio(a, b) for a in words(text) for b in words(name)), default=0.0)
+
+
 def label_of(m: Model, row: dict[str, Any]) -> str:
     return str(row.get("display") or row.get(m.label) or row.get("name") or row.get("id"))
 
@@ -114,6 +120,12 @@ class Resolver:
             raise NetBoxTUIError(f"“{text}” is named as a kind of object this NetBox does not have", "Ask with a model word: device, site, rack…")
         if len(models) == 1:
             return await self.resolve_in(models[0], text, scope, fields=fields)
+        if self._names is None and not fields:
+            # Names not read yet (an MCP tool's first call): a name typed exactly is one request in
+            # every kind at once; only a miss reads the index and searches loosely.
+            exact = await self._exact(models, text)
+            if exact is not None:
+                return exact
         names = await self.names()
         if fields and cond.model in models and not names.knows(cond.model):
             # "platform of dmi01-akron-rtr01": the exact name in the kind asked about, with the fields
@@ -125,7 +137,7 @@ class Resolver:
         searched = [m for m in models if m not in known]
         pooled = [f for m in known for f in self._from_index(names, m, text, False).candidates]
         try:
-            pooled += await self._find(searched, text)
+            pooled += await self._find(searched, text, closest=not any(f.score >= 100.0 for f in pooled))
         except Exception:  # no GraphQL here: each model's exact name over REST, in one round trip
             results = await self.client.gather([self._search(m, text, scope, True, fields) for m in searched])
             pooled += [f for r in results for f in (r.matches or r.candidates)]
@@ -135,21 +147,42 @@ class Resolver:
             res.model = res.matches[0].ref.model
         return res
 
-    async def _find(self, models: Sequence[str], text: str) -> list[Found]:
-        """A name of unknown kind, in every model at once: one GraphQL request for the objects whose
-        name holds the text; if none, a second for names that start alike (for "Closest:")."""
+    def _lists_query(self, models: Sequence[str], limit: int) -> tuple[str, dict[str, Model]]:
+        """One GraphQL query over every model's list, filtered on its label with the lookup LOOKUP."""
         parts, lists = [], {}
         for name in models:
             m = self.schema.get(name)
             if m is None or not m.graphql_list or m.label not in m.graphql_fields:
                 raise LookupError(f"{name} has no GraphQL list")
             where = " site { name }" if "site" in m.graphql_fields else ""
-            parts.append(f"{m.graphql_list}(filters: {{{m.label}: {{LOOKUP: $t}}}}, pagination: {{limit: 50}}) {{ id {m.label}{where} }}")
+            parts.append(f"{m.graphql_list}(filters: {{{m.label}: {{LOOKUP: $t}}}}, "
+                         f"pagination: {{limit: {limit}}}) {{ id {m.label}{where} }}")
             lists[m.graphql_list] = m
-        query = "query ($t: String!) { " + " ".join(parts) + " }"
+        return "query ($t: String!) { " + " ".join(parts) + " }", lists
+
+    async def _exact(self, models: Sequence[str], text: str) -> Optional[Resolution]:
+        """The objects named exactly `text` (any case) in any of `models`, in one GraphQL request:
+        one is taken, several are a choice; None when there is none (or no GraphQL to ask)."""
+        try:
+            query, lists = self._lists_query(models, 5)
+            data = await self.client.graphql(query.replace("LOOKUP", "i_exact"), {"t": text}, kind="device")
+        except Exception:  # no GraphQL list for a kind, or none at all: the loose search says
+            return None
+        found = [Found(f.ref, 100.0, f.row) for f in self._found_rows(data, lists, text)]
+        if not found:
+            return None
+        if len(found) == 1:
+            return Resolution(text, "ok", found[0].ref.model, found, found)
+        return Resolution(text, "ambiguous", found[0].ref.model, candidates=found, total=len(found))
+
+    async def _find(self, models: Sequence[str], text: str, *, closest: bool = True) -> list[Found]:
+        """A name of unknown kind, in every model at once: one GraphQL request for the objects whose
+        name holds the text; if none (and `closest`: nothing matched exactly elsewhere), a second for
+        names that start alike (for "Closest:")."""
+        query, lists = self._lists_query(models, 50)
         data = await self.client.graphql(query.replace("LOOKUP", "i_contains"), {"t": text}, kind="device")
         found = self._found_rows(data, lists, text)
-        if not found:
+        if not found and closest:
             stem = re.match(r"[A-Za-z]{2,}", text)
             if stem:
                 data = await self.client.graphql(query.replace("LOOKUP", "i_starts_with"), {"t": stem.group(0)}, kind="device")
@@ -182,7 +215,10 @@ class Resolver:
         if exact_only:
             return Resolution(text, "not_found", model)
         ranked = sorted((Found(Ref(model=model, id=e.id, label=e.name), sc) for e, sc in names.fuzzy(text, [model])), key=lambda f: rank(text, f.ref.label, f.score))
-        return decide(model, text, ranked)
+        found = decide(model, text, ranked)
+        if found.status == "not_found":  # "critical-infra": no name holds every word; offer those holding one
+            found.candidates = sorted(ranked, key=lambda f: (-_best_word(text, f.ref.label), rank(text, f.ref.label, f.score)))[:5]
+        return found
 
     async def _search(self, model: str, text: str, scope: Sequence[Condition], exact_only: bool, want: Sequence[str] = ()) -> Resolution:
         """A large table: exact label first, then the typed words, in NetBox (never the whole table)."""
@@ -255,8 +291,8 @@ def scoped_params(m: Model, scope: Iterable[Condition]) -> dict[str, Any]:
     """Resolved conditions of the question that also narrow this model's look-up (a site for a VLAN)."""
     out: dict[str, Any] = {}
     for c in scope:
-        if not c.resolved or c.model == m.name or c.op != "eq":
-            continue
+        if not c.resolved or c.model == m.name or c.op != "eq" or c.model == TAG:
+            continue  # a tag marks the listed objects, not the one named ("ports tagged uplink on X")
         flt = m.ref_filter(c.model or "")
         if flt is not None:
             out[flt.name] = [r.id for r in c.resolved]

@@ -11,6 +11,11 @@ from netbox_tui.core.intent import Intent
 Status = Literal["ok", "partial", "needs_choice", "not_found", "error"]
 
 
+def plural(n: int, one: str, many: str = "") -> str:
+    """'1 row', '3 rows', '1,000 addresses': a count with its word in the number it says."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
 class Column(BaseModel):
     key: str
     title: str
@@ -75,6 +80,8 @@ class Interpretation(BaseModel):
     not_understood: list[str] = Field(default_factory=list)
     guesses: list[str] = Field(default_factory=list)  # fuzzy corrections, each said
     limits: list[str] = Field(default_factory=list)  # conditions NetBox could not apply, and why
+    # A follow-up: the answer it refines and what it changed ("refining: devices · site = DM-Akron · + role = Router").
+    refining: str = ""
 
     def line(self) -> str:
         """"interfaces · device = dmi01-hartford-sw02 · enabled = false"."""
@@ -102,6 +109,7 @@ class Stats(BaseModel):
 class ErrorInfo(BaseModel):
     kind: str
     message: str
+    title: str = ""  # the error class's own title ("Permission denied" and "Token rejected" share kind auth)
     hint: str = ""
     causes: list[str] = Field(default_factory=list)
     next_steps: list[str] = Field(default_factory=list)

@@ -7,6 +7,7 @@
     1|100|Data|DM-Akron||Active
     more: page("t1a2b3c", 25)
 
+A table of one object is said as its set fields instead (`id=80|status=Active|vrf=Alpha`).
 Rows are added table by table while they fit; the budget is then checked on the whole text with
 the real encoder and rows are taken off the end until it holds, so the figure is exact, not an
 estimate. An empty cell is empty (NetBox's "—" costs a token per cell and says nothing more).
@@ -112,8 +113,22 @@ def _head_text(r: Reply, summary: str) -> list[str]:
     return out
 
 
+def _one_object(b: Block) -> bool:
+    """A table that is one object (a prefix, a device): said as its set fields, not as a table."""
+    return b.total == 1 and b.offset == 0 and b.shown == 1 and not b.count_only \
+        and isinstance(b.rows[0].get("id"), int)
+
+
 def _block_head(b: Block) -> str:
     return f"## {flat(b.title)} ({b.model}) {_range(b)}" + (f" · handle {b.handle}" if _more(b) is not None else "")
+
+
+def _object_text(b: Block) -> str:
+    """`id=80|status=Active|vrf=Alpha`: the fields set, each named; a value the title already says
+    (the prefix of "Prefix 172.16.0.0/24") and empty ones are left out."""
+    row, title = b.rows[0], flat(b.title)
+    pairs = [(c, cell(row.get(c))) for c in b.columns]
+    return "|".join(f"{c}={v}" for c, v in pairs if v and (c == "id" or len(v) <= 3 or v not in title))
 
 
 def _block_foot(b: Block) -> Optional[str]:
@@ -155,7 +170,9 @@ def _text(r: Reply) -> str:
         lines.append(f"({DITTO} = same as the row above)")
     for b in r.blocks:
         lines.append(_block_head(b))
-        if b.shown:
+        if _one_object(b):
+            lines.append(_object_text(b))
+        elif b.shown:
             lines.append(_header(b))
             lines += _rows_text(b)
         foot = _block_foot(b)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Awaitable, Callable, Optional, Union
 
 import anyio
 import mcp.types as types
@@ -24,7 +24,11 @@ from netbox_tui.session import Session
 log = logging.getLogger(__name__)
 
 
-def build_server(tools: Tools) -> Server[Any]:
+# Over HTTP the Tools depend on the request (its user's token): a function of the request context.
+ToolsFor = Union[Tools, Callable[[Any], Awaitable[Tools]]]
+
+
+def build_server(tools_for: ToolsFor) -> Server[Any]:
     listed = [types.Tool(name=t["name"], description=t["description"], input_schema=t["inputSchema"]) for t in TOOLS]
 
     async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
@@ -32,6 +36,7 @@ def build_server(tools: Tools) -> Server[Any]:
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         try:
+            tools = tools_for if isinstance(tools_for, Tools) else await tools_for(ctx)
             result = await tools.call(params.name, params.arguments)
         except Exception as exc:  # a bug of ours: a tool error, never a dead server
             log.exception("tool %s failed", params.name)
@@ -50,10 +55,22 @@ async def serve(settings: Settings, *, demo: bool, snapshot: Optional[Path], cac
     if session.cache_warning:
         print(f"netbox-tui mcp: {session.cache_warning}", file=sys.stderr)
     tools = Tools(session, token_budget=token_budget or settings.mcp.token_budget, tables=settings.mcp.tables)
-    tools.warm_up()
-    server = build_server(tools)
+    # Warmed up in a worker thread while the client connects, so `initialize` is answered at once
+    # (start-up, issue 19); a tool call waits for it (its first call may change the schema in force).
+    warmed = anyio.Event()
+
+    async def warm_up() -> None:
+        await anyio.to_thread.run_sync(tools.warm_up)
+        warmed.set()
+
+    async def ready(ctx: Any) -> Tools:
+        await warmed.wait()
+        return tools
+
+    server = build_server(ready)
     try:
-        async with stdio_server() as (read, write):
+        async with stdio_server() as (read, write), anyio.create_task_group() as tg:
+            tg.start_soon(warm_up)
             await server.run(read, write, server.create_initialization_options())
     finally:
         await session.aclose()

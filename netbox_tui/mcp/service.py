@@ -1,8 +1,8 @@
 """The tools, without the SDK: arguments in, a compact result (or a ToolError) out.
 
 Every tool goes through the Session's orchestrator, so answers, names, filters, cache and
-read-only guard are the app's own. Calls are served one at a time (a lock): the orchestrator's page
-size is set per call for `query`'s limit, and the handle map is shared.
+read-only guard are the app's own. Calls are served one at a time (a lock): the handle map and the
+conversation (`ask`'s answers, refined by handle) are shared; `query`'s limit is its call's page size.
 """
 
 from __future__ import annotations
@@ -11,13 +11,17 @@ import asyncio
 import inspect
 import ipaddress
 import re
+import secrets
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Optional
 
-from netbox_tui.core.budget import get_encoder
+from netbox_tui.core.budget import Encoder, get_encoder
+from netbox_tui.core.conversation import Conversation
 from netbox_tui.core.intent import Condition, Intent
-from netbox_tui.core.results import Answer, Table
+from netbox_tui.core.results import Answer, Choice, Table
 from netbox_tui.errors import NetBoxTUIError
 from netbox_tui.mcp.handles import HandleStore, HeldChoices, HeldTable
 from netbox_tui.mcp.query import build_intent, check_limit, describe_lines
@@ -54,21 +58,21 @@ class Tools:
         self.session = session
         self.orch = session.orchestrator
         self.budget = token_budget
-        self.encoder = get_encoder("gpt-4o-mini")
         self.handles = HandleStore(tables)
         self._lock = asyncio.Lock()
+        # Answers `ask` can refine: a handle each ("a" and 8 digits), the oldest forgotten past `tables`.
+        self.conversation = Conversation(self.orch, keep=tables)
+        self._answers: OrderedDict[str, int] = OrderedDict()
+        self._answers_kept = tables
+
+    @cached_property
+    def encoder(self) -> Encoder:
+        """Built on first use, not with the server: building it is most of a cold start, and
+        `initialize` does not need it (warm_up builds it in the background; get_encoder is locked)."""
+        return get_encoder("gpt-4o-mini")
 
     def warm_up(self) -> None:
-        """Load what the first answer needs (the schema, the vocabulary, the parser's lexicon) before
-        the first call, so its latency is NetBox's, not ours."""
-        from netbox_tui.core.lexicon import lexicon
-        from netbox_tui.schema import load as load_schema
-        from netbox_tui.schema.vocab import load as load_vocab
-
-        load_schema().model("dcim.interface")
-        load_vocab()
-        lexicon()
-        self.encoder.count("warm")
+        warm_up()
 
     # -- dispatch ------------------------------------------------------------------------------------------
 
@@ -83,10 +87,15 @@ class Tools:
         except TypeError as exc:
             return self._error(ToolError(f"{name}: {_arg_problem(exc)}", "See the tool's input schema."), 0, 0)
         async with self._lock:
+            schema_note = await self._learn_schema()
             stats = self.orch.client.stats
             calls0, hits0, t0 = stats.calls, stats.cache_hits, time.perf_counter()
             try:
                 reply = await method(**args)
+                if schema_note:
+                    reply.notes.append(schema_note)
+                if name == "ask":  # an answer names where it came from (NetBox URL, demo data, a snapshot)
+                    reply.notes.append(f"source: {self.session.source_line}")
             except ToolError as exc:
                 return self._error(exc, stats.calls - calls0, t0)
             except NetBoxTUIError as exc:
@@ -96,8 +105,17 @@ class Tools:
                 if isinstance(b.held, HeldTable):
                     b.held.last_shown = b.shown
         meta = {"tokens": self.encoder.count(text), "netbox_calls": stats.calls - calls0, "cache_hits": stats.cache_hits - hits0,
-                "elapsed_ms": int((time.perf_counter() - t0) * 1000)}
+                "elapsed_ms": int((time.perf_counter() - t0) * 1000), "source": self.session.source}
         return Result(text, meta=meta)
+
+    async def _learn_schema(self) -> Optional[str]:
+        """Before the first call on a live NetBox: its own schema into force (read once, progress on
+        stderr). Returns what the first reply says about it, if anything."""
+        if self.session.offline or self.session.learnt is not None:
+            return None
+        import sys
+
+        return await self.session.learn_schema(lambda line: print(f"netbox-tui mcp: {line}", file=sys.stderr))
 
     def _error(self, exc: ToolError, calls: int, t0: float) -> Result:
         text = self.encoder.truncate(exc.text(), self.budget)
@@ -106,7 +124,9 @@ class Tools:
 
     # -- the tools -----------------------------------------------------------------------------------------
 
-    async def tool_ask(self, question: str) -> Reply:
+    async def tool_ask(self, question: str, refine: Optional[str] = None) -> Reply:
+        if refine is not None:
+            return await self._follow_up(question, str(refine))
         pick = PICK.match(question or "")
         if pick:
             held = self.handles.get(pick.group(1).lower())
@@ -116,8 +136,50 @@ class Tools:
             if not 1 <= n <= len(held.options):
                 raise ToolError(f"choose 1-{len(held.options)}, not {n}", "")
             label, intent, q = held.options[n - 1]
-            return await self._answer(q, intent)
-        return await self._answer(question, None)
+            choice = Choice(kind="candidate", label=label, question=q, intent=intent)
+            return await self._converse(q, pick=choice)
+        return await self._converse(question)
+
+    async def _follow_up(self, question: str, handle: str) -> Reply:
+        """`question` read as a follow-up of the answer `handle` names ("only the routers")."""
+        key = handle.strip().strip("\"'").lower()
+        index = self._answers.get(key)
+        if index is None:
+            raise ToolError(f"answer handle {key!r} is unknown or expired "
+                            f"(the server keeps the last {self._answers_kept})",
+                            "Ask the question again for a new answer handle.")
+        try:
+            self.conversation.go(index)
+        except KeyError:
+            raise ToolError(f"answer handle {key!r} expired "
+                            f"(the server keeps the last {self.conversation.keep} answers)",
+                            "Ask the question again for a new answer handle.") from None
+        return await self._converse(question, follow_up=True)
+
+    async def _converse(self, question: str, *, follow_up: bool = False,
+                        pick: Optional[Choice] = None) -> Reply:
+        """An answer of the conversation (asked afresh, as a follow-up or a choice), with its handle."""
+        if pick is not None:
+            answer = await self.conversation.pick(pick)
+        else:
+            answer = await self.conversation.ask(question, fresh=not follow_up)
+        if answer.status == "error":
+            err = answer.error
+            raise ToolError(err.message if err else answer.answer, err.hint if err else "")
+        reply = self._reply(answer, columns=None, count_only=False, limit=self.orch.page_size)
+        self._keep_answer(reply)
+        return reply
+
+    def _keep_answer(self, reply: Reply) -> None:
+        """The conversation's current answer gets a handle, said in the reply (`ask(…, refine=handle)`)."""
+        turn = self.conversation.current
+        if turn is None:
+            return
+        handle = f"a{10_000_000 + secrets.randbelow(90_000_000)}"
+        self._answers[handle] = turn.index
+        while len(self._answers) > self._answers_kept:
+            self._answers.popitem(last=False)
+        reply.notes.append(f"answer {handle}: ask(question, refine=\"{handle}\") for a follow-up")
 
     async def tool_query(self, model: str, conditions: Any = None, fields: Any = None, aggregate: Any = None,
                          limit: Any = None, offset: Any = None) -> Reply:
@@ -220,14 +282,8 @@ class Tools:
         return self._reply(answer, columns=columns, count_only=count_only, limit=limit or self.orch.page_size, limit_asked=limit is not None)
 
     async def _ask(self, question: str, intent: Optional[Intent], *, offset: int = 0, limit: Optional[int] = None) -> Answer:
-        """The orchestrator's answer, its page size set to `limit` for this call; an error raises."""
-        page_size = self.orch.page_size
-        if limit is not None:
-            self.orch.page_size = limit
-        try:
-            answer = await self.orch.ask(question, intent=intent, offset=offset)
-        finally:
-            self.orch.page_size = page_size
+        """The orchestrator's answer, `limit` rows a page for this call only; an error raises."""
+        answer = await self.orch.ask(question, intent=intent, offset=offset, page_size=limit)
         if answer.status == "error":
             err = answer.error
             raise ToolError(err.message if err else answer.answer, err.hint if err else "")
@@ -265,6 +321,19 @@ class Tools:
         shown_limit = limit if not held.complete or limit_asked else None
         return Block(title=t.title, model=t.object_type, columns=columns or _columns(t, rows), rows=rows, offset=t.offset,
                      total=t.total, handle=handle, pageable=held.complete or q is not None, count_only=count_only, limit=shown_limit, held=held)
+
+
+def warm_up() -> None:
+    """Load what the first answer needs (the schema, the vocabulary, the parser's lexicon, the token
+    encoder) before the first call, so its latency is NetBox's, not ours."""
+    from netbox_tui.core.lexicon import lexicon
+    from netbox_tui.schema import load as load_schema
+    from netbox_tui.schema.vocab import load as load_vocab
+
+    load_schema().model("dcim.interface")
+    load_vocab()
+    lexicon()
+    get_encoder("gpt-4o-mini").count("warm")
 
 
 def free_ranges(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -19,7 +19,8 @@ def _tool(name: str, description: str, props: dict[str, Any], required: list[str
 
 TOOLS: list[dict[str, Any]] = [
     _tool("ask", "Answer a NetBox question in plain words, e.g. 'VLANs at DM-Akron', 'devices with no primary IP'.",
-          {"question": _S, "json": _JSON}, ["question"]),
+          {"question": _S, "refine": {"type": "string", "description": "an answer handle: read question as its follow-up"},
+           "json": _JSON}, ["question"]),
     _tool("query", "List, count or group objects of a model under exact conditions, each checked against the schema "
                    "(see describe) before anything is sent.",
           {"model": {"type": "string", "description": "e.g. dcim.interface"},

@@ -53,7 +53,11 @@ from netbox_tui.errors import (
     TimeoutError,
     TLSError,
     UnreachableError,
+    UnknownFilterError,
     WriteRefusedError,
+    PermissionDeniedError,
+    TokenRejectedError,
+    WrongURLError,
 )
 from netbox_tui.netbox.cache import CacheMode, ResponseCache, cache_for, cache_key
 from netbox_tui.netbox.endpoints import EndpointRegistry
@@ -74,6 +78,17 @@ MAX_PLAUSIBLE_COUNT = 100_000_000  # no NetBox table holds more: a larger count 
 PAGE_WINDOW = 8  # pages fetched at once when listing many (the semaphore bounds requests in flight)
 LIST_CAP = 50_000  # rows list_all reads unless told otherwise
 ADDRESS_FIELDS = frozenset({"address", "prefix", "start_address", "end_address"})
+# The lookups NetBox gives a custom field's filter (`cf_<name>__<lookup>`), by the field's type.
+_TEXT_LOOKUPS = frozenset({"n", "ic", "nic", "isw", "nisw", "iew", "niew", "ie", "nie", "empty", "regex",
+                           "iregex"})
+_NUM_LOOKUPS = frozenset({"n", "lt", "lte", "gt", "gte", "empty"})
+CUSTOM_FIELDS_MEMO = 60.0  # seconds a client keeps the custom fields it read, whatever the cache
+CUSTOM_FIELD_LOOKUPS = {
+    "text": _TEXT_LOOKUPS, "longtext": _TEXT_LOOKUPS, "url": _TEXT_LOOKUPS, "select": _TEXT_LOOKUPS,
+    "integer": _NUM_LOOKUPS, "decimal": _NUM_LOOKUPS, "date": _NUM_LOOKUPS, "datetime": _NUM_LOOKUPS,
+    "boolean": frozenset({"n", "empty"}), "object": frozenset({"n"}), "multiobject": frozenset({"n"}),
+    "multiselect": frozenset({"n", "empty"}), "json": frozenset({"empty"}),
+}
 ParamValue = Union[str, int, float, bool, None, Sequence[Union[str, int]]]
 Params = Union[Mapping[str, ParamValue], Sequence[tuple[str, Any]], None]
 T = TypeVar("T")
@@ -259,6 +274,7 @@ class NetBoxClient:
             headers["Authorization"] = auth_header(token)
         self.cache = cache or ResponseCache(None, lambda kind: 0, mode=CacheMode.OFF)
         self.registry = registry or EndpointRegistry.load()
+        self._custom_fields_kept: Optional[tuple[float, dict[str, dict[str, str]]]] = None
         self.stats = RequestStats()
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -342,7 +358,11 @@ class NetBoxClient:
         check_read_only(method, "/" + norm)
         pairs = normalise_params(params)
         if validate:
-            self.registry.check(norm, {k for k, _ in pairs})
+            names = {k for k, _ in pairs}
+            custom = {k for k in names if k.startswith("cf_")}
+            if custom:  # NetBox ignores an unknown custom-field filter too: only the connected NetBox's pass
+                await self._check_custom_fields(norm, custom)
+            self.registry.check(norm, names - custom)
         url = "/" + norm if norm == GRAPHQL_PATH else "/api/" + norm  # GraphQL lives outside /api/
         if pairs:
             url += "?" + urlencode(pairs, quote_via=quote, safe=",/:")
@@ -355,14 +375,14 @@ class NetBoxClient:
         q = current_question()
         key = cache_key(self.base_url, self._token_id, norm, pairs, body) if use_cache else None
         if key is not None and not (q is not None and q.refresh):
-            hit = self.cache.get_entry(key)
+            hit = await self.cache.get_entry(key)
             if hit is not None:
                 self.stats.cache_hits += 1
                 if q is not None:
                     q.used_cache(hit[1])
                 return hit[0]
         # An expired entry in hand: NetBox gets half of the time left, then the entry answers (stale-if-error).
-        stale = self.cache.get_stale(key) if key is not None and q is not None else None
+        stale = await self.cache.get_stale(key) if key is not None and q is not None else None
         left = q.remaining() if q is not None else None
         until = time.monotonic() + max(left, 0.0) / 2 if stale is not None and left is not None else None
         try:
@@ -371,7 +391,7 @@ class NetBoxClient:
             data = await self._send_with_retries(method, url, body, until)
         except STALE_OK as exc:
             if stale is None:
-                stale = self.cache.get_stale(key) if key is not None else None
+                stale = await self.cache.get_stale(key) if key is not None else None
             if stale is None:
                 raise
             self.stats.stale_hits += 1
@@ -380,7 +400,7 @@ class NetBoxClient:
             log.info("serving %s from an expired cache entry: %s", url.split("?")[0], exc.message)
             return stale[0]
         if key is not None:
-            self.cache.set(key, data, kind)
+            await self.cache.set(key, data, kind)
         return data
 
     async def _send_with_retries(self, method: str, url: str, body: Any, until: Optional[float] = None) -> Any:
@@ -430,6 +450,17 @@ class NetBoxClient:
                 if q is not None and not q.successes:
                     q.down = q.down or exc  # not NetBox's API (a login page, garbage): asking again will not help
                 raise
+            except AuthError as exc:
+                if q is not None and not isinstance(exc, PermissionDeniedError):
+                    q.down = q.down or exc  # no token, or one NetBox rejects: every other request fails alike
+                raise
+            except NotFoundError as exc:
+                if q is None or not exc.page:  # the probe is for a question's answer, which it also stops
+                    raise
+                error = await self._url_or_endpoint(exc, url)
+                if isinstance(error, WrongURLError):
+                    q.down = q.down or error
+                raise error from None
             if q is not None:
                 q.success()
             return data
@@ -453,6 +484,25 @@ class NetBoxClient:
             if impatient:
                 raise _Impatient(TimeoutError(f"NetBox did not answer {where} in {time.monotonic() - started:.3g} s")) from None
             raise DeadlineError(f"NetBox did not answer {where} within the question's {q.deadline:g} s deadline") from None  # type: ignore[union-attr]
+
+    async def _url_or_endpoint(self, exc: NotFoundError, url: str) -> NetBoxError:
+        """An HTML 404: NetBox answers so for an endpoint it lacks, but so does any web server for a
+        base URL that is not NetBox's. One request to /api/status/ tells which: any JSON answer
+        (a refusal too) is NetBox's."""
+        base = self.shown_url.rstrip("/")
+        wrong = WrongURLError(f"{base} is not a NetBox API root: {base}/api/status/ answers an HTML 404 page, "
+                              "not NetBox's API")
+        if url.split("?")[0] == "/api/status/":
+            return wrong
+        try:
+            await self._exchange("GET", "/api/status/", None)
+        except NotFoundError as probe:
+            return wrong if probe.page else exc
+        except InvalidResponseError:
+            return wrong
+        except (NetBoxError, _Retryable):
+            return exc
+        return exc
 
     def _count_timeout(self) -> None:
         self.stats.calls += 1
@@ -571,10 +621,16 @@ class NetBoxClient:
         if status in (401, 403):
             if not self._has_token:
                 raise NoTokenError(f"NetBox needs an API token for {where} ({status}), and none is set")
-            raise AuthError(f"NetBox refused the request ({status}): token rejected or lacks permission for {where}")
+            detail = body.get("detail") if isinstance(body, dict) else raw[:200].decode("utf-8", "replace")
+            said = self._text(strip_terminal(str(detail or ""))).strip()[:120]
+            if status == 401 or _TOKEN_REJECTED.search(said):
+                raise TokenRejectedError(f"token rejected by NetBox ({status}" + (f": “{said}”)" if said else ")"))
+            raise PermissionDeniedError(f"NetBox refused {where} ({status}): the token's user may not read it"
+                                        + (f" (“{said}”)" if said else ""))
         if status == 404:
             if body is _NOT_JSON:
-                raise NotFoundError(f"{where} does not exist on this NetBox", "Check NETBOX_URL and the NetBox version (>= 4.0 is supported).")
+                raise NotFoundError(f"{where} does not exist on this NetBox",
+                                    "Check NETBOX_URL and the NetBox version (>= 4.0 is supported).", page=True)
             raise NotFoundError(f"not found: {where}", detail=body)
         if status == 400:
             raise BadFilterError(f"NetBox refused the query: {_summarise_400(body)}", detail=body if body is not _NOT_JSON else None)
@@ -764,6 +820,47 @@ class NetBoxClient:
             q.unreadable += bad
         return out
 
+    async def custom_fields(self) -> dict[str, dict[str, str]]:
+        """Model (`dcim.device`) -> its custom fields' names -> type, from /api/extras/custom-fields/
+        (cached briefly: the `default` TTL, and a minute in memory when the cache is off)."""
+        kept = self._custom_fields_kept
+        if kept is not None and time.monotonic() - kept[0] < CUSTOM_FIELDS_MEMO:
+            return kept[1]
+        self._custom_fields_kept = (time.monotonic(), await self._read_custom_fields())
+        return self._custom_fields_kept[1]
+
+    async def _read_custom_fields(self) -> dict[str, dict[str, str]]:
+        # Not checked against the schema: every NetBox has it, a schema trimmed to what is asked may not.
+        shape = {"limit": 1000, "fields": "name,type,object_types"}
+        data = await self.request_json("GET", "extras/custom-fields/", shape, validate=False)
+        rows = data.get("results") if isinstance(data, dict) else None
+        out: dict[str, dict[str, str]] = {}
+        for r in rows if isinstance(rows, list) else []:
+            if not isinstance(r, dict):
+                continue
+            ctype = r.get("type")
+            kind = str(ctype.get("value") if isinstance(ctype, dict) else ctype or "")
+            for model in r.get("object_types") or ():
+                out.setdefault(str(model), {})[str(r.get("name"))] = kind
+        return out
+
+    async def _check_custom_fields(self, norm: str, names: set[str]) -> None:
+        """UnknownFilterError for a `cf_<name>[__lookup]` the endpoint's model has no custom field for,
+        or a lookup NetBox does not give that field's type."""
+        model = self.registry.model_of(norm)
+        fields = (await self.custom_fields()).get(model or "", {}) if model else {}
+        for name in sorted(names):
+            base, _, lookup = name[3:].partition("__")
+            kind = fields.get(base)
+            if kind is None:
+                have = ", ".join(f"cf_{n}" for n in sorted(fields)) or "none"
+                raise UnknownFilterError(
+                    f"/api/{norm} has no custom field {base!r} on this NetBox (NetBox would ignore the filter "
+                    "and return the whole table)", f"Its custom fields: {have}.")
+            if lookup and lookup not in CUSTOM_FIELD_LOOKUPS.get(kind, CUSTOM_FIELD_LOOKUPS["text"]):
+                raise UnknownFilterError(
+                    f"/api/{norm}: custom field {base!r} ({kind}) has no lookup {lookup!r}")
+
     async def status(self) -> dict[str, Any]:
         """`/api/status/` (needs a token): version and installed apps. Never cached."""
         data = await self.request_json("GET", "status/", use_cache=False)
@@ -807,9 +904,9 @@ def believed_count(count: Any, offset: int, sent: int, limit: int, has_next: boo
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         return floor, f"({str(count)[:20]!r}) is not a count"
     if sent and count < end:
-        return floor, f"({count:,}) is lower than the {end:,} rows it sent"
+        return floor, f"({count:,}) is lower than the {end:,} row{'s' if end != 1 else ''} it sent"
     if not has_next and count > end and (sent or offset == 0):
-        return end, f"({count:,}) is more than the {end:,} rows it sent, with no next page"
+        return end, f"({count:,}) is more than the {end:,} row{'s' if end != 1 else ''} it sent, with no next page"
     if count > MAX_PLAUSIBLE_COUNT:
         return floor, f"({count:,}) is more than any NetBox holds"
     return count, ""
@@ -880,6 +977,8 @@ class _Retryable(Exception):
 
 
 _NOT_JSON = object()
+# A 403's detail that blames the token itself ("Invalid v1 token", "Token expired"), not a permission.
+_TOKEN_REJECTED = re.compile(r"\btoken\b|credentials", re.IGNORECASE)
 
 
 def _json_or_none(raw: bytes) -> Any:

@@ -1,12 +1,15 @@
 """GraphQL for the snapshot emulator: a small, strict interpreter of what netbox-tui sends.
 
-NetBox answers `POST /graphql/` with strawberry-django; netbox-tui sends two shapes of query
-(the names of small tables, and a name of unknown kind looked for in several models):
+NetBox answers `POST /graphql/` with strawberry-django; netbox-tui sends three shapes of query
+(the names of small tables, a name of unknown kind looked for in several models, and the
+interfaces carrying some VLANs, for the VLAN topology):
 
     query { site_list { id name slug } device_type_list { id model slug } … }
     query ($t: String!) {
       device_list(filters: {name: {i_contains: $t}}, pagination: {limit: 50}) { id name site { name } }
       circuit_list(filters: {cid: {i_starts_with: $t}}, pagination: {limit: 50}) { id cid } … }
+    query { vlan_list(filters: {id: {in_list: [1, 2]}}) {
+      id interfaces_as_untagged { id device { id name } } interfaces_as_tagged { … } … } }
 
 This module answers exactly that subset, as NetBox 4.7 answers it (checked by
 tests/contract/test_contract_graphql.py):
@@ -15,12 +18,12 @@ tests/contract/test_contract_graphql.py):
   definitions of type String, Int or Boolean (`!` and defaults allowed);
 - root fields `<model>_list`, mapped to models by the schema layer (`Model.graphql_list`), with
   the optional arguments `filters: {<text field>: {<lookup>: value | $var}, …}` (lookups exact,
-  i_exact, contains, i_contains, starts_with, i_starts_with; several fields AND'ed) and
-  `pagination: {limit: N, offset: M}`;
+  i_exact, contains, i_contains, starts_with, i_starts_with; several fields AND'ed), `id: {exact: N}`
+  and `id: {in_list: [N, …]}` (ids as strings or numbers), and `pagination: {limit: N, offset: M}`;
 - selections of scalar fields (text, whole numbers, booleans, choices) and of foreign keys with
-  selections of their own, to any depth;
-- rows in the model's default ordering, ids as strings, at most 1000 rows per list (NetBox's
-  MAX_PAGE_SIZE, applied silently; `limit` 0 or below means 1000).
+  selections of their own, to any depth, and the reverse lists of REVERSE (a VLAN's interfaces);
+- rows in the model's default ordering, ids as strings, at most 1000 rows per list, nested lists
+  included (NetBox's MAX_PAGE_SIZE, applied silently; `limit` 0 or below means 1000).
 
 Errors are answered as NetBox answers them: HTTP 200 with `{"data": null, "errors": [...]}` (an
 unknown field or model, a syntax error, a missing variable, a negative offset). Anything else
@@ -33,7 +36,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from netbox_tui import schema as nbschema
 
@@ -41,6 +44,15 @@ MAX_PAGE_SIZE = 1000
 LOOKUPS = ("exact", "i_exact", "contains", "i_contains", "starts_with", "i_starts_with")
 SCALARS = (nbschema.STR, nbschema.INT, nbschema.BOOL, nbschema.CHOICE)
 VARIABLE_TYPES = {"String": str, "Int": int, "Boolean": bool}
+ID_LOOKUPS = ("exact", "in_list")
+# Reverse lists the schema layer names (Model.graphql_fields) but cannot derive: (model, field) ->
+# (the model pointing back, its foreign key). Written out: NetBox's related names are not its field names.
+REVERSE: dict[tuple[str, str], tuple[str, str]] = {
+    ("ipam.vlan", "interfaces_as_untagged"): ("dcim.interface", "untagged_vlan"),
+    ("ipam.vlan", "interfaces_as_tagged"): ("dcim.interface", "tagged_vlans"),
+    ("ipam.vlan", "vminterfaces_as_untagged"): ("virtualization.vminterface", "untagged_vlan"),
+    ("ipam.vlan", "vminterfaces_as_tagged"): ("virtualization.vminterface", "tagged_vlans"),
+}
 
 
 class GraphQLError(Exception):
@@ -288,7 +300,14 @@ class Parser:
             self.expect("}")
             return out
         if self.peek("["):
-            raise not_implemented("list values", t.line, t.column)
+            self.next()
+            items = []
+            while not self.peek("]"):
+                if self.tok.kind == "eof":
+                    raise self.unexpected("value")
+                items.append(self.value(const))
+            self.expect("]")
+            return items
         if t.kind == "string":
             self.next()
             return _unescape(t)
@@ -338,7 +357,9 @@ class Context:
     store: Any
     variables: dict[str, Any]
     definitions: dict[str, VarDef]
-    lists: dict[str, nbschema.Model]
+    lists: Callable[[str], Optional[nbschema.Model]]  # a list field's model: Schema.by_graphql_list
+    # REVERSE's indexes, built once a request: (model, foreign key) -> id pointed to -> rows
+    reverse: dict[tuple[str, str], dict[int, list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 def execute(store: Any, body: Any) -> dict[str, Any]:
@@ -357,8 +378,7 @@ def _execute(store: Any, body: Any) -> dict[str, Any]:
         raise GraphQLError("Variables must be an object")
     op = Parser(body["query"]).document()
     schema = nbschema.load()
-    lists = {m.graphql_list: m for m in schema.all() if m.graphql_list}
-    ctx = Context(store, variables, op.variables, lists)
+    ctx = Context(store, variables, op.variables, schema.by_graphql_list)  # builds 1 model, not all 128
     for vd in op.variables.values():  # NetBox checks every declared variable, used or not
         _variable(ctx, vd)
     out: dict[str, Any] = {}
@@ -397,7 +417,7 @@ def _value(ctx: Context, raw: Any) -> Any:
 
 
 def _root(ctx: Context, sel: Selection) -> Any:
-    model = ctx.lists.get(sel.name)
+    model = ctx.lists(sel.name)
     if model is None:
         raise GraphQLError(f"Cannot query field '{sel.name}' on type 'Query'.", sel.line, sel.column)
     if not ctx.store.has(model.path):
@@ -411,7 +431,7 @@ def _root(ctx: Context, sel: Selection) -> Any:
     limit, offset = MAX_PAGE_SIZE, 0
     for name, (tok, raw) in sel.args.items():
         if name == "filters":
-            predicates = _filters(ctx, model, tok, _value(ctx, raw))
+            predicates = _filters(ctx, model, tok, _value(ctx, raw), sel.name)
         elif name == "pagination":
             limit, offset = _pagination(ctx, tok, _value(ctx, raw))
         else:
@@ -425,7 +445,7 @@ def _root(ctx: Context, sel: Selection) -> Any:
     return [_object(ctx, model, row, sel.fields, [sel.name]) for row in rows]
 
 
-def _filters(ctx: Context, model: nbschema.Model, tok: Token, raw: Any) -> list[Any]:
+def _filters(ctx: Context, model: nbschema.Model, tok: Token, raw: Any, sel_name: str) -> list[Any]:
     if raw is None:
         return []
     if not isinstance(raw, dict):
@@ -438,6 +458,9 @@ def _filters(ctx: Context, model: nbschema.Model, tok: Token, raw: Any) -> list[
             raise GraphQLError(
                 f"Expected value of type '{type_name(model)[:-4]}Filter' not to include unknown field '{name}'.", key.line, key.column
             )
+        if name == "id":
+            out.append(_id_predicate(ctx, key, _value(ctx, spec), sel_name))
+            continue
         own = model.fields.get(name)
         if own is None or own.type != nbschema.STR or own.many:
             raise not_implemented(f"filters on {type_name(model)}.{name} (only text fields are)", key.line, key.column)
@@ -452,6 +475,33 @@ def _filters(ctx: Context, model: nbschema.Model, tok: Token, raw: Any) -> list[
                 raise not_implemented(f"the lookup {lookup} with a value that is not a string", ltok.line, ltok.column)
             out.append(_text_predicate(ctx.store, name, lookup, value))
     return out
+
+
+def _id_predicate(ctx: Context, key: Token, spec: Any, sel_name: str) -> Any:
+    """`id: {exact: N}` and `id: {in_list: [N, …]}`, several lookups AND'ed; an id that is not a
+    number is an error of the whole list, as NetBox says it."""
+    if not isinstance(spec, dict) or not spec:
+        raise not_implemented("the filter id without a lookup", key.line, key.column)
+    wanted: list[set[int]] = []
+    for lookup, (ltok, lraw) in spec.items():
+        if lookup not in ID_LOOKUPS:
+            raise not_implemented(f"the lookup {lookup!r} of id (only {', '.join(ID_LOOKUPS)} are)",
+                                  ltok.line, ltok.column)
+        value = _value(ctx, lraw)
+        values = value if lookup == "in_list" else [value]
+        if not isinstance(values, list):
+            raise not_implemented("in_list with a value that is not a list", ltok.line, ltok.column)
+        ids = set()
+        for v in (_value(ctx, raw) for raw in values):
+            if isinstance(v, bool) or not isinstance(v, (int, str)):
+                raise not_implemented(f"the lookup {lookup} of id with a value that is not an id",
+                                      ltok.line, ltok.column)
+            if isinstance(v, str) and not re.fullmatch(r"-?\d+", v.strip()):
+                raise GraphQLError(f"Field 'id' expected a number but got {v!r}.", key.line, key.column,
+                                   [sel_name])
+            ids.add(int(v))
+        wanted.append(ids)
+    return lambda row: all(row["id"] in ids for ids in wanted)
 
 
 def _text_predicate(store: Any, name: str, lookup: str, wanted: str) -> Any:
@@ -515,6 +565,10 @@ def _object(ctx: Context, model: nbschema.Model, row: dict[str, Any], fields: li
         if sel.args:
             raise not_implemented(f"arguments of {tname}.{sel.name}", sel.line, sel.column)
         own = model.fields.get(sel.name)
+        back = REVERSE.get((model.name, sel.name))
+        if back is not None:
+            out[sel.name] = _reverse(ctx, model, row, back, sel, path)
+            continue
         if sel.name == "id":
             if sel.fields is not None:
                 raise GraphQLError("Field 'id' must not have a selection since type 'ID!' has no subfields.", sel.line, sel.column)
@@ -547,6 +601,29 @@ def _object(ctx: Context, model: nbschema.Model, row: dict[str, Any], fields: li
             value = value["value"]
         out[sel.name] = value
     return out
+
+
+def _reverse(ctx: Context, model: nbschema.Model, row: dict[str, Any], back: tuple[str, str], sel: Selection,
+             path: list[Any]) -> list[dict[str, Any]]:
+    """The rows of another model whose foreign key (one, or one of many) is this row, in that
+    model's default ordering, at most MAX_PAGE_SIZE (NetBox cuts nested lists there too)."""
+    target = nbschema.load().get(back[0])
+    if target is None or not ctx.store.has(target.path):
+        raise not_implemented(f"the field {type_name(model)}.{sel.name}", sel.line, sel.column)
+    if sel.fields is None:
+        raise GraphQLError(f"Field '{sel.name}' of type '[{type_name(target)}!]!' must have a selection of "
+                           f"subfields. Did you mean '{sel.name} {{ ... }}'?", sel.line, sel.column)
+    index = ctx.reverse.get(back)
+    if index is None:  # built once per request: every row of the other model, by the ids it points to
+        index = {}
+        for other in ctx.store.ordered(target.path):
+            refs = other.get(back[1])
+            for ref in refs if isinstance(refs, list) else [refs]:
+                if isinstance(ref, dict) and "id" in ref:
+                    index.setdefault(ref["id"], []).append(other)
+        ctx.reverse[back] = index
+    rows = index.get(row["id"], [])[:MAX_PAGE_SIZE]
+    return [_object(ctx, target, r, sel.fields, path + [sel.name]) for r in rows]
 
 
 __all__ = ["GraphQLError", "execute"]

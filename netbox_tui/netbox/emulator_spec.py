@@ -24,6 +24,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Optional
 
 from netbox_tui import schema as nbschema
@@ -82,6 +83,9 @@ TAGS = "extras/tags/"
 POWER_PANELS = "dcim/power-panels/"
 POWER_FEEDS = "dcim/power-feeds/"
 ASNS = "ipam/asns/"
+# The change log: no snapshot saves it (it has no GraphQL list; a snapshot is the objects' state, not
+# their history), but a snapshot that holds it is answered with the filters netbox-tui sends.
+OBJECT_CHANGES = "core/object-changes/"
 
 
 class Invalid(Exception):
@@ -1515,11 +1519,53 @@ def _specs() -> dict[str, ModelSpec]:
         brief=("id", "url", "display", "asn", "description"),
         virtual={"providers": _asn_providers},
     ))
+    add(ModelSpec(  # the schema's plain filters (id, action, user_name, changed_object_id) are derived
+        OBJECT_CHANGES, "ObjectChange", (),
+        {
+            # ContentTypeFilter: "app_label.model", any case
+            "changed_object_type": itext("changed_object_type"),
+            # NetBox's REST rows do not carry the related object: a saved row would never match
+            "related_object_type": itext("related_object_type"),
+            "related_object_id": num("related_object_id"),
+            "time_after": custom(_time_bound("gte")), "time_before": custom(_time_bound("lte")),
+        },
+        brief=("id", "url", "display"),
+        tagged=False,
+    ))
     for spec in specs:  # sites and providers by their ASNs
         if spec.path in (SITES, PROVIDERS):
             spec.filters.update({"asn_id": fk("asns", ASNS), "asn": fk("asns", ASNS, "asn")})
 
     return {s.path: s for s in specs}
+
+
+def _as_time(value: Any) -> datetime | None:
+    try:
+        got = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return got if got.tzinfo is not None else got.replace(tzinfo=timezone.utc)  # NetBox's TIME_ZONE: UTC
+
+
+def _time_bound(op: str) -> Callable[[Any, ModelSpec, list[str]], Any]:
+    """`time_after`/`time_before` of DateTimeFromToRangeFilter: inclusive bounds; a value that is no
+    date/time is NetBox's 400 ("Enter a valid date/time.")."""
+
+    def build(store: Any, spec: ModelSpec, values: list[str]) -> Any:
+        value = values[-1] if values else ""
+        if not value:
+            return None
+        bound = _as_time(value)
+        if bound is None:
+            raise Invalid("Enter a valid date/time.")
+
+        def pred(row: dict[str, Any]) -> bool:
+            t = _as_time(row.get("time"))
+            return t is not None and (t >= bound if op == "gte" else t <= bound)
+
+        return pred
+
+    return build
 
 
 def _asn_number(store: Any, row: dict[str, Any], value: str) -> bool:
@@ -1589,7 +1635,10 @@ def derived_filter(model: nbschema.Model, flt: nbschema.Filter) -> Filter | None
         return None
     if flt.type == nbschema.STR and own.type == nbschema.STR:
         if flt.name.endswith("_type"):  # an object type ("dcim.interface"): a content-type filter
-            return None
+            # `object_type` of generic assignments (contacts, …) is NetBox's ContentTypeFilter on the
+            # row's own "app_label.model", matched case-insensitively, and so is a journal entry's
+            # `assigned_object_type`; the others are not emulated yet
+            return Filter(ITEXT, (flt.name,)) if flt.name in ("object_type", "assigned_object_type") else None
         return Filter(ITEXT if flt.name in ITEXT_FILTERS else TEXT, (flt.name,))
     if flt.type == nbschema.NUM and own.type in (nbschema.INT, nbschema.NUM):
         return Filter(NUM if own.type == nbschema.INT else DEC, (flt.name,))

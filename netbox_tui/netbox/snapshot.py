@@ -2,7 +2,8 @@
 
     {"format": "netbox-tui-snapshot", "version": 1, "url": …, "netbox_version": …, "taken_at": …,
      "status": {subset of /api/status/}, "endpoints": {"dcim/devices/": [full JSON rows…]},
-     "brief_fields": {"dcim/devices/": [keys of a brief row]}, "traces": {"<interface id>": trace}}
+     "brief_fields": {"dcim/devices/": [keys of a brief row]}, "traces": {"<interface id>": trace},
+     "schema": {the schema layer's document of that NetBox: netbox_tui.schema.generate}}
 
 This module reads, writes and describes the file. Exporting a NetBox lives in
 `snapshot_save` (`run_save`), answering requests from a snapshot in `emulator`
@@ -16,6 +17,7 @@ import gzip
 import json
 import os
 import tempfile
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from netbox_tui.terminal import strip as strip_terminal
 from netbox_tui.errors import ConfigError
 
 FORMAT = "netbox-tui-snapshot"
+DEMO_FILE = "demo-snapshot.json.gz"  # in netbox_tui/data/
 VERSION = 1
 
 # What `snapshot save` exports, read from the schema layer (`snapshot_endpoints`): every list
@@ -65,8 +68,7 @@ def load_snapshot(path: Path | str) -> dict[str, Any]:
     except OSError as exc:
         raise _bad(path, f"cannot be read ({exc.strerror or exc})") from None
     try:
-        text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
-        data = json.loads(text)
+        data = _decode(path, raw)
     except (OSError, EOFError, ValueError, UnicodeDecodeError) as exc:
         raise _bad(path, f"not a gzip JSON snapshot ({exc.__class__.__name__})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -79,6 +81,21 @@ def load_snapshot(path: Path | str) -> dict[str, Any]:
         if isinstance(data.get(key), str):
             data[key] = strip_terminal(data[key]).replace("\n", " ")
     return data
+
+
+def _decode(path: Path, raw: bytes) -> Any:
+    """The JSON document. The embedded demo's is kept decoded beside it (schema.compiled), so the
+    next start skips gunzip and JSON, most of the demo's start-up; other snapshot files are parsed
+    each time (a copy of each file met would pile up in the cache)."""
+    def parse(blob: bytes) -> Any:
+        return json.loads(gzip.decompress(blob) if blob[:2] == b"\x1f\x8b" else blob)
+
+    data_dir = Path(str(resources.files("netbox_tui").joinpath("data"))).resolve()
+    if path.name != DEMO_FILE or path.resolve().parent != data_dir:
+        return parse(raw)
+    from netbox_tui.schema import compiled
+
+    return compiled("demo-snapshot", raw, parse, near=data_dir)
 
 
 def encode_snapshot(data: dict[str, Any]) -> bytes:
@@ -141,6 +158,11 @@ def describe_snapshot(path: Path | str) -> str:
         f"  NetBox {data.get('netbox_version') or '?'} at {data.get('url') or '?'}",
         f"  taken at {data.get('taken_at') or '?'}",
     ]
+    schema = data.get("schema")
+    if isinstance(schema, dict) and isinstance(schema.get("models"), dict):
+        lines.append(f"  carries the schema of that NetBox: {len(schema['models'])} models")
+    else:
+        lines.append("  carries no schema: answered with the schema netbox-tui ships")
     endpoints = data["endpoints"]
     total = sum(len(rows) for rows in endpoints.values())
     lines.append(f"  {total} objects in {len(endpoints)} endpoints, {len(data.get('traces') or {})} cable traces")

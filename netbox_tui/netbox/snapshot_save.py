@@ -29,6 +29,11 @@ from netbox_tui.netbox.snapshot import (
     write_snapshot,
 )
 
+from netbox_tui.netbox.live_schema import learn
+from netbox_tui.schema import load as load_schema
+from netbox_tui.schema import use as use_schema
+from netbox_tui.schema.live import SchemaStore
+
 Report = Callable[[str], None]
 
 
@@ -106,6 +111,8 @@ async def export_snapshot(
         "endpoints": {p: rows[p] for p in endpoints if p in rows},
         "brief_fields": {p: brief[p] for p in endpoints if p in brief},
         "traces": {k: traces[k] for k in sorted(traces, key=int)},
+        # The schema in force (`run_save` puts this NetBox's own there): a snapshot answers with it.
+        "schema": load_schema().document(),
     }
 
 
@@ -123,10 +130,16 @@ async def run_save(settings: Any, path: Path | str, *, stream: TextIO | None = N
     if client is None:
         client = live_client(settings, cache_mode=CacheMode.OFF)
     try:
+        # This NetBox's own schema first: what is saved, and the schema the snapshot carries.
+        store = SchemaStore(settings.cache.directory().parent / "schemas")  # = session.schema_dir
+        learnt = await learn(client, store, report=report)
+        if learnt.note:
+            report(learnt.note)
+        use_schema(learnt.schema)
         data = await export_snapshot(client, report=report)
     finally:
         await client.aclose()
-        client.cache.close()
+        await client.cache.aclose()
     try:
         size = write_snapshot(path, data)
     except OSError as exc:

@@ -16,7 +16,8 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Any, Iterable, Optional
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
 
 # Field and filter types, as the generator writes them.
 FK = "fk"  # a field holding a nested object of another model (`to`)
@@ -140,6 +141,10 @@ class Schema:
     def names(self) -> list[str]:
         return list(self._raw)
 
+    def document(self) -> dict[str, Any]:
+        """The generated data this schema was built from (what a snapshot carries)."""
+        return {"netbox_version": self.netbox_version, "models": self._raw, "choices": self._raw_choices}
+
     def verbose(self, name: str) -> str:
         return self._raw[name]["verbose"]
 
@@ -154,6 +159,16 @@ class Schema:
 
     def all(self) -> list[Model]:
         return [self.model(n) for n in self._raw]
+
+    @cached_property
+    def _by_graphql_list(self) -> dict[str, str]:
+        lists = ((name, (m.get("graphql") or {}).get("list")) for name, m in self._raw.items())
+        return {field_name: name for name, field_name in lists if field_name}
+
+    def by_graphql_list(self, field_name: str) -> Optional[Model]:
+        """The model whose GraphQL list is `field_name` ("site_list"), building only that one."""
+        name = self._by_graphql_list.get(field_name)
+        return self.model(name) if name else None
 
     def by_path(self, path: str) -> Optional[Model]:
         name = self._by_path.get(normalise_path(path))
@@ -182,6 +197,12 @@ class Schema:
                      gql.get("list"), frozenset(gql.get("fields", ())), self)
 
 
+def _here() -> Optional[Path]:
+    """This package's folder, if it is one (not inside a zip)."""
+    here = Path(str(resources.files("netbox_tui.schema")))
+    return here if here.is_dir() else None
+
+
 def normalise_path(path: str) -> str:
     """'/api/dcim/devices/?x=1' -> 'dcim/devices/'."""
     path = path.split("?", 1)[0].strip("/")
@@ -190,7 +211,86 @@ def normalise_path(path: str) -> str:
     return path + "/" if path else ""
 
 
+def compiled(slot: str, source: bytes, decode: Callable[[bytes], Any], near: Optional[Path] = None) -> Any:
+    """`decode(source)` (a dict), kept as marshal keyed by the source's hash and this Python's
+    version: a later start reads it back several times faster than JSON or TOML is parsed (start-up,
+    issue 19). Kept like byte-code, in `near`'s __pycache__ (beside the shipped file), else in the
+    user cache directory. Only plain data goes through it (dicts, lists, strings, numbers): marshal,
+    unlike pickle, runs nothing while loading. Any read error is a miss and any write error is
+    ignored; one file per `slot` and folder, so an older version of the source does not pile up."""
+    import hashlib
+    import marshal
+    import os
+    import sys
+    import threading
+
+    version = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    name = f"{slot}.{hashlib.sha256(source).hexdigest()[:24]}.{version}.marshal"
+    folders = ([near / "__pycache__"] if near is not None else []) + [_user_cache()]
+    for folder in folders:
+        try:
+            kept = marshal.loads((folder / name).read_bytes())
+            if isinstance(kept, dict):
+                return kept
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+    data = decode(source)
+    try:
+        blob = marshal.dumps(data)
+    except ValueError:  # a value marshal does not take (a TOML date): parsed each time
+        return data
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
+            tmp.write_bytes(blob)
+            os.replace(tmp, folder / name)  # readers see the whole file or none
+            for old in folder.glob(f"{slot}.*.marshal"):
+                if old.name != name:
+                    old.unlink(missing_ok=True)
+            break
+        except OSError:  # a read-only folder: the next one
+            continue
+    return data
+
+
+def _user_cache() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("netbox-tui")) / "compiled"
+
+
 @lru_cache(maxsize=1)
-def load() -> Schema:
+def shipped() -> Schema:
+    """The schema shipped with the tool (NetBox 4.7.3 stock): the demo's, and the fallback."""
     raw = resources.files("netbox_tui.schema").joinpath("netbox.json.gz").read_bytes()
-    return Schema(json.loads(gzip.decompress(raw)))
+    return Schema(compiled("schema", raw, lambda gz: json.loads(gzip.decompress(gz)), near=_here()))
+
+
+# The schema in force: the connected NetBox's own, once a session has learnt it (`use`); the shipped
+# one until then. A process-wide slot rather than a per-session object, because the parser, planner,
+# emulator and MCP tools all reach the schema through `load()`; a session sets it when it opens,
+# before any question is classified.
+_in_force: Optional[Schema] = None
+_listeners: list[Callable[[], None]] = []
+
+
+def load() -> Schema:
+    return _in_force if _in_force is not None else shipped()
+
+
+def use(schema: Optional[Schema]) -> Schema:
+    """Make `schema` the one in force (None: the shipped one) and tell the caches derived from it."""
+    global _in_force
+    changed = (schema or shipped()) is not load()
+    _in_force = schema
+    if changed:
+        for forget in list(_listeners):
+            forget()
+    return load()
+
+
+def on_change(forget: Callable[[], None]) -> None:
+    """Register what to forget when another schema comes into force (a cache built from it)."""
+    if forget not in _listeners:
+        _listeners.append(forget)

@@ -78,6 +78,7 @@ class Vocab:
     titles: dict[str, str]  # field -> column title
     words: dict[str, str]  # field -> how a sentence says it
     prepositions: dict[str, str]  # a condition's field words -> "at", "in rack"…
+    writes: dict[str, tuple[str, ...]]  # "anywhere", "commands", "lead", "reads": words that ask to change NetBox
 
     def model(self, name: str) -> ModelWords:
         return self.models.get(name, ModelWords())
@@ -131,10 +132,13 @@ def parse(data: dict[str, Any]) -> Vocab:
         titles=dict(data.get("say", {}).get("titles", {})),
         words=dict(data.get("say", {}).get("words", {})),
         prepositions=dict(data.get("say", {}).get("prepositions", {})),
+        writes={k: tuple(v) for k, v in data.get("writes", {}).items()},
     )
 
 
 @lru_cache(maxsize=1)
 def load() -> Vocab:
-    raw = resources.files("netbox_tui.schema").joinpath("vocab.toml").read_text(encoding="utf-8")
-    return parse(tomllib.loads(raw))
+    from netbox_tui.schema import _here, compiled
+
+    raw = resources.files("netbox_tui.schema").joinpath("vocab.toml").read_bytes()
+    return parse(compiled("vocab", raw, lambda text: tomllib.loads(text.decode("utf-8")), near=_here()))

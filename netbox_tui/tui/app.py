@@ -26,10 +26,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from netbox_tui.backend import Backend
+from netbox_tui.core.conversation import Conversation
 from netbox_tui.core.explain import explain
 from netbox_tui.core.orchestrator import Orchestrator, ServerInfo
 from netbox_tui.core.progress import ProgressEvent
-from netbox_tui.core.results import Answer, Choice, ErrorInfo, Table
+from netbox_tui.core.results import Answer, Choice, ErrorInfo, Table, plural
 from netbox_tui.errors import NetBoxTUIError
 from netbox_tui.session import CacheMode, Session
 from netbox_tui.tui import clipboard
@@ -110,6 +111,9 @@ class NetBoxApp(App[int]):
         elif orchestrator is not None:
             session.orchestrator = orchestrator
         self.session = session
+        # Follow-ups ("only the routers", "and at DM-Camden?") refine the answer on screen
+        # (core/conversation.py).
+        self.conv = Conversation(session.orchestrator)
         self.settings = settings
         self.history = History(history_path or default_history_path())
         self.export_dir = export_dir
@@ -172,8 +176,8 @@ class NetBoxApp(App[int]):
     def _placeholder(self, width: int) -> str:
         """The question box's hint, as long as fits: never cut at 80 columns."""
         example = self.examples[0] if self.examples else "list all sites"
-        for text in (f"a question in plain words, e.g. {example}  (enter asks · ↓ the results · f1 keys)",
-                     f"a question, e.g. {example}  (↓ results · f1 keys)",
+        for text in (f"a question in plain words, e.g. {example}  (enter asks · ↓ rows · tab table · f1 keys)",
+                     f"a question, e.g. {example}  (↓ rows · f1 keys)",
                      f"e.g. {example}  (f1 keys)",
                      "a question (f1 keys)"):
             if len(text) <= width - 1:
@@ -258,6 +262,35 @@ class NetBoxApp(App[int]):
         box = self.query_one("#question", QuestionInput)
         self.action_focus_question()
         box.insert_text_at_cursor(text)
+
+    def step_selection(self, delta: int) -> bool:
+        """↓/↑ in the question box: move the selected row (or choice) below; the box keeps the focus.
+        False when there is nothing to move to (↑ on the first row)."""
+        widget = self.view_widget()
+        pane = widget.pane() if widget else None
+        if pane is not None and pane.ts.rows:
+            table = pane.table
+            row = table.cursor_row + delta
+            if row < 0 or not table.row_count:
+                return False
+            table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+            return True
+        for choices in (widget.query(ChoiceList).results(ChoiceList) if widget else []):
+            now = choices.highlighted
+            if now is None:
+                choices.highlighted = 0 if delta > 0 else None
+                return delta > 0
+            if now + delta < 0:
+                return False
+            choices.highlighted = min(now + delta, choices.option_count - 1)
+            return True
+        return False
+
+    def action_enter_results(self) -> None:
+        """tab: into the table (or the choices), where the keys are letters: the one explicit way in."""
+        widget = self.view_widget()
+        if widget is not None:
+            widget.focus_main()
 
     def question_focus_changed(self) -> None:
         """The question box gained or lost the focus: hints show the keys that act now."""
@@ -381,6 +414,15 @@ class NetBoxApp(App[int]):
         self.post_message(ServerInfoReady(info))
         if not self.examples_fixed:
             self._load_examples()
+        # The connected NetBox's own schema: a stored one at once; one to read from it in the background,
+        # answering with the shipped schema meanwhile (said in the chat).
+        note = await self.session.learn_schema(read=False)
+        if note:
+            self.chat.add(plain(note, "yellow"))
+        if self.session.learnt is not None and self.session.learnt.pending:
+            note = await self.session.read_schema()
+            self.chat.add(plain(note or f"schema of {self.session.source_line} read: answers use it now",
+                                "yellow" if note else "green"))
 
     @work(exclusive=True, group="examples", exit_on_error=False, description="examples")
     async def _load_examples(self) -> None:
@@ -391,26 +433,44 @@ class NetBoxApp(App[int]):
         self.post_message(ExamplesReady(examples))
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="question")
-    async def _ask_worker(self, run_id: int, question: str, placement: Placement, label: str, refresh: bool, intent: Any = None) -> None:
+    async def _ask_worker(self, run_id: int, question: str, placement: Placement, label: str, refresh: bool, intent: Any = None,
+                          choice: Optional[Choice] = None) -> None:
+        progress = self._progress_callback(run_id)
+        turn: Optional[int] = None
         try:
-            answer = await self.orchestrator.ask(question, on_progress=self._progress_callback(run_id), refresh=refresh, intent=intent)
+            if refresh:  # the same view again, fresh: not a new turn
+                answer = await self.orchestrator.ask(question, on_progress=progress, refresh=True, intent=intent)
+            elif choice is not None:
+                answer = await self.conv.pick(choice, on_progress=progress)
+            else:
+                answer = await self.conv.ask(question, on_progress=progress)
+                current = self.conv.current
+                if current is not None and current.refinement is not None and placement == "root":
+                    placement = "push"  # a follow-up: the answer it refines stays below it, esc goes back to it
+            turn = self.conv.current.index if self.conv.current is not None and not refresh else None
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             self._failed(run_id, exc)
             return
-        self.post_message(AnswerReady(run_id, answer, placement, label=label, source=("ask", question) if intent is None else ("intent", question, intent)))
+        source = ("ask", question) if intent is None else ("intent", question, intent)
+        self.post_message(AnswerReady(run_id, answer, placement, label=label, source=source, turn=turn))
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="drill down")
     async def _drill_worker(self, run_id: int, object_type: str, row: dict, label: str, placement: Placement, refresh: bool) -> None:
         try:
-            answer = await self.orchestrator.drill(object_type, row, on_progress=self._progress_callback(run_id), refresh=refresh)
+            if refresh:
+                answer = await self.orchestrator.drill(object_type, row, on_progress=self._progress_callback(run_id), refresh=True)
+            else:  # a turn of the conversation: "only the disabled ones" then refines the drill
+                answer = await self.conv.drill(object_type, row, on_progress=self._progress_callback(run_id))
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             self._failed(run_id, exc)
             return
-        self.post_message(AnswerReady(run_id, answer, placement, label=label, source=("drill", object_type, row), kind="drill"))
+        turn = self.conv.current.index if self.conv.current is not None and not refresh else None
+        self.post_message(AnswerReady(run_id, answer, placement, label=label, source=("drill", object_type, row), kind="drill",
+                                      turn=turn))
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="rows")
     async def _page_worker(self, run_id: int, view_id: int, index: int, table: Table, offset: int, search: Optional[str],
@@ -469,10 +529,12 @@ class NetBoxApp(App[int]):
 
     # -- starting work ---------------------------------------------------------------------------
 
-    def ask(self, question: str, placement: Placement = "root", label: str = "", refresh: bool = False, intent: Any = None) -> None:
-        """Ask a question; `intent` (a choice's) is answered as is: the choice's names are resolved already."""
+    def ask(self, question: str, placement: Placement = "root", label: str = "", refresh: bool = False, intent: Any = None,
+            choice: Optional[Choice] = None) -> None:
+        """Ask a question (a follow-up of the answer on screen when it reads as one); a `choice` is
+        answered as is: its names are resolved already."""
         run_id = self._begin(f"asking: {question}")
-        self._ask_worker(run_id, question, placement, label or question, refresh, intent)
+        self._ask_worker(run_id, question, placement, label or question, refresh, intent, choice)
 
     # -- messages from workers -------------------------------------------------------------------
 
@@ -487,10 +549,13 @@ class NetBoxApp(App[int]):
         self._log_answer(answer)
         if answer.status == "error":
             err = answer.error or ErrorInfo(kind="error", message=answer.answer)
-            self.error_panel.show_error(_title_for(err.kind), err)
+            self.error_panel.show_error(err.title or _title_for(err.kind), err)
+            self._sync_conversation()  # the answer on screen stays the one a follow-up refines
             return
         self.error_panel.hide()
         view = ViewState.from_answer(answer, kind=message.kind, label=message.label, source=message.source)  # type: ignore[arg-type]
+        refreshed = self.view.turn if message.placement == "replace" and self.view is not None else None
+        view.turn = message.turn if message.turn is not None else refreshed
         await self._place(view, message.placement)
 
     def on_page_ready(self, message: PageReady) -> None:
@@ -504,11 +569,9 @@ class NetBoxApp(App[int]):
         if message.search is not None:
             if message.search:
                 ts.apply_search(message.table, message.search)
-                self.chat.add(plain(f"NetBox search “{message.search}”: {ts.total:,} rows", "dim"))
+                self.chat.add(plain(f"NetBox search “{message.search}”: {plural(ts.total, 'row')}", "dim"))
             widget.rebuild_table(message.table_index)
-            pane = widget.pane(message.table_index)
-            if pane is not None:
-                pane.table.focus()
+            self.action_focus_question()  # the search's rows are shown: typing asks next, as after any answer
         else:
             new = ts.append(message.table)
             widget.append_rows(message.table_index, new)
@@ -559,8 +622,8 @@ class NetBoxApp(App[int]):
         if not self._finish(message.run_id):
             return
         capped = f" (the first {message.rows:,} of {message.total:,})" if message.rows < message.total else ""
-        self.notify(f"{message.rows:,} rows{capped} written to {message.path}", title="Exported", timeout=10)
-        self.chat.add(plain(f"exported {message.rows:,} rows{capped} to {message.path}", "green"))
+        self.notify(f"{plural(message.rows, 'row')}{capped} written to {message.path}", title="Exported", timeout=10)
+        self.chat.add(plain(f"exported {plural(message.rows, 'row')}{capped} to {message.path}", "green"))
 
     # -- the view stack --------------------------------------------------------------------------
 
@@ -578,6 +641,7 @@ class NetBoxApp(App[int]):
                 await w.remove()
         for w in self.query(ResultView).results(ResultView):
             w.display = False
+        self.query_one("#question", QuestionInput).browsing_rows = False  # ↑ walks the history again
         self.stack.append(view)
         intro = self._welcome_intro() if view.kind == "welcome" else None
         widget = ResultView(view, intro=intro)
@@ -607,7 +671,9 @@ class NetBoxApp(App[int]):
         if len(self.stack) <= 1:
             return False
         from_question = self.typing_question()
+        self.query_one("#question", QuestionInput).browsing_rows = False
         await self._drop_top()
+        self._sync_conversation()
         widget = self.view_widget()
         if widget is not None:
             widget.display = True
@@ -615,6 +681,15 @@ class NetBoxApp(App[int]):
         self._update_breadcrumb()
         self.refresh_bindings()
         return True
+
+    def _sync_conversation(self) -> None:
+        """The answer a follow-up refines is the one on screen: going back makes its turn current."""
+        shown = next((v.turn for v in reversed(self.stack) if v.turn is not None), None)
+        if shown is not None:
+            self.conv.go(shown)
+            return
+        while self.conv.current is not None:  # home: nothing to refine
+            self.conv.back()
 
     def _update_breadcrumb(self) -> None:
         crumb = self.query_one("#breadcrumb", Static)
@@ -689,8 +764,7 @@ class NetBoxApp(App[int]):
             widget.filter_input.value = ""
             widget.filter_input.display = False
             widget.rebuild_table()
-            if not self.typing_question():
-                widget.focus_main()
+            self.action_focus_question()
             self.refresh_bindings()
             return
         if await self.go_back():
@@ -710,6 +784,8 @@ class NetBoxApp(App[int]):
         def done(quit_: Optional[bool]) -> None:
             if quit_:
                 self.exit(0)
+            else:
+                self._back_to_question()
 
         if not isinstance(self.screen, QuitScreen):
             self.push_screen(QuitScreen(), done)
@@ -719,7 +795,7 @@ class NetBoxApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.clear_notifications()  # a toast must not sit on top of the keys
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(), self._back_to_question)
 
     def action_help_key(self) -> None:
         self.action_help()
@@ -727,7 +803,14 @@ class NetBoxApp(App[int]):
     def action_focus_question(self) -> None:
         if self.screen.maximized is not None:
             self.screen.minimize()  # after the palette's "maximize", the question box is back
-        self.query_one("#question", QuestionInput).focus()
+        box = self.query_one("#question", QuestionInput)
+        # At once, not after a refresh (Widget.focus): keys already queued behind this one must reach
+        # the box, not the table ("vlasn at dm akorn" ran as "vlaatdmao" when they did not).
+        box.screen.set_focus(box)
+
+    def _back_to_question(self, _result: object = None) -> None:
+        """Closing a dialog or the help: the focus goes to the question box, whatever had it before."""
+        self.call_after_refresh(self.action_focus_question)
 
     def action_toggle_history(self) -> None:
         self.history_hidden = not self.history_hidden
@@ -814,7 +897,7 @@ class NetBoxApp(App[int]):
         loaded = len(ts.visible())
         where = export_dir(self.export_dir)
         picks: list[Pick[tuple[str, str]]] = []
-        what = f"the {loaded:,} rows shown" + (f" (filtered: “{ts.filter}”)" if ts.filter else "")
+        what = f"the {plural(loaded, 'row')} shown" + (f" (filtered: “{ts.filter}”)" if ts.filter else "")
         everything = ts.has_more and not ts.filter
         for fmt in ("csv", "json"):
             picks.append(Pick(f"{fmt.upper()}: {what}", ("loaded", fmt)))
@@ -823,6 +906,7 @@ class NetBoxApp(App[int]):
         picks.sort(key=lambda p: p.value[1] != "csv")
 
         def done(choice: Optional[tuple[str, str]]) -> None:
+            self._back_to_question()
             if choice is not None:
                 self._export(ts, *choice)
 
@@ -841,8 +925,8 @@ class NetBoxApp(App[int]):
             self.notify(f"Export failed: {exc}", title="Export", severity="error")
             return
         more = f" — {ts.total:,} in all: e then “all rows” writes every one" if ts.has_more else ""
-        self.notify(f"{len(rows):,} rows written to {path}{more}", title="Exported", timeout=10)
-        self.chat.add(plain(f"exported {len(rows):,} rows to {path}", "green"))
+        self.notify(f"{plural(len(rows), 'row')} written to {path}{more}", title="Exported", timeout=10)
+        self.chat.add(plain(f"exported {plural(len(rows), 'row')} to {path}", "green"))
 
     def action_copy(self) -> None:
         """y / ctrl+y: copy one cell of the selected row, or the whole row (tab-separated or JSON)."""
@@ -863,6 +947,7 @@ class NetBoxApp(App[int]):
         picks.append(Pick("the row as JSON", json.dumps({k: v for k, v in row.items() if not k.startswith("_")}, ensure_ascii=False)))
 
         def done(text: Optional[str]) -> None:
+            self._back_to_question()
             if text is not None:
                 self.copy_text(text)
 
@@ -898,11 +983,11 @@ class NetBoxApp(App[int]):
         if view.kind == "welcome":
             self.history.add(words)
             self.chat.add(plain(f"› {words}", "bold"))
-            self.ask(words, "root", intent=choice.intent)
+            self.ask(words, "root", intent=choice.intent, choice=choice if choice.intent is not None else None)
             return
         placement: Placement = "replace" if view.answer is not None and view.answer.status == "needs_choice" else "push"
         self.chat.add(plain(f"› {words}", "bold"))
-        self.ask(words, placement, choice.label if placement == "push" else words, intent=choice.intent)
+        self.ask(words, placement, choice.label if placement == "push" else words, intent=choice.intent, choice=choice)
 
     def _switch_table(self, delta: int) -> None:
         view, widget = self.view, self.view_widget()
@@ -925,10 +1010,20 @@ class NetBoxApp(App[int]):
         event.stop()
         question = event.value.strip()
         view = self.view
+        box = self.query_one("#question", QuestionInput)
+        browsing, box.browsing_rows = box.browsing_rows, False
         if not question:
             widget = self.view_widget()
-            if widget is not None:
-                widget.focus_main()  # enter on an empty box: into the table (or the choices)
+            if widget is None:
+                return
+            if browsing:  # ↓ selected a row or a choice from here: enter acts on it
+                choices = list(widget.query(ChoiceList).results(ChoiceList))
+                if widget.pane() is None and choices and choices[0].highlighted is not None:
+                    self.action_choose(choices[0].highlighted + 1)
+                else:
+                    self.action_drill()
+                return
+            widget.focus_main()  # enter on an empty box: into the table (or the choices)
             return
         if question.isdigit() and view is not None and 1 <= int(question) <= len(view.numbered_choices()):
             event.input.value = ""
@@ -963,12 +1058,12 @@ class NetBoxApp(App[int]):
             ts.clear_search()
             widget.filter_input.display = False
             widget.rebuild_table()
-            widget.focus_main()
+            self.action_focus_question()
             self.refresh_bindings()
             return
         base = ts.before_search[0] if ts.before_search else ts.table
         if base.query is None:
-            widget.focus_main()  # a client-side table: the filter over loaded rows is the whole answer
+            self.action_focus_question()  # a client-side table: the filter over loaded rows is the whole answer
             return
         widget.filter_input.value = ""
         widget.filter_input.display = False
@@ -991,8 +1086,8 @@ class NetBoxApp(App[int]):
         yield SystemCommand("Show or hide the history panel", "ctrl+l", self.action_toggle_history)
         yield SystemCommand("Help: all keys", "Show every key, in sections, with the ids keymap.toml uses", self.action_help)
 
-    def clear_cache(self) -> None:
-        n = self.session.clear_cache()
+    async def clear_cache(self) -> None:
+        n = await self.session.clear_cache()
         warning = self.session.cache_warning
         if warning:
             self.notify(warning, title="Cache", severity="warning")
@@ -1013,6 +1108,7 @@ class NetBoxApp(App[int]):
         self.workers.cancel_group(self, "server")
         self.workers.cancel_group(self, "examples")
         old, self.session = self.session, session
+        self.conv = Conversation(session.orchestrator)  # another NetBox: nothing of the old one to refine
         backend = session.backend
         self.settings = settings
         if self.close_backend:
@@ -1042,7 +1138,7 @@ def _title_for(kind: str) -> str:
         "not_found": "Not found", "bad_filter": "NetBox refused a filter", "unknown_filter": "Unknown filter",
         "server": "NetBox server error", "rate_limited": "NetBox is rate-limiting", "write_refused": "Read-only", "bad_question": "Not a question I can answer",
         "limitation": "Not possible with NetBox's API", "config": "Configuration error",
-        "invalid_response": "Unexpected answer", "too_large": "Response too large",
+        "invalid_response": "Unexpected answer", "too_large": "Response too large", "bad_url": "Not a NetBox URL",
     }.get(kind, "Could not answer")
 
 

@@ -58,8 +58,9 @@ TABLE_BINDINGS: list[Binding] = [
 INPUT_BINDINGS: list[Binding] = [
     Binding("enter", "submit", "Ask", id="ask", show=False),
     Binding("up", "history_prev", "History", id="history_prev", show=False),
-    Binding("down", "history_next", "Rows", id="history_next", show=False, tooltip="Newer question; past the newest: the table"),
-    Binding("tab", "app.focus_next", "Results", id="focus_results", show=False),
+    Binding("down", "history_next", "Rows", id="history_next", show=False,
+            tooltip="Newer question; past the newest: the next row (typing still asks)"),
+    Binding("tab", "app.enter_results", "Results", id="focus_results", show=False),
 ]
 
 # Help sections: (title, [(binding id, description)]); descriptions say what the key does here.
@@ -84,13 +85,15 @@ HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Navigation", [
         ("back", "cancel a running question; else clear the typed text or the filter; else go back one view"),
         ("focus_question", "type a new question (on a table any other letter starts one too)"),
-        ("focus_results", "from the question box to the table (↓ past the newest question too)"),
+        ("focus_results", "into the table, where the keys are letters (enter on an empty box too)"),
         ("toggle_history", "show or hide the history panel"),
     ]),
     ("Question box", [
-        ("ask", "ask the question typed in the box (a number alone picks that choice)"),
-        ("history_prev", "previous questions (kept across runs)"),
-        ("history_next", "newer questions; past the newest, the table"),
+        ("ask", "ask the question typed in the box (a number alone picks that choice); empty: the "
+                "row or choice ↓ selected, else into the table"),
+        ("history_prev", "previous questions (kept across runs); after ↓ on the rows, the row above"),
+        ("history_next", "newer questions; past the newest, the next row: the box keeps the focus, "
+                         "ctrl+o or enter on the empty box drills it"),
     ]),
     ("General", [
         ("help", "this help (f1 too, also while typing)"),

@@ -35,13 +35,14 @@ class Progress(RunMessage):
 
 class AnswerReady(RunMessage):
     def __init__(self, run_id: int, answer: Answer, placement: Placement, label: str = "", source: tuple[Any, ...] = (),
-                 kind: str = "answer") -> None:
+                 kind: str = "answer", turn: Optional[int] = None) -> None:
         super().__init__(run_id)
         self.answer = answer
         self.placement = placement
         self.label = label
         self.source = source
         self.kind = kind
+        self.turn = turn  # the conversation's turn this answer is (None: a summary, a refresh)
 
 
 class PageReady(RunMessage):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
 from netbox_tui.core.columns import EMPTY
-from netbox_tui.core.results import Answer, Choice, Column, Table
+from netbox_tui.core.results import Answer, Choice, Column, Table, plural
 
 ViewKind = Literal["welcome", "answer", "drill", "summary"]
 _ids = itertools.count(1)
@@ -19,6 +19,8 @@ _ids = itertools.count(1)
 # Columns that say what a row belongs to: shown before the row's own name, pinned with it.
 CONTEXT_KEYS = {"device", "virtual_machine", "circuit", "power_panel", "vid", "dimension"}
 KEEP_KEYS = {"count"}  # a summary's counts stay a column even when they are all alike
+# Where a row leads: kept as wide as the name when a small terminal cuts the other columns.
+CONNECTION_KEYS = {"link_peers", "connected_endpoints", "near", "far"}
 _NOTE_WORDS = {"enabled": "enabled", "mgmt_only": "mgmt only", "dimension": "by"}
 
 
@@ -107,21 +109,26 @@ class TableState:
         keys = [c.key for c in self.table.columns] + ["display"]
         return [(k, r) for k, r in rows if any(needle in str(r.get(c, "")).lower() for c in keys)]
 
+    def span(self) -> str:
+        """The loaded range, as every line that states it says it: "rows 1–50 of 180"."""
+        return f"rows {self.start + 1:,}–{self.start + len(self.rows):,} of {self.total:,}"
+
     def header(self) -> str:
         t = self.table
         title = t.title + (f" matching “{self.search}”" if self.search else "")
         if not self.rows:
-            return f"{title} — no rows" if self.total == 0 else f"{title} — {self.total:,} rows"
-        span = f"rows {self.start + 1:,}–{self.start + len(self.rows):,} of {self.total:,}"
+            return f"{title} — no rows" if self.total == 0 else f"{title} — {plural(self.total, 'row')}"
+        span = self.span()
         if self.filter:
             n = len(self.visible())
-            return f"{title} — {n:,} of {len(self.rows):,} loaded rows match “{self.filter}” ({span})"
+            match = "row matches" if len(self.rows) == 1 and n == 1 else "rows match"
+            return f"{title} — {n:,} of {len(self.rows):,} loaded {match} “{self.filter}” ({span})"
         return f"{title} — {span}" + (" (partial)" if t.partial else "")
 
     def constants(self) -> list[tuple[Column, str]]:
         """Columns holding one and the same value on every loaded row (at least two rows), other
         than the name: "device ncsu-coreswitch1" on a device's interfaces. The table leaves them
-        out and says them once. An empty value ("—") is kept as a column: it is worth seeing."""
+        out and says them once. Columns empty on every row are `empties()`."""
         if len(self.rows) < 2:
             return []
         cols = self.table.columns
@@ -136,9 +143,24 @@ class TableState:
             out.append((c, str(first)))
         return out
 
+    def empties(self) -> list[Column]:
+        """Columns with no value on any loaded row (at least two rows): at 80 columns they took the
+        room of the ones with values, so the table leaves them out and its header names them."""
+        if len(self.rows) < 2:
+            return []
+        cols = self.table.columns
+        label = self.label_index(cols)
+        return [c for i, c in enumerate(cols) if i != label and c.key not in KEEP_KEYS
+                and all(r.get(c.key) in (None, "", EMPTY) for r in self.rows)]
+
     def shown_columns(self) -> list[Column]:
-        dropped = {c.key for c, _ in self.constants()}
+        dropped = {c.key for c, _ in self.constants()} | {c.key for c in self.empties()}
         return [c for c in self.table.columns if c.key not in dropped]
+
+    def key_columns(self) -> set[str]:
+        """What a narrow table cuts last: the name, what the row belongs to, where it connects."""
+        cols = self.shown_columns()
+        return {c.key for c in cols[: self.pinned()]} | (CONNECTION_KEYS & {c.key for c in cols})
 
     @staticmethod
     def label_index(cols: list[Column]) -> int:
@@ -156,7 +178,9 @@ class TableState:
         """ "every row: device ncsu-coreswitch1 · type SFP+ (10GE)" """
         title = self.table.title
         parts = [f"{_word(c)} {v}" for c, v in self.constants() if v not in title]  # the title says it already
-        return ("every row: " + " · ".join(parts)) if parts else ""
+        note = ("every row: " + " · ".join(parts)) if parts else ""
+        empty = ", ".join(_word(c) for c in self.empties())
+        return " · ".join(filter(None, [note, f"empty: {empty}" if empty else ""]))
 
     def tab_label(self) -> str:
         """Short, for a tab: "Interfaces (14)" for "Interfaces of dmi01-akron-rtr01"."""
@@ -179,6 +203,7 @@ class ViewState:
     active: int = 0  # the table keys act on
     # How to fetch this view again for `r`: ("ask", question) | ("drill", object_type, row) | ("summary", TableState)
     source: tuple[Any, ...] = ()
+    turn: Optional[int] = None  # the conversation's turn shown here: going back makes it current again
     id: int = field(default_factory=lambda: next(_ids))
 
     @classmethod

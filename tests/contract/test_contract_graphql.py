@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from netbox_tui.core.recipes import carriers_query
 from netbox_tui.netbox.client import NetBoxClient
 
 try:
@@ -71,6 +72,10 @@ QUERIES: list[tuple[str, str, dict[str, Any]]] = [
     ("asns", "query { asn_list { id asn rir { name slug } } rir_list { id name slug is_private } }", {}),
     ("named op", "query Names { tag_list { id name slug color } }", {}),
     ("shorthand", "{ region_list { id name parent { name } } }", {}),
+    # the VLAN topology's carriers (core.recipes.carriers_query): ids as numbers or strings, reverse lists
+    ("vlan carriers", carriers_query([40, 1, 2, 63, 999999]), {}),
+    ("id lookups", 'query { vlan_list(filters: {id: {in_list: ["5", 3]}}) { id vid } '
+                   'site_list(filters: {id: {exact: 2}}) { id } }', {}),
 ]
 
 ERRORS: list[tuple[str, str, dict[str, Any]]] = [
@@ -82,6 +87,7 @@ ERRORS: list[tuple[str, str, dict[str, Any]]] = [
     ("syntax", "query { site_list { id ", {}),
     ("no selection", "query { site_list }", {}),
     ("negative offset", "query { site_list(pagination: {offset: -1}) { id } }", {}),
+    ("id not a number", 'query { vlan_list(filters: {id: {in_list: ["x"]}}) { id } }', {}),
 ]
 
 

@@ -282,28 +282,30 @@ async def test_flaky_netbox_every_third_request_reset_answers_every_request() ->
 
 # -- expired entries kept for a failing NetBox, within the size bound ---------------------------------------------
 
-def test_expired_entries_stay_for_stale_use(tmp_path, monkeypatch) -> None:
+async def test_expired_entries_stay_for_stale_use(tmp_path, monkeypatch) -> None:
     cache = ResponseCache(tmp_path / "c", lambda kind: 60)
-    cache.set("k", {"v": 1}, "default")
+    await cache.set("k", {"v": 1}, "default")
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 3 * 3600)
-    assert cache.get_entry("k") is None  # expired: never fresh
-    value, stored = cache.get_stale("k")  # type: ignore[misc]
+    assert await cache.get_entry("k") is None  # expired: never fresh
+    value, stored = await cache.get_stale("k")  # type: ignore[misc]
     assert value == {"v": 1} and real() - 5 < stored <= real()
     cache.mode = CacheMode.REFRESH
-    assert cache.get_stale("k") is not None  # --refresh falls back the same way
+    assert await cache.get_stale("k") is not None  # --refresh falls back the same way
     cache.mode = CacheMode.OFF
-    assert cache.get_stale("k") is None
+    assert await cache.get_stale("k") is None
     cache.close()
 
 
-def test_stale_entries_are_bounded_by_the_cache_size(tmp_path) -> None:
+async def test_stale_entries_are_bounded_by_the_cache_size(tmp_path) -> None:
     cache = ResponseCache(tmp_path / "c", lambda kind: 60, size_limit_mb=1)
     blob = "x" * 100_000
     for i in range(60):  # 6 MB into a 1 MB cache
-        cache.set(f"k{i}", blob, "default")
-    assert cache._cache is not None and cache._cache.volume() < 3 * 1024 * 1024
-    assert cache.get_stale("k59") is not None and cache.get_stale("k0") is None  # the oldest went first
+        await cache.set(f"k{i}", blob, "default")
+    disk = cache._store._cache  # type: ignore[union-attr]
+    assert disk is not None and disk.volume() < 3 * 1024 * 1024
+    assert await cache.get_stale("k59") is not None
+    assert await cache.get_stale("k0") is None  # the oldest went first
     cache.close()
 
 

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.integration
 
 CASES = [
     # (stalled endpoint, question, what the simplified answer must say it answered instead)
-    ("/api/dcim/interfaces/", "VLANs with their devices and interfaces", "the VLANs only, without their interfaces and devices"),
+    # The topology reads its interfaces in one GraphQL query (issue 19): stalling that query is what it falls back from.
+    ("/graphql/", "VLANs with their devices and interfaces", "the VLANs only, without their interfaces and devices"),
     ("/api/dcim/devices/", "rack utilization at MDF", "the racks only, without the rack units used"),
 ]
 

@@ -67,7 +67,6 @@ INCOMPLETE = {
 # each known by name: a new one fails, and one that comes right fails too (strict) until it is taken off.
 HONEST_MISSES = {
     "how many devices in each IDF rack": "a rack role is not a device filter; counting per rack of a role is two steps",
-    "platforms not used by any device or vm": "“or” is said as not understood (here it means neither)",
     "what's plugged into PP:B128 port 2": "“port 2” names a front port by position; it is read as an interface name",
     "ncsu coreswitch 2 interfaces pls": "a hostname typed as separate words is not joined",
     "how many ports carry voice vlan 200 at dm-stamford": "“voice” is read as the VLAN role, which interfaces cannot be filtered by",

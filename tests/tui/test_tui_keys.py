@@ -40,11 +40,11 @@ async def ask(pilot, question: str) -> None:
 
 
 async def to_table(pilot) -> None:
-    """From the question box into the table (↓ past the newest question), as a user does."""
+    """From the question box into the table (tab), as a user does."""
     app = pilot.app
     if not isinstance(app.focused, (ResultTable, ChoiceList)):
         app.action_focus_question()
-        await pilot.press("down")
+        await pilot.press("tab")  # the one explicit way in (↓ only moves the selection from the box)
         await pilot.pause()
     assert isinstance(app.focused, (ResultTable, ChoiceList)), app.focused
 
@@ -322,10 +322,13 @@ async def test_needs_choice_pick_with_1(nb, app_factory):
         assert app.view.answer.status == "needs_choice"
         choices = app.view.numbered_choices()
         assert len(choices) >= 2
-        assert isinstance(app.focused, QuestionInput)  # typing goes on; "1⏎" or ↓ then 1 picks
+        assert isinstance(app.focused, QuestionInput)  # typing goes on; "1⏎" or ↓/↑ then enter picks
         await pilot.press("down")
-        assert isinstance(app.focused, ChoiceList)
-        await pilot.press("1")
+        listed = app.view_widget().query_one(ChoiceList)
+        assert isinstance(app.focused, QuestionInput) and listed.highlighted == 1  # the box keeps the focus
+        await pilot.press("up")
+        assert listed.highlighted == 0
+        await pilot.press("enter")  # the empty box: the choice ↓/↑ selected
         await settle(pilot)
         assert app.view.answer.status == "ok"
         assert app.view.answer.question == choices[0].question
@@ -489,7 +492,7 @@ async def test_palette_commands_and_copy_row(nb, app_factory):
             assert t in titles
         app.action_copy_row()
         assert json.loads(app.clipboard)["name"] == "Data"
-        app.clear_cache()  # the test backend has no cache: nothing to clear, nothing breaks
+        await app.clear_cache()  # the test backend has no cache: nothing to clear, nothing breaks
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"

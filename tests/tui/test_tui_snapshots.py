@@ -53,7 +53,7 @@ def test_snapshot_on_the_table(snap_compare, nb, app_factory, size):
     async def run_before(pilot):
         await settle(pilot)
         await ask(pilot, "devices at dm akron")
-        await pilot.press("down", "down")
+        await pilot.press("tab", "down")  # tab enters the table; ↓ there is the next row
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
@@ -140,3 +140,51 @@ def test_snapshot_needs_choice(snap_compare, nb, app_factory, size):
         await ask(pilot, "interfaces on dmi01-akron")
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_snapshot_drill_80x24(snap_compare, nb, app_factory):
+    """A device's interfaces at 80x24: the name and the whole connection; empty columns said once."""
+    app = app_factory(nb[0])
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await ask(pilot, "devices at dm akron")
+        await pilot.press("down", "enter")  # ↓ selects dmi01-akron-rtr01 from the box, enter drills it
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_choice_list_80x24(snap_compare, nb, app_factory):
+    """Six sites to choose from at 80x24: every choice on screen, one line each."""
+    app = app_factory(nb[0])
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await ask(pilot, "VLANs at JBB Branch")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_export_notice_80x24(snap_compare, nb, app_factory, monkeypatch):
+    """The notice after an export sits above the question box, never on it."""
+    import functools
+    from pathlib import Path
+
+    from netbox_tui.tui import app as app_module
+
+    stamp = "20261207-120000"  # the file name's time: fixed, so the notice is the same every run
+    monkeypatch.setattr(app_module, "export_rows", functools.partial(app_module.export_rows, stamp=stamp))
+    written = Path("/tmp") / f"netbox-devices-site-dm-akron-{stamp}.csv"
+    app = app_factory(nb[0], export_dir=Path("/tmp"))
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await ask(pilot, "devices at dm akron")
+        await pilot.press("ctrl+s", "1")
+        await settle(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    finally:
+        written.unlink(missing_ok=True)

@@ -225,7 +225,7 @@ async def test_failed_explanation_keeps_the_template(fake_openai: FakeOpenAI) ->
     with respx.mock(base_url="http://netbox.test") as mock:
         mock.get("/api/ipam/vlans/").mock(return_value=httpx.Response(403, json={"detail": "Invalid token"}))
         answer = await orch.ask("list all VLANs")
-    assert answer.status == "error" and "token rejected or lacks permission" in answer.answer
+    assert answer.status == "error" and "token rejected by NetBox (403: “Invalid token”)" in answer.answer
     await orch.client.aclose()
 
 
@@ -264,7 +264,7 @@ async def test_a_cut_explanation_keeps_the_template(fake_openai: FakeOpenAI) -> 
     with respx.mock(base_url="http://netbox.test") as mock:
         mock.get("/api/ipam/vlans/").mock(return_value=httpx.Response(403, json={"detail": "Invalid token"}))
         answer = await orch.ask("list all VLANs")
-    assert answer.status == "error" and "token rejected or lacks permission" in answer.answer
+    assert answer.status == "error" and "token rejected by NetBox (403: “Invalid token”)" in answer.answer
     assert "SYS" not in answer.answer
     await orch.client.aclose()
 

@@ -347,7 +347,8 @@ def test_asking_to_change_netbox_is_refused(raw: str) -> None:
 
 LOOKALIKES = ["devices in decommissioning status", "which IPs are not assigned", "show removed cables",
               "list the addresses at DM-Akron", "updates on dmi01-akron-rtr01", "devices added to MDF",
-              "patch panels at MDF", "Patch panels in rack R105", "shutdown ports on dmi01-akron-sw01", "disabled interfaces at DM-Akron"]
+              "patch panels at MDF", "Patch panels in rack R105", "shutdown ports on dmi01-akron-sw01", "disabled interfaces at DM-Akron",
+              "interfaces on remove-me-sw01", 'devices whose description is "delete me"']
 
 
 @pytest.mark.parametrize("raw", LOOKALIKES)

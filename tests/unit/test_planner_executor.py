@@ -39,7 +39,7 @@ TOKEN = "0123456789abcdef0123456789abcdef01234567"
     ("free IPs in 10.112.129.0/24", "orchestrated", ["find", "usage", "containing"]),
     ("free IPs in 10.0.0.0/8", "orchestrated", ["find", "usage", "containing", "free"]),
     ("what is connected to dmi01-yonkers-rtr01 GigabitEthernet0/0/0", "multi_step", ["interface", "trace"]),
-    ("VLANs with their devices and interfaces", "orchestrated", ["vlans", "interfaces"]),
+    ("VLANs with their devices and interfaces", "orchestrated", ["vlans", "carriers"]),
     ("rack utilization at MDF", "orchestrated", ["racks", "devices"]),
     ("summarize site DM-Nashua", "orchestrated", ["fetch"]),
     ("which devices have no primary IP", "direct", ["fetch"]),
@@ -178,16 +178,18 @@ def test_graph_prints() -> None:
 
 
 async def test_vlan_topology_counts_an_interface_once_per_vlan() -> None:
-    """An interface whose untagged VLAN is also in its tagged list carries that VLAN once."""
+    """An interface whose untagged VLAN is also in its tagged list carries that VLAN once (it is in both
+    of the VLAN's GraphQL lists)."""
     client = NetBoxClient(NetBoxProfile(url="http://netbox.test", token=TOKEN))
     vlan = {"id": 7, "display": "Data (100)", "vid": 100, "name": "Data"}
-    iface = {"id": 1, "name": "Gi1/0/1", "device": {"id": 3, "name": "sw1"}, "mode": {"value": "tagged"},
-             "untagged_vlan": {"id": 7}, "tagged_vlans": [{"id": 7}]}
     page = lambda rows: httpx.Response(200, json={"count": len(rows), "next": None, "previous": None, "results": rows})  # noqa: E731
+    carriers = {"id": "7", "interfaces_as_untagged": [{"id": "1", "device": {"id": "3", "name": "sw1"}}],
+                "interfaces_as_tagged": [{"id": "1", "device": {"id": "3", "name": "sw1"}}],
+                "vminterfaces_as_untagged": [], "vminterfaces_as_tagged": []}
     with respx.mock(base_url="http://netbox.test") as mock:
         mock.get("/api/ipam/vlans/").mock(return_value=page([vlan]))
-        mock.get("/api/dcim/interfaces/").mock(return_value=page([iface]))
-        mock.get("/api/virtualization/interfaces/").mock(return_value=page([]))
+        graphql = httpx.Response(200, json={"data": {"vlan_list": [carriers]}})
+        mock.post("/graphql/").mock(return_value=graphql)
         answer = await Orchestrator(client).ask("VLANs with their devices and interfaces")
     row = answer.tables[0].rows[0]
     assert (row["interfaces"], row["devices"], row["device_names"]) == ("1", "1", "sw1")

@@ -15,6 +15,7 @@ from netbox_tui.core.llm import LLMError, validate
 from netbox_tui.core.parser import parse
 from netbox_tui.core.planner import build_query
 from netbox_tui.core.question import check_question
+from netbox_tui.core.writes import refuse_writes
 from netbox_tui.errors import WriteRefusedError
 from netbox_tui.schema import load
 from netbox_tui.session import Session
@@ -61,7 +62,7 @@ def test_reading_questions_that_sound_like_writes_are_asked(question: str) -> No
 @pytest.mark.parametrize("question", ["delete dmi01-akron-rtr01", "change the platform of dmi01-akron-rtr01", "set the site of X to Y"])
 def test_writes_are_still_refused(question: str) -> None:
     with pytest.raises(WriteRefusedError):
-        check_question(question)
+        refuse_writes(check_question(question))
 
 
 # -- conditions on one filter ---------------------------------------------------------------------------

@@ -38,7 +38,8 @@ class PickScreen(ModalScreen[Optional[T]]):
                            background: $surface; padding: 0 1; }
     PickScreen #dialog-note { color: $text-muted; height: auto; }
     PickScreen OptionList, PickScreen OptionList:focus { height: auto; max-height: 14; border: none; padding: 0;
-                                                         background: $surface; }
+                                                         background: $surface; text-wrap: nowrap;
+                                                         text-overflow: ellipsis; }
     """
 
     def __init__(self, title: str, picks: list[Pick[T]], note: str = "", highlight: Optional[int] = 0) -> None:

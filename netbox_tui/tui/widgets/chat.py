@@ -38,7 +38,9 @@ class ChatLog(VerticalScroll, can_focus=False):
 
 
 class QuestionInput(TextInput):
-    """The question box. ↑/↓ walk the history, kept across runs; ↓ past the newest goes to the table."""
+    """The question box. ↑/↓ walk the history, kept across runs; ↓ past the newest moves the selected
+    row of the table below while the box keeps the focus (a combobox), so typing right after ↓ still
+    asks. Only tab, or enter on an empty box, puts the focus in the table, where letters are keys."""
 
     BINDINGS = INPUT_BINDINGS
 
@@ -46,6 +48,7 @@ class QuestionInput(TextInput):
         kwargs.setdefault("select_on_focus", False)  # coming back to the box never selects (and so replaces) what is typed
         super().__init__(**kwargs)
         self.history = history
+        self.browsing_rows = False  # ↓ moved the table's selection: ↑ moves it back, enter acts on it
 
     def _set(self, value: Optional[str]) -> None:
         if value is not None:
@@ -53,14 +56,19 @@ class QuestionInput(TextInput):
             self.cursor_position = len(value)
 
     def action_history_prev(self) -> None:
+        if self.browsing_rows:
+            step = getattr(self.app, "step_selection", None)
+            if step is not None and step(-1):
+                return
+            self.browsing_rows = False  # above the first row: ↑ walks the history again
         self._set(self.history.prev(self.value))
 
     def action_history_next(self) -> None:
         value = self.history.next()
         if value is None:
-            widget = getattr(self.app, "view_widget", lambda: None)()
-            if widget is not None:
-                widget.focus_main()  # past the newest question: into the table, like a list below a box
+            step = getattr(self.app, "step_selection", None)
+            if step is not None and step(1):
+                self.browsing_rows = True  # past the newest question: the rows below, the focus stays here
             return
         self._set(value)
 

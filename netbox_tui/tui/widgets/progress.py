@@ -12,6 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from netbox_tui.core.progress import ProgressEvent
+from netbox_tui.core.results import plural
 from netbox_tui.tui.text import clean
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -83,6 +84,6 @@ class ProgressPanel(Static):
         line2.append(" · " + self.format_elapsed(max(0.0, self.clock() - self.started)))
         line2.append(f" · {self.max_calls} API call{'s' if self.max_calls != 1 else ''} · {self.max_hits} cached")
         if self.rows:
-            line2.append(f" · {self.rows:,} rows so far")
+            line2.append(f" · {plural(self.rows, 'row')} so far")
         line2.append(" · esc cancels")
         self.update(Text("\n").join([line1, line2]))

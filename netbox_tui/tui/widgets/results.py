@@ -3,6 +3,7 @@ keys, and one DataTable per result table. Widgets render a `ViewState`; the app 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 from rich.text import Text
@@ -14,6 +15,7 @@ from textual.widgets import DataTable, Input, OptionList, Static, TabbedContent,
 from textual.widgets.option_list import Option
 
 from netbox_tui.core.results import ErrorInfo
+from netbox_tui.core.fit import FitColumn, fit_widths
 from netbox_tui.tui.keymap import TABLE_BINDINGS
 from netbox_tui.tui.messages import ChoicePicked
 from netbox_tui.tui.state import TableState, ViewState
@@ -30,18 +32,39 @@ def _keys_line(prefix: str, pairs: list[tuple[str, str]]) -> Content:
 
 WELCOME_KEYS = _keys_line("Typing always asks. On an answer: ",
                           [("ctrl+o", "drill"), ("ctrl+n", "next 25"), ("ctrl+f", "filter"), ("ctrl+g", "summary"),
-                           ("ctrl+s", "export"), ("esc", "back"), ("↓", "into the table (keys are letters there)"),
+                           ("ctrl+s", "export"), ("esc", "back"), ("↓", "selects a row"), ("tab", "into the table (keys are letters there)"),
                            ("f1", "every key"), ("ctrl+p", "profile, cache, theme")])
+
+# The range the core's answer states ("63 VLANs; rows 1–25 of 63."): restated as more rows load.
+_SPAN = re.compile(r"rows [\d,]+–[\d,]+ of [\d,]+")
+
+
+def summary_line(view: ViewState) -> str:
+    """The answer's sentence, its range agreeing with the main table's loaded rows (after n, 1–50)."""
+    text = view.answer.answer if view.answer is not None else ""
+    ts = view.tables[0] if view.tables else None
+    if ts is None or not ts.rows or ts.search is not None:
+        return text  # a NetBox search replaced the rows: the sentence is about the question's answer
+    return _SPAN.sub(ts.span(), text, count=1)
+
 
 STATUS_STYLE = {"ok": "", "partial": "yellow", "needs_choice": "bold", "not_found": "yellow", "error": "red"}
 WIDTH_CAPS = {"description": 32, "comments": 32, "tagged_vlans": 28}  # free text: cut in the table, whole in exports and copies
 
 
+def cell(value: Any) -> Text:
+    """A table cell: one line, cut with "…" when its column is narrower (never wrapped, never cut mid-letter unsaid)."""
+    return Text(clean(value), no_wrap=True, overflow="ellipsis")
+
+
 def type_to_ask(widget, event: events.Key) -> bool:
-    """A printable key no binding takes starts a question (the letter goes to the question box)."""
-    if not event.is_printable or not event.character or event.character.isspace():
+    """A printable key no binding takes starts a question (the letter goes to the question box).
+    Keys of a burst were queued here before the first one moved the focus: once the question box
+    has it, every printable key (spaces too) goes on to it."""
+    if not event.is_printable or not event.character:
         return False
-    if event.key in widget.screen.active_bindings:
+    burst = bool(getattr(widget.app, "typing_question", lambda: False)())
+    if not burst and (event.character.isspace() or event.key in widget.screen.active_bindings):
         return False
     ask = getattr(widget.app, "type_into_question", None)
     if ask is None:
@@ -63,20 +86,40 @@ class ResultTable(DataTable):
         self.index = index
         self.rows_by_key: dict[str, dict] = {}
         self.shown: list[str] = []
+        self.widths: list[int] = []
+        self.ts: Optional[TableState] = None
+
+    def on_resize(self) -> None:
+        if self.ts is not None and self._widths(self.ts, self.ts.shown_columns()) != self.widths:
+            self.show(self.ts)  # a wider or narrower terminal: fit again
+    def _room(self) -> int:
+        """Cells the columns may take: the table's width (before layout: the screen's, less the
+        history column of a wide terminal), less the vertical scrollbar."""
+        width = self.size.width or self.app.size.width - (30 if self.app.size.width >= 140 else 0) - 2
+        return max(20, width - 2)
+
+    def _widths(self, ts: TableState, cols: list) -> list[int]:
+        keys = ts.key_columns()
+        fit = []
+        for c in cols:
+            longest = max([len(c.title)] + [len(clean(r.get(c.key, ""))) for r in ts.rows])
+            cap = WIDTH_CAPS.get(c.key)
+            fit.append(FitColumn(min(longest, cap) if cap else longest, key=c.key in keys))
+        return fit_widths(fit, self._room())
 
     def show(self, ts: TableState) -> None:
-        """(Re)build from the state: columns, then the visible rows keyed by NetBox id."""
+        """(Re)build from the state: columns fitted to the width, then the visible rows keyed by NetBox id."""
         cols = ts.shown_columns()
         keys = [c.key for c in cols]
+        widths = self._widths(ts, cols)
         row = self.cursor_row
-        if keys != self.shown:
+        if keys != self.shown or widths != self.widths:
             self.clear(columns=True)
-            for c in cols:
-                longest = max([len(c.title)] + [len(str(r.get(c.key, ""))) for r in ts.rows])
-                cap = WIDTH_CAPS.get(c.key)
-                self.add_column(plain(c.title), key=c.key, width=min(longest, cap) if cap and longest > cap else None)
-            self.shown = keys
+            for c, w in zip(cols, widths):
+                self.add_column(plain(c.title), key=c.key, width=w)
+            self.shown, self.widths = keys, widths
             self.fixed_columns = ts.pinned()
+            self.ts = ts
         else:
             self.clear()
         self.rows_by_key = {}
@@ -89,7 +132,7 @@ class ResultTable(DataTable):
             if key in self.rows_by_key:
                 continue
             self.rows_by_key[key] = row
-            self.add_row(*(plain(row.get(k, "")) for k in self.shown), key=key)
+            self.add_row(*(cell(row.get(k, "")) for k in self.shown), key=key)
 
     def needs_rebuild(self, ts: TableState) -> bool:
         """More rows loaded: a column that was the same everywhere may differ now."""
@@ -169,7 +212,7 @@ def hints(view: ViewState, typing: bool = False) -> Content:
             if leads:
                 key(enter, leads)
     if len(view.tables) > 1:
-        key("↓ then [ ]" if typing else "[ ]", "switch table")
+        key("tab then [ ]" if typing else "[ ]", "switch table")
     numbered = view.numbered_choices()
     if numbered and any(t.rows for t in view.tables):
         for i, c in enumerate(numbered, 1):
@@ -177,7 +220,7 @@ def hints(view: ViewState, typing: bool = False) -> Content:
     elif numbered and view.kind != "welcome":
         n = len(numbered)
         span = "1" if n == 1 else f"1–{n}"
-        key(f"{span} enter" if typing else span, "picks one" + (" (↓ goes to the list)" if typing else ""))
+        key(f"{span} enter" if typing else span, "picks one" + (" (or ↓ and enter)" if typing else ""))
     return Content.assemble(*parts)
 
 
@@ -289,7 +332,7 @@ class ResultView(Vertical):
             yield Static(self.intro or Text(""), classes="welcome")
         elif v.answer is not None:
             style = STATUS_STYLE.get(v.answer.status, "")
-            yield Static(plain(v.answer.answer, style), classes="summary")
+            yield Static(plain(summary_line(v), style), classes="summary")
             read = interpretation_text(v)
             if read is not None:
                 yield Static(read, classes="interpretation")
@@ -377,19 +420,34 @@ class ResultView(Vertical):
             pane.table.show(pane.ts)
             pane.refresh_header()
             self._retitle(pane)
+        self.refresh_summary()
         self.refresh_hints()
 
     def append_rows(self, index: int, new_rows: int) -> None:
+        """The next page arrived: the view moves to its first row (cursor and scroll), and the
+        summary, header and tab all state the new range."""
         pane = self.pane(index)
         if pane is None:
             return
+        first_new = len(pane.ts.visible()) - new_rows
         if pane.ts.filter or pane.table.needs_rebuild(pane.ts):
             pane.table.show(pane.ts)
         else:
             pane.table.add(pane.ts.keyed_rows(), pane.ts)
+        if new_rows and 0 <= first_new < pane.table.row_count:
+            pane.table.move_cursor(row=first_new, animate=False, scroll=False)
+            # the new page at the top, once the table knows its new height (scrolls are clamped to it)
+            pane.table.call_after_refresh(pane.table.scroll_to, y=first_new, animate=False)
         pane.refresh_header()
         self._retitle(pane)
+        self.refresh_summary()
         self.refresh_hints()
+
+    def refresh_summary(self) -> None:
+        if self.view.answer is None:
+            return
+        for w in self.query(".summary").results(Static):
+            w.update(plain(summary_line(self.view), STATUS_STYLE.get(self.view.answer.status, "")))
 
     def _retitle(self, pane: TablePane) -> None:
         for tc in self.query(TabbedContent).results(TabbedContent):
