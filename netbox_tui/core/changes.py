@@ -18,20 +18,20 @@ NetBox's schema like every model): each request is checked against them by the c
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Optional
 
 from netbox_tui.core.columns import EMPTY, cell, safe_text
 from netbox_tui.core.intent import Condition, Intent
-from netbox_tui.core.plan import Context, Outcome, Plan, Step
+from netbox_tui.core.plan import Context, Limitation, Outcome, Plan, Step
 from netbox_tui.core.planner import list_choices, local_table, model_of, noun, page_text, resolve_steps
 from netbox_tui.core.results import Applied, Column
 from netbox_tui.core.timewords import Span, find_span
 from netbox_tui.errors import NetBoxError
+from netbox_tui.schema import load as load_schema
+from netbox_tui.schema.vocab import load as load_vocab
 
 if TYPE_CHECKING:
     from netbox_tui.core.assemble import Assembler
@@ -60,8 +60,7 @@ class HistoryWords:
 
 @lru_cache(maxsize=1)
 def history_words() -> HistoryWords:
-    raw = resources.files("netbox_tui.schema").joinpath("vocab.toml").read_text(encoding="utf-8")
-    section = tomllib.loads(raw).get("history", {})
+    section = load_vocab().history
     return HistoryWords(
         {k: tuple(v) for k, v in section.get("actions", {}).items()}, tuple(section.get("users", ()))
     )
@@ -229,6 +228,7 @@ def _user(asm: Assembler, taken: set[int]) -> Optional[tuple[int, int, str]]:
         nxt = asm.at(t.i + 1)
         if (
             free(t.i)
+            and not (t.i > 0 and toks[t.i - 1].low == "who")  # "who made changes", "who last touched": asked
             and nxt is not None
             and nxt.a == t.i + 1
             and any(m.name == "changes" for m in nxt.of("pattern"))
@@ -284,6 +284,9 @@ def _params(ctx: Context, pattern: str) -> list[tuple[str, str]]:
 
 async def _changelog(ctx: Context, pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """One page of the change log, newest first; the client checks each filter against the schema."""
+    if load_schema().get(CHANGE) is None:  # a NetBox (or a schema read of it) without the change log
+        raise Limitation("this NetBox's schema has no change log (/api/core/object-changes/)",
+                         "Read the change log in NetBox's web UI (Other → Change Log), or ask about objects.")
     page = [("limit", str(READ_CAP)), ("ordering", "-time")]
     data = await ctx.client.request_json("GET", model_of(CHANGE).path, pairs + page, use_cache=False)
     rows = data.get("results", []) if isinstance(data, dict) else []
@@ -583,7 +586,7 @@ async def _authors(ctx: Context, entries: list[dict[str, Any]]) -> dict[Any, str
     ]
     try:
         rows = await _changelog(ctx, pairs)
-    except NetBoxError:  # authors stay user ids: the entries are still the answer
+    except (NetBoxError, Limitation):  # authors stay user ids: the entries are still the answer
         return {}
     return {
         r.get("changed_object_id"): safe_text(str(r.get("user_name"))) for r in rows if r.get("user_name")

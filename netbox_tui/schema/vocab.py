@@ -79,6 +79,7 @@ class Vocab:
     words: dict[str, str]  # field -> how a sentence says it
     prepositions: dict[str, str]  # a condition's field words -> "at", "in rack"…
     writes: dict[str, tuple[str, ...]]  # "anywhere", "commands", "lead", "reads": words that ask to change NetBox
+    history: dict[str, Any]  # the change log's words: "actions" (NetBox's action -> words), "users" (cues)
 
     def model(self, name: str) -> ModelWords:
         return self.models.get(name, ModelWords())
@@ -133,6 +134,7 @@ def parse(data: dict[str, Any]) -> Vocab:
         words=dict(data.get("say", {}).get("words", {})),
         prepositions=dict(data.get("say", {}).get("prepositions", {})),
         writes={k: tuple(v) for k, v in data.get("writes", {}).items()},
+        history=dict(data.get("history", {})),
     )
 
 

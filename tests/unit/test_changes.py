@@ -309,3 +309,10 @@ async def test_the_demo_answers_change_and_journal_questions_empty(orch: Any) ->
     ans = await orch.ask("notes on dmi01-akron-rtr01")
     assert ans.status == "ok" and ans.answer == "No journal entries on dmi01-akron-rtr01."
     assert ans.interpretation.conditions[0].filter == "assigned_object_type=dcim.device&assigned_object_id=1"
+
+
+@pytest.mark.parametrize("question", ["who made changes today", "who last touched dmi01-akron-rtr01"])
+def test_the_word_after_who_is_never_a_user(question: str) -> None:
+    """"who made changes": the question asks for the user; "made" and "last" are no user names."""
+    intent = parse(question)
+    assert intent.pattern == "changes" and not [c for c in intent.conditions if c.field == "user_name"], intent
