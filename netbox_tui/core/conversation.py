@@ -26,21 +26,10 @@ from netbox_tui.core.refine import FollowUp, Refinement, read_follow_up
 from netbox_tui.core.results import Answer, Applied, Choice, Stats, Table, TableQuery
 from netbox_tui.core.writes import refuse_writes
 from netbox_tui.errors import NetBoxTUIError
+from netbox_tui.schema.vocab import load as load_vocab
 
 SAVED_VERSION = 1
 KEEP_TURNS = 200  # answers kept per conversation (each holds its first pages of rows)
-# Models whose objects NetBox names uniquely: a row's cell (the name) tells which one it is.
-UNIQUE_NAMES = {
-    "dcim.site",
-    "dcim.devicerole",
-    "dcim.platform",
-    "dcim.manufacturer",
-    "dcim.region",
-    "dcim.rackrole",
-    "tenancy.tenant",
-    "circuits.provider",
-    "ipam.role",
-}
 
 
 @dataclass(frozen=True)
@@ -361,7 +350,7 @@ def _narrowed_in_hand(cur: Turn, follow: FollowUp, question: str) -> Optional[An
     for c in added:
         if (
             c.op not in ("eq", "ne")
-            or c.model not in UNIQUE_NAMES
+            or c.model not in load_vocab().unique_names
             or not c.resolved
             or not any(c.field in r for r in table.rows)
         ):

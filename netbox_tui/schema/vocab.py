@@ -73,6 +73,7 @@ class Vocab:
     name_models: tuple[str, ...]  # names read once into the vocabulary (the rest are searched)
     cidr_filters: dict[str, str]  # model -> the filter that takes a network ("parent")
     find_models: tuple[str, ...]  # where a name of unknown kind is looked for
+    unique_names: frozenset[str]  # models NetBox names uniquely: a name cell tells which object
     address_filters: dict[str, str]  # model -> the filter that takes one address ("contains")
     compare: dict[str, tuple[str, ...]]  # op -> words ("gt": above, over…)
     titles: dict[str, str]  # field -> column title
@@ -128,6 +129,7 @@ def parse(data: dict[str, Any]) -> Vocab:
         name_models=tuple(data.get("names", {}).get("models", ())),
         cidr_filters=dict(data.get("cidr", {})),
         find_models=tuple(data.get("names", {}).get("find", ())),
+        unique_names=frozenset(data.get("names", {}).get("unique", ())),
         address_filters=dict(data.get("address", {})),
         compare={k: tuple(v) for k, v in data.get("compare", {}).items()},
         titles=dict(data.get("say", {}).get("titles", {})),
