@@ -13,6 +13,8 @@ import pytest
 from netbox_tui.config import NetBoxProfile
 from netbox_tui.netbox.client import NetBoxClient
 
+from fixture_env import fixture_env
+
 # Public read-only tokens of the demo dump (../shared/netbox-demo/README.md).
 TOKEN_V1 = "0123456789abcdef0123456789abcdef01234567"
 TOKEN_V2 = "nbt_Ez6TDRTyTxrV.demoreadonlytoken0123456789abcdefghijklmn"
@@ -41,3 +43,9 @@ async def nb_client(netbox_url: str) -> Any:
 async def client(nb_client: Callable[..., NetBoxClient]) -> NetBoxClient:
     """A v1-token client without cache."""
     return nb_client()
+
+
+@pytest.fixture(scope="session")
+def fixture_url() -> str:
+    """The seeded fixture NetBox (scripts/netbox-fixture, :8001)."""
+    return fixture_env("NETBOX_FIXTURE_URL")

@@ -1,37 +1,23 @@
 """The change log and the journal on the fixture NetBox (scripts/netbox-fixture): each answer checked against
 REST queries written here by hand. The fixture holds journal entries by admin and dwight and changes by both
-(/work/notes/fixture-data.md, tests/data/fixture-seed.json); a change made by dwight at the start of the
+(scripts/seed-fixture.py, tests/data/fixture-seed.json); a change made by dwight at the start of the
 test keeps "today" true whenever it runs."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta, timezone
 from typing import Any, AsyncIterator
 
 import httpx
 import pytest
 
+from fixture_env import fixture_env
 from netbox_tui.core.orchestrator import Orchestrator
 
 pytestmark = pytest.mark.integration
 
 READ_TOKEN = "0123456789abcdef0123456789abcdef01234567"  # the demo dump's public read-only token
 DEVICE = "dmi01-binghamton-rtr01"  # the device whose comments dwight edits (test_fixture_data.py does too)
-
-
-def _env(name: str) -> str:
-    value = os.environ.get(name, "").rstrip("/")
-    if not value:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: {name} is not set (scripts/test exports it)", pytrace=False)
-        pytest.skip(f"{name} not set: run scripts/netbox-fixture (scripts/netbox-fixture env prints it)")
-    return value
-
-
-@pytest.fixture(scope="module")
-def fixture_url() -> str:
-    return _env("NETBOX_FIXTURE_URL")
 
 
 @pytest.fixture
@@ -80,7 +66,7 @@ def dwight_changed_now(fixture_url: str, rest: httpx.Client) -> str:
         base_url=f"{fixture_url}/api/",
         timeout=120,
         limits=httpx.Limits(max_keepalive_connections=0),
-        headers={"Authorization": f"Token {_env('NETBOX_FIXTURE_OPERATOR_TOKEN')}"},
+        headers={"Authorization": f"Token {fixture_env('NETBOX_FIXTURE_OPERATOR_TOKEN')}"},
     ) as op:
         r = op.patch(f"dcim/devices/{device_id(rest, DEVICE)}/", json={"comments": stamp})
         assert r.status_code == 200, r.text

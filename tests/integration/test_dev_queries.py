@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -85,16 +84,6 @@ def _marks(case: dict) -> list:
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["question"], marks=_marks(c)) for c in CORPUS])
 async def test_corpus_question(nb_client, case: dict) -> None:
     await _corpus_case(Orchestrator(nb_client()), case)
-
-
-@pytest.fixture(scope="module")
-def fixture_url() -> str:
-    url = os.environ.get("NETBOX_FIXTURE_URL", "").rstrip("/")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI: NETBOX_FIXTURE_URL is not set (scripts/test starts the fixture NetBox)", pytrace=False)
-        pytest.skip("NETBOX_FIXTURE_URL not set: start the fixture NetBox with scripts/netbox-fixture")
-    return url
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["question"], marks=_marks(c)) for c in FIXTURE])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,25 +17,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from fixture_env import fixture_env
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED_DOC = json.loads((ROOT / "tests" / "data" / "fixture-seed.json").read_text())
 SEED = SEED_DOC["seed"]
 READ_TOKEN = "0123456789abcdef0123456789abcdef01234567"  # the demo dump's public read-only token
 AKRON = "dm-akron"
-
-
-def _env(name: str) -> str:
-    value = os.environ.get(name, "")
-    if not value:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: {name} is not set (scripts/test exports it)", pytrace=False)
-        pytest.skip(f"{name} not set: run scripts/netbox-fixture (scripts/netbox-fixture env prints it)")
-    return value.rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def fixture_url() -> str:
-    return _env("NETBOX_FIXTURE_URL")
 
 
 def _client(url: str, authorization: str) -> httpx.Client:
@@ -56,16 +43,16 @@ def reader(fixture_url: str):
 @pytest.fixture(scope="module", params=["v1", "v2"])
 def limited(request, fixture_url: str):
     if request.param == "v1":
-        auth = f"Token {_env('NETBOX_FIXTURE_LIMITED_TOKEN')}"
+        auth = f"Token {fixture_env('NETBOX_FIXTURE_LIMITED_TOKEN')}"
     else:
-        auth = f"Bearer {_env('NETBOX_FIXTURE_LIMITED_TOKEN_V2')}"
+        auth = f"Bearer {fixture_env('NETBOX_FIXTURE_LIMITED_TOKEN_V2')}"
     with _client(fixture_url, auth) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
 def operator(fixture_url: str):
-    with _client(fixture_url, f"Token {_env('NETBOX_FIXTURE_OPERATOR_TOKEN')}") as c:
+    with _client(fixture_url, f"Token {fixture_env('NETBOX_FIXTURE_OPERATOR_TOKEN')}") as c:
         yield c
 
 

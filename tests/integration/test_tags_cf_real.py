@@ -1,10 +1,9 @@
 """Tags in questions on the fixture NetBox (scripts/netbox-fixture: tags critical, pci-scope, uplink,
-lab on devices, interfaces, VLANs and prefixes; /work/notes/fixture-data.md). Each answer is checked
+lab on devices, interfaces, VLANs and prefixes; scripts/seed-fixture.py). Each answer is checked
 against a REST query written here by hand."""
 
 from __future__ import annotations
 
-import os
 from typing import Any, AsyncIterator
 
 import httpx
@@ -15,16 +14,6 @@ from netbox_tui.core.orchestrator import Orchestrator
 pytestmark = pytest.mark.integration
 
 READ_TOKEN = "0123456789abcdef0123456789abcdef01234567"  # the demo dump's public read-only token
-
-
-@pytest.fixture(scope="module")
-def fixture_url() -> str:
-    value = os.environ.get("NETBOX_FIXTURE_URL", "").rstrip("/")
-    if not value:
-        if os.environ.get("CI"):
-            pytest.fail("CI: NETBOX_FIXTURE_URL is not set (scripts/test exports it)", pytrace=False)
-        pytest.skip("NETBOX_FIXTURE_URL not set: run scripts/netbox-fixture (its `env` prints it)")
-    return value
 
 
 @pytest.fixture
