@@ -27,8 +27,12 @@ class Raw:
     """A plain httpx client that counts requests and response body bytes."""
 
     def __init__(self, url: str, token: str) -> None:
-        self.http = httpx.AsyncClient(base_url=url, headers={"Authorization": f"Token {token}", "Accept": "application/json"},
-                                      limits=LIMITS, timeout=TIMEOUT)
+        self.http = httpx.AsyncClient(
+            base_url=url,
+            headers={"Authorization": f"Token {token}", "Accept": "application/json"},
+            limits=LIMITS,
+            timeout=TIMEOUT,
+        )
         self.calls = 0
         self.bytes = 0
         self.errors: list[str] = []
@@ -71,7 +75,14 @@ async def timed(url: str, token: str, fn: Callable[[Raw], Awaitable[Any]]) -> di
     finally:
         wall = time.perf_counter() - t
         await raw.aclose()
-    return {"s": wall, "calls": raw.calls, "bytes": raw.bytes, "errors": raw.errors, "result": out, "log": raw.log}
+    return {
+        "s": wall,
+        "calls": raw.calls,
+        "bytes": raw.bytes,
+        "errors": raw.errors,
+        "result": out,
+        "log": raw.log,
+    }
 
 
 def _f(*names: str) -> str:
@@ -106,7 +117,9 @@ def _list(path: str, fields: str, **flt: Any) -> Callable[[Raw], Awaitable[Any]]
     return run
 
 
-def _by_id(lookup_path: str, lookup: dict[str, Any], path: str, fields: str, flt: str) -> Callable[[Raw], Awaitable[Any]]:
+def _by_id(
+    lookup_path: str, lookup: dict[str, Any], path: str, fields: str, flt: str
+) -> Callable[[Raw], Awaitable[Any]]:
     async def run(r: Raw) -> Any:  # the name is not a slug: exact-name look-up of the id, then the list
         found = await r.get(lookup_path, {**lookup, "fields": "id"})
         ids = [o["id"] for o in (found or {}).get("results", [])]
@@ -115,7 +128,9 @@ def _by_id(lookup_path: str, lookup: dict[str, Any], path: str, fields: str, flt
 
 
 async def _trace(r: Raw) -> Any:
-    found = await r.get("dcim/interfaces/", {"device": "dmi01-yonkers-rtr01", "name": "GigabitEthernet0/0/0", "fields": "id"})
+    found = await r.get(
+        "dcim/interfaces/", {"device": "dmi01-yonkers-rtr01", "name": "GigabitEthernet0/0/0", "fields": "id"}
+    )
     iid = found["results"][0]["id"]
     return await r.get(f"dcim/interfaces/{iid}/trace/")
 
@@ -124,8 +139,18 @@ async def _vlan_topology(r: Raw) -> Any:
     modes = ["access", "tagged", "tagged-all"]
     return await _gather(
         r.get("ipam/vlans/", {"fields": VLAN_F, "limit": 1000}),
-        r.get("dcim/interfaces/", {"mode": modes, "fields": "id,name,device,mode,untagged_vlan,tagged_vlans", "limit": 1000}),
-        r.get("virtualization/interfaces/", {"mode": modes, "fields": "id,name,virtual_machine,mode,untagged_vlan,tagged_vlans", "limit": 1000}),
+        r.get(
+            "dcim/interfaces/",
+            {"mode": modes, "fields": "id,name,device,mode,untagged_vlan,tagged_vlans", "limit": 1000},
+        ),
+        r.get(
+            "virtualization/interfaces/",
+            {
+                "mode": modes,
+                "fields": "id,name,virtual_machine,mode,untagged_vlan,tagged_vlans",
+                "limit": 1000,
+            },
+        ),
     )
 
 
@@ -141,8 +166,14 @@ async def _rack_util(r: Raw) -> Any:
     site = await r.get("dcim/sites/", {"name": "MDF", "fields": "id"})
     sid = site["results"][0]["id"]
     racks, devs, types = await _gather(
-        r.get("dcim/racks/", {"site_id": sid, "fields": "id,display,name,site,location,status,u_height,role", "limit": 1000}),
-        r.get("dcim/devices/", {"site_id": sid, "fields": "id,rack,position,device_type,parent_device", "limit": 1000}),
+        r.get(
+            "dcim/racks/",
+            {"site_id": sid, "fields": "id,display,name,site,location,status,u_height,role", "limit": 1000},
+        ),
+        r.get(
+            "dcim/devices/",
+            {"site_id": sid, "fields": "id,rack,position,device_type,parent_device", "limit": 1000},
+        ),
         r.get("dcim/device-types/", {"fields": "id,u_height", "limit": 1000}),
     )
     return racks, devs, types
@@ -178,33 +209,75 @@ async def _no_such_device(r: Raw) -> Any:
 
 async def _where_is_ip(r: Raw) -> Any:
     return await _gather(
-        r.get("ipam/ip-addresses/", {"address": "172.16.0.5", "fields": "id,display,address,status,vrf,assigned_object,dns_name,role"}),
+        r.get(
+            "ipam/ip-addresses/",
+            {
+                "address": "172.16.0.5",
+                "fields": "id,display,address,status,vrf,assigned_object,dns_name,role",
+            },
+        ),
         r.get("ipam/prefixes/", {"contains": "172.16.0.5", "fields": PFX_F, "limit": 50}),
     )
 
 
 FLOORS: dict[str, tuple[Callable[[Raw], Awaitable[Any]], str]] = {
-    "show device dmi01-akron-rtr01": (_device_card("dmi01-akron-rtr01"), "device by name + 3 counts by device name, one wave"),
+    "show device dmi01-akron-rtr01": (
+        _device_card("dmi01-akron-rtr01"),
+        "device by name + 3 counts by device name, one wave",
+    ),
     "list all VLANs": (_list("ipam/vlans/", VLAN_F), "one page"),
     "VLANs at DM-Scranton": (_list("ipam/vlans/", VLAN_F, site="dm-scranton"), "site slug = slugified name"),
-    "interfaces on ncsu-coreswitch1": (_list("dcim/interfaces/", IF_F, device="ncsu-coreswitch1"), "device filter takes the name"),
-    "devices at site MDF": (_by_id("dcim/sites/", {"name": "MDF"}, "dcim/devices/", DEV_F, "site_id"), "MDF's slug is ncsu-065: id look-up first"),
+    "interfaces on ncsu-coreswitch1": (
+        _list("dcim/interfaces/", IF_F, device="ncsu-coreswitch1"),
+        "device filter takes the name",
+    ),
+    "devices at site MDF": (
+        _by_id("dcim/sites/", {"name": "MDF"}, "dcim/devices/", DEV_F, "site_id"),
+        "MDF's slug is ncsu-065: id look-up first",
+    ),
     "show all routers": (_list("dcim/devices/", DEV_F, role="router"), "role slug router"),
     "devices at dm akron": (_list("dcim/devices/", DEV_F, site="dm-akron"), "site slug dm-akron"),
-    "sites in New York": (_by_id("dcim/regions/", {"name": "New York"}, "dcim/sites/", SITE_F, "region_id"), "region slug is us-ny: id look-up first"),
-    "circuits from Level 3": (_list("circuits/circuits/", "id,display,cid,provider,type,status,tenant,commit_rate", provider="level-3"), "provider slug level-3"),
-    "virtual machines in cluster DO-AMS3": (_list("virtualization/virtual-machines/", "id,display,name,status,cluster,site,vcpus,memory,primary_ip", cluster="DO-AMS3"), "cluster filter takes the name"),
+    "sites in New York": (
+        _by_id("dcim/regions/", {"name": "New York"}, "dcim/sites/", SITE_F, "region_id"),
+        "region slug is us-ny: id look-up first",
+    ),
+    "circuits from Level 3": (
+        _list(
+            "circuits/circuits/", "id,display,cid,provider,type,status,tenant,commit_rate", provider="level-3"
+        ),
+        "provider slug level-3",
+    ),
+    "virtual machines in cluster DO-AMS3": (
+        _list(
+            "virtualization/virtual-machines/",
+            "id,display,name,status,cluster,site,vcpus,memory,primary_ip",
+            cluster="DO-AMS3",
+        ),
+        "cluster filter takes the name",
+    ),
     "where is 172.16.0.5": (_where_is_ip, "IP + containing prefixes, one wave"),
     "prefixes at DM-Akron": (_list("ipam/prefixes/", PFX_F, site="dm-akron"), "site slug dm-akron"),
     "which devices have no primary IP": (_list("dcim/devices/", DEV_F, has_primary_ip="false"), "one page"),
-    "what is connected to dmi01-yonkers-rtr01 GigabitEthernet0/0/0": (_trace, "interface by device+name, then its trace"),
-    "VLANs with their devices and interfaces": (_vlan_topology, "VLANs + VLAN-carrying device and VM interfaces, one wave"),
+    "what is connected to dmi01-yonkers-rtr01 GigabitEthernet0/0/0": (
+        _trace,
+        "interface by device+name, then its trace",
+    ),
+    "VLANs with their devices and interfaces": (
+        _vlan_topology,
+        "VLANs + VLAN-carrying device and VM interfaces, one wave",
+    ),
     "rack utilization at MDF": (_rack_util, "site id, then racks + racked devices + all device-type heights"),
     "how full is prefix 10.112.129.0/24": (_prefix_full, "prefix + children + IP count, then available-ips"),
     "summarize site DM-Nashua": (_site_summary, "site + 5 counts by site slug, one wave"),
     "show me the core switches": (_list("dcim/devices/", DEV_F, role="core-switch"), "role slug core-switch"),
-    "devices in rack R105": (_by_id("dcim/racks/", {"name": "R105"}, "dcim/devices/", DEV_F, "rack_id"), "no rack-name filter on devices (rack=R105 is ignored)"),
-    "show device dmi01-akorn-rtr01": (_device_card("dmi01-akron-rtr01"), "a human corrects the typo: same as the exact name"),
+    "devices in rack R105": (
+        _by_id("dcim/racks/", {"name": "R105"}, "dcim/devices/", DEV_F, "rack_id"),
+        "no rack-name filter on devices (rack=R105 is ignored)",
+    ),
+    "show device dmi01-akorn-rtr01": (
+        _device_card("dmi01-akron-rtr01"),
+        "a human corrects the typo: same as the exact name",
+    ),
     "show device core-router-99": (_no_such_device, "exact name + a q search for the closest names"),
 }
 
@@ -291,19 +364,36 @@ async def naive_device_card(r: Raw) -> Any:
     """The device, then its interfaces, IPs and cables as full lists (sequential)."""
     dev = await r.get("dcim/devices/", {"name": "dmi01-akron-rtr01"})
     did = dev["results"][0]["id"]
-    return [len(await _all_pages(r, p, {"device_id": did})) for p in ("dcim/interfaces/", "ipam/ip-addresses/", "dcim/cables/")]
+    return [
+        len(await _all_pages(r, p, {"device_id": did}))
+        for p in ("dcim/interfaces/", "ipam/ip-addresses/", "dcim/cables/")
+    ]
 
 
 NAIVE: dict[str, list[tuple[str, Callable[[Raw], Awaitable[Any]], str]]] = {
     "VLANs with their devices and interfaces": [
-        ("per object, as in the issue (127 calls)", naive_vlan_topology_127, "wrong answer: devices?vlan_id is ignored by NetBox"),
-        ("per object, correct", naive_vlan_topology_correct, "interfaces?vlan_id=X per VLAN, devices?id=... per VLAN with interfaces"),
+        (
+            "per object, as in the issue (127 calls)",
+            naive_vlan_topology_127,
+            "wrong answer: devices?vlan_id is ignored by NetBox",
+        ),
+        (
+            "per object, correct",
+            naive_vlan_topology_correct,
+            "interfaces?vlan_id=X per VLAN, devices?id=... per VLAN with interfaces",
+        ),
     ],
-    "interfaces on ncsu-coreswitch1": [("fetch all, filter locally", naive_interfaces_on_device, "1,586 interfaces, full JSON")],
+    "interfaces on ncsu-coreswitch1": [
+        ("fetch all, filter locally", naive_interfaces_on_device, "1,586 interfaces, full JSON")
+    ],
     "devices at dm akron": [("fetch all, filter locally", naive_devices_at_site, "72 devices, full JSON")],
-    "rack utilization at MDF": [("per object", naive_rack_utilisation, "site, racks, devices per rack, type per device")],
+    "rack utilization at MDF": [
+        ("per object", naive_rack_utilisation, "site, racks, devices per rack, type per device")
+    ],
     "summarize site DM-Nashua": [("full lists", naive_site_summary, "site + 5 full related lists")],
-    "show device dmi01-akron-rtr01": [("full lists", naive_device_card, "device + interfaces, IPs, cables in full")],
+    "show device dmi01-akron-rtr01": [
+        ("full lists", naive_device_card, "device + interfaces, IPs, cables in full")
+    ],
 }
 
 

@@ -55,7 +55,9 @@ def one_run(cmd: list[str], cols: int, rows: int, timeout: float) -> float:
                 elapsed = time.perf_counter() - started
                 break
         if elapsed is None:
-            raise SystemExit(f"first_paint: no first frame within {timeout:g} s (last output: {seen[-300:]!r})")
+            raise SystemExit(
+                f"first_paint: no first frame within {timeout:g} s (last output: {seen[-300:]!r})"
+            )
         os.write(fd, b"\x11")  # ctrl+q: quit
         deadline = time.perf_counter() + 5
         while time.perf_counter() < deadline:
@@ -90,8 +92,11 @@ def main() -> int:
     times = [one_run(cmd, cols, rows, args.timeout) for _ in range(args.runs)]
     for i, t in enumerate(times, 1):
         print(f"run {i}: {t * 1000:.0f} ms")
-    print(f"first paint (netbox-tui --demo, {cols}x{rows}, median of {len(times)}): {statistics.median(times) * 1000:.0f} ms "
-          f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
+    print(
+        f"first paint (netbox-tui --demo, {cols}x{rows}, median of {len(times)}): "
+        f"{statistics.median(times) * 1000:.0f} ms "
+        f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
+    )
     return 0
 
 

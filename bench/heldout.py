@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """How netbox-tui does on questions written by someone who never saw its code, against the real NetBox:
 
-    .venv/bin/python bench/heldout.py [--url http://127.0.0.1:8000] [--corpus tests/data/heldout/heldout.yaml] [--git REF]
-    .venv/bin/python bench/heldout.py --session --url http://127.0.0.1:8001 --corpus tests/data/heldout17/heldout17.yaml
+    .venv/bin/python bench/heldout.py [--url http://127.0.0.1:8000] [--git REF]
+                                      [--corpus tests/data/heldout/heldout.yaml]
+    .venv/bin/python bench/heldout.py --session --url http://127.0.0.1:8001
+                                      --corpus tests/data/heldout17/heldout17.yaml
 
 The corpus (tests/data/heldout/: 60 questions, answers from hand-written REST queries by
 make_heldout.py) was written by a helper session that read no code, test or vocabulary of this
@@ -32,8 +34,11 @@ PROJECT = HERE.parent
 TOKEN = "0123456789abcdef0123456789abcdef01234567"  # the demo dump's read-only token
 
 
-async def score(url: str, cases: list[dict[str, Any]], session_path: bool = False) -> tuple[collections.Counter, list[str]]:
+async def score(
+    url: str, cases: list[dict[str, Any]], session_path: bool = False
+) -> tuple[collections.Counter, list[str]]:
     from acceptance import check
+
     from netbox_tui.config import NetBoxProfile
     from netbox_tui.core.orchestrator import Orchestrator
     from netbox_tui.netbox.client import NetBoxClient
@@ -41,7 +46,9 @@ async def score(url: str, cases: list[dict[str, Any]], session_path: bool = Fals
     tally: collections.Counter = collections.Counter()
     lines = []
     for case in cases:
-        if session_path:  # as `netbox-tui ask` does: that NetBox's own schema (plugins) learnt first, no cache
+        if (
+            session_path
+        ):  # as `netbox-tui ask` does: that NetBox's own schema (plugins) learnt first, no cache
             from netbox_tui.config import Settings
             from netbox_tui.netbox.cache import CacheMode
             from netbox_tui.session import Session
@@ -83,8 +90,11 @@ def main() -> None:
     ap.add_argument("--url", default="http://127.0.0.1:8000")
     ap.add_argument("--corpus", type=Path, default=PROJECT / "tests" / "data" / "heldout" / "heldout.yaml")
     ap.add_argument("--git", help="score that commit's netbox_tui instead of the working tree's")
-    ap.add_argument("--session", action="store_true",
-                    help="ask through a Session as `netbox-tui ask` does (the NetBox's own schema learnt first)")
+    ap.add_argument(
+        "--session",
+        action="store_true",
+        help="ask through a Session as `netbox-tui ask` does (the NetBox's own schema learnt first)",
+    )
     args = ap.parse_args()
     import yaml
 
@@ -92,16 +102,23 @@ def main() -> None:
     root = PROJECT
     if args.git:
         root = Path(tempfile.mkdtemp(prefix="nbt-heldout-")) / "tree"
-        subprocess.run(["git", "-C", str(PROJECT), "worktree", "add", "-q", "--detach", str(root), args.git], check=True)
+        subprocess.run(
+            ["git", "-C", str(PROJECT), "worktree", "add", "-q", "--detach", str(root), args.git], check=True
+        )
     sys.path[:0] = [str(root), str(PROJECT / "tests")]
     try:
         tally, lines = asyncio.run(score(args.url, cases, args.session))
     finally:
         if args.git:
-            subprocess.run(["git", "-C", str(PROJECT), "worktree", "remove", "--force", str(root)], check=False)
+            subprocess.run(
+                ["git", "-C", str(PROJECT), "worktree", "remove", "--force", str(root)], check=False
+            )
     print("\n".join(lines))
     order = ["right", "honest", "over budget", "ok but wrong", "error"]
-    print(f"{len(cases)} questions ({args.git or 'working tree'}): " + ", ".join(f"{k} {tally[k]}" for k in order))
+    print(
+        f"{len(cases)} questions ({args.git or 'working tree'}): "
+        + ", ".join(f"{k} {tally[k]}" for k in order)
+    )
 
 
 if __name__ == "__main__":

@@ -31,10 +31,7 @@ import asyncio
 import json
 import os
 import platform
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,6 +49,10 @@ import httpx  # noqa: E402
 from mcp.client.session import ClientSession  # noqa: E402
 from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 from mcp.shared._httpx_utils import create_mcp_http_client  # noqa: E402
+
+sys.path.insert(0, str(PROJECT / "tests"))
+from mcpproc import McpHttpProcess  # noqa: E402  (shared with tests/mcp/test_mcp_http.py)
+from redisproc import RedisProcess  # noqa: E402
 
 FULL_TOKEN = "0123456789abcdef0123456789abcdef01234567"  # the demo dump's public read-only token
 LIMITED_SITE = "DM-Akron"
@@ -84,51 +85,18 @@ class Call:
     rows: list[tuple[str, Any, dict[str, Any]]] = field(default_factory=list)  # (model, id, row)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    def __init__(self, url: str, home: Path, cache_url: Optional[str], no_cache: bool) -> None:
-        self.port = _free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}/mcp"
-        env = {**os.environ, "NETBOX_URL": url, "XDG_CONFIG_HOME": str(home / "config"),
-               "XDG_CACHE_HOME": str(home / f"cache-{self.port}"), "PYTHONUNBUFFERED": "1"}
-        env.pop("NETBOX_TOKEN", None)
-        env.pop("NETBOX_TUI_CACHE_URL", None)
-        if cache_url:
-            env["NETBOX_TUI_CACHE_URL"] = cache_url
-        args = [sys.executable, "-m", "netbox_tui", "mcp", "--http", f"127.0.0.1:{self.port}"]
-        args += ["--no-cache"] if no_cache else []
-        self.log = home / f"server-{self.port}.log"
-        with open(self.log, "w", encoding="utf-8") as err:
-            self.proc = subprocess.Popen(args, env=env, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=err)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"server exited: {self.log.read_text()}")
-            try:
-                httpx.get(self.endpoint, timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise SystemExit(f"server did not listen: {self.log.read_text()}")
-
-    def peak_rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+def server(url: str, home: Path, cache_url: Optional[str], no_cache: bool) -> McpHttpProcess:
+    """One `mcp --http` process on the NetBox at `url`, its own cache folder, the shared Redis if any."""
+    env = {**os.environ, "NETBOX_URL": url, "XDG_CONFIG_HOME": str(home / "config"), "PYTHONUNBUFFERED": "1"}
+    env.pop("NETBOX_TOKEN", None)  # each session's token comes from its Authorization header
+    env.pop("NETBOX_TUI_CACHE_URL", None)
+    if cache_url:
+        env["NETBOX_TUI_CACHE_URL"] = cache_url
+    env["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="cache-", dir=home)  # a disk cache of its own
+    try:
+        return McpHttpProcess(home, env, *(["--no-cache"] if no_cache else []), cwd=PROJECT)
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def _rows(text: str) -> list[tuple[str, Any, dict[str, Any]]]:
@@ -241,12 +209,9 @@ def run_mode(mode: str, args: argparse.Namespace, limited_token: str) -> dict[st
     redis = None
     cache_url = None
     if mode == "shared":
-        sys.path.insert(0, str(PROJECT / "tests"))
-        from redisproc import RedisProcess
-
         redis = RedisProcess().start()
         cache_url = redis.url
-    servers = [Server(args.url, home, cache_url, no_cache=mode == "none") for _ in range(args.processes)]
+    servers = [server(args.url, home, cache_url, no_cache=mode == "none") for _ in range(args.processes)]
     calls: list[Call] = []
     window: Optional[Window] = None
     try:
@@ -259,7 +224,7 @@ def run_mode(mode: str, args: argparse.Namespace, limited_token: str) -> dict[st
                 limited = i % 2 == 1
                 token = limited_token if limited else args.full_token
                 server = servers[(i // 2) % len(servers)]  # each process gets both tokens
-                tasks.append(client(i, server.endpoint, token, limited, window, args.max_per_client, calls))
+                tasks.append(client(i, server.url, token, limited, window, args.max_per_client, calls))
             results = await asyncio.gather(*tasks, return_exceptions=True)
             for r in results:
                 if isinstance(r, BaseException):

@@ -14,8 +14,9 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 GIT = "https://github.com/netboxlabs/netbox-mcp-server"
 TAG = "v1.2.1"
@@ -36,7 +37,9 @@ def prepare(where: Path, git: str = GIT, tag: str = TAG) -> tuple[Path, Path]:
     deps = tomllib.loads((src / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     say(f"creating {venv} and installing the peer's declared dependencies: {', '.join(deps)}")
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *deps], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *deps], check=True
+    )
     if not (src / "src" / "netbox_mcp_server").is_dir():
         raise SystemExit(f"{src}: no src/netbox_mcp_server (is {tag} a netbox-mcp-server 1.2.x tag?)")
     stamp.write_text(tag + "\n", encoding="utf-8")

@@ -50,7 +50,11 @@ async def main() -> None:
         from rich.text import Text
         from textual.app import App, ComposeResult
         from textual.widgets import DataTable
-    out: dict = {"rows_wanted": args.rows, "datatable": args.datatable, "rss_after_imports_mb": round(rss_mb(), 1)}
+    out: dict = {
+        "rows_wanted": args.rows,
+        "datatable": args.datatable,
+        "rss_after_imports_mb": round(rss_mb(), 1),
+    }
 
     client = NetBoxClient(NetBoxProfile(url=args.url, token=args.token))
     orch = Orchestrator(client)

@@ -43,9 +43,14 @@ class Counters:
         self.t0 = time.perf_counter()
 
     def snapshot(self) -> dict[str, Any]:
-        return {"requests": self.requests, "request_bytes": self.request_bytes,
-                "response_body_bytes": self.response_body_bytes, "response_wire_bytes": self.response_wire_bytes,
-                "status": self.status, "log": self.log}
+        return {
+            "requests": self.requests,
+            "request_bytes": self.request_bytes,
+            "response_body_bytes": self.response_body_bytes,
+            "response_wire_bytes": self.response_wire_bytes,
+            "status": self.status,
+            "log": self.log,
+        }
 
 
 COUNTERS = Counters()
@@ -91,7 +96,9 @@ class Upstream:
             self.writer.write(data)
 
 
-async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, upstream_addr: tuple[str, int]) -> None:
+async def handle(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, upstream_addr: tuple[str, int]
+) -> None:
     conn = h11.Connection(h11.SERVER)
     up = Upstream(*upstream_addr)
     host_header = f"{upstream_addr[0]}:{upstream_addr[1]}".encode()
@@ -117,7 +124,17 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ups
                 if target.startswith("/__proxy__/reset"):
                     COUNTERS.reset()
                 payload = json.dumps(COUNTERS.snapshot()).encode()
-                writer.write(conn.send(h11.Response(status_code=200, headers=[("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])))
+                writer.write(
+                    conn.send(
+                        h11.Response(
+                            status_code=200,
+                            headers=[
+                                ("Content-Type", "application/json"),
+                                ("Content-Length", str(len(payload))),
+                            ],
+                        )
+                    )
+                )
                 writer.write(conn.send(h11.Data(data=payload)))
                 writer.write(conn.send(h11.EndOfMessage()))
                 await writer.drain()
@@ -127,7 +144,14 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ups
             started = time.perf_counter()
             headers = [(k, v) for k, v in req.headers if k.lower() not in HOP and k.lower() != b"host"]
             headers.insert(0, (b"Host", host_header))
-            req_bytes = len(req.method) + len(req.target) + 11 + sum(len(k) + len(v) + 4 for k, v in req.headers) + 2 + len(body)
+            req_bytes = (
+                len(req.method)
+                + len(req.target)
+                + 11
+                + sum(len(k) + len(v) + 4 for k, v in req.headers)
+                + 2
+                + len(body)
+            )
             for attempt in (1, 2):  # a kept-alive upstream connection may have been closed by the server
                 try:
                     await up.ensure()
@@ -148,7 +172,9 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ups
                         raise
             out_headers = [(k, v) for k, v in resp.headers if k.lower() not in HOP]
             head_bytes = 17 + len(resp.reason) + sum(len(k) + len(v) + 4 for k, v in resp.headers) + 2
-            writer.write(conn.send(h11.Response(status_code=resp.status_code, headers=out_headers, reason=resp.reason)))
+            writer.write(
+                conn.send(h11.Response(status_code=resp.status_code, headers=out_headers, reason=resp.reason))
+            )
             nbody = 0
             while True:
                 e = await _next_event(up.conn, up.reader)  # type: ignore[arg-type]
@@ -173,8 +199,16 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ups
             c.response_body_bytes += nbody
             c.response_wire_bytes += head_bytes + nbody
             c.status[str(resp.status_code)] = c.status.get(str(resp.status_code), 0) + 1
-            c.log.append({"method": req.method.decode(), "target": target, "status": resp.status_code, "bytes": nbody,
-                          "start": round(started - c.t0, 4), "end": round(ended - c.t0, 4)})
+            c.log.append(
+                {
+                    "method": req.method.decode(),
+                    "target": target,
+                    "status": resp.status_code,
+                    "bytes": nbody,
+                    "start": round(started - c.t0, 4),
+                    "end": round(ended - c.t0, 4),
+                }
+            )
             if conn.our_state is h11.MUST_CLOSE:
                 break
             conn.start_next_cycle()

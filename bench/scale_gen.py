@@ -136,10 +136,20 @@ with transaction.atomic():
     Interface.objects.bulk_update(upd, ["mode", "untagged_vlan_id"], batch_size=BATCH)
     Through.objects.bulk_create(through, batch_size=BATCH)
 phases["assign_vlans_demo_s"] = round(time.perf_counter() - t, 2)
-log(f"demo: {len(assign)} of {len(interfaces)} interfaces carry VLANs ({sum(1 for a in assign.values() if a[0] == 'tagged')} tagged)")
+log(f"demo: {len(assign)} of {len(interfaces)} interfaces carry VLANs "
+    f"({sum(1 for a in assign.values() if a[0] == 'tagged')} tagged)")
 
-ZERO_COUNTS = dict(console_port_count=0, console_server_port_count=0, power_port_count=0, power_outlet_count=0,
-                   front_port_count=0, rear_port_count=0, device_bay_count=0, module_bay_count=0, inventory_item_count=0)
+ZERO_COUNTS = dict(
+    console_port_count=0,
+    console_server_port_count=0,
+    power_port_count=0,
+    power_outlet_count=0,
+    front_port_count=0,
+    rear_port_count=0,
+    device_bay_count=0,
+    module_bay_count=0,
+    inventory_item_count=0,
+)
 for f in ("cooling_intake_count", "cooling_outflow_count"):
     if any(fl.attname == f for fl in Device._meta.concrete_fields):
         ZERO_COUNTS[f] = 0
@@ -162,7 +172,10 @@ for k in range(2, N + 1):
             group_map[o.id] = nw.id
         vlan_map = {}
         vl_src = [v for v in vlans if v.group_id is None or v.group_id in group_map]
-        new = [clone(v, site_id=site_map.get(v.site_id), group_id=group_map.get(v.group_id), qinq_svlan_id=None) for v in vl_src]
+        new = [
+            clone(v, site_id=site_map.get(v.site_id), group_id=group_map.get(v.group_id), qinq_svlan_id=None)
+            for v in vl_src
+        ]
         for o, nw in zip(vl_src, VLAN.objects.bulk_create(new, batch_size=BATCH)):
             vlan_map[o.id] = nw.id
         rack_map = {}
@@ -170,14 +183,35 @@ for k in range(2, N + 1):
         for o, nw in zip(racks, Rack.objects.bulk_create(new, batch_size=BATCH)):
             rack_map[o.id] = nw.id
         dev_map = {}
-        new = [clone(d, name=(f"{d.name}-x{k}" if d.name else None), site_id=site_map[d.site_id], rack_id=rack_map.get(d.rack_id),
-                     location_id=None, virtual_chassis_id=None, vc_position=None, vc_priority=None, primary_ip4_id=None,
-                     primary_ip6_id=None, oob_ip_id=None, cluster_id=None, asset_tag=None, **ZERO_COUNTS) for d in devices]
+        new = [
+            clone(
+                d,
+                name=(f"{d.name}-x{k}" if d.name else None),
+                site_id=site_map[d.site_id],
+                rack_id=rack_map.get(d.rack_id),
+                location_id=None,
+                virtual_chassis_id=None,
+                vc_position=None,
+                vc_priority=None,
+                primary_ip4_id=None,
+                primary_ip6_id=None,
+                oob_ip_id=None,
+                cluster_id=None,
+                asset_tag=None,
+                **ZERO_COUNTS,
+            )
+            for d in devices
+        ]
         new_devs = Device.objects.bulk_create(new, batch_size=BATCH)
         for o, nw in zip(devices, new_devs):
             dev_map[o.id] = nw
         cable_map = {}
-        new = [clone(c, bundle_id=None) if any(f.attname == "bundle_id" for f in Cable._meta.concrete_fields) else clone(c) for c in cables]
+        new = [
+            clone(c, bundle_id=None)
+            if any(f.attname == "bundle_id" for f in Cable._meta.concrete_fields)
+            else clone(c)
+            for c in cables
+        ]
         for o, nw in zip(cables, Cable.objects.bulk_create(new)):
             cable_map[o.id] = nw.id
         new = []
@@ -206,13 +240,27 @@ for k in range(2, N + 1):
         if lagged:
             Interface.objects.bulk_update(lagged, ["lag_id"], batch_size=BATCH)
         Through.objects.bulk_create(
-            [Through(interface_id=iface_map[oid], vlan_id=vlan_map[v]) for oid, a in assign.items() for v in a[2]], batch_size=BATCH)
+            [
+                Through(interface_id=iface_map[oid], vlan_id=vlan_map[v])
+                for oid, a in assign.items()
+                for v in a[2]
+            ],
+            batch_size=BATCH,
+        )
         new = []
         for tt in cable_terms:
             d = dev_map[tt._device_id] if tt._device_id else None
-            new.append(clone(tt, cable_id=cable_map[tt.cable_id], termination_id=iface_map[tt.termination_id],
-                             _device_id=d.id if d else None, _rack_id=d.rack_id if d else None, _site_id=d.site_id if d else None,
-                             _location_id=None))
+            new.append(
+                clone(
+                    tt,
+                    cable_id=cable_map[tt.cable_id],
+                    termination_id=iface_map[tt.termination_id],
+                    _device_id=d.id if d else None,
+                    _rack_id=d.rack_id if d else None,
+                    _site_id=d.site_id if d else None,
+                    _location_id=None,
+                )
+            )
         CableTermination.objects.bulk_create(new, batch_size=BATCH)
         new = []
         for p in prefixes:
@@ -221,26 +269,43 @@ for k in range(2, N + 1):
                              _site_id=site_map[p._site_id] if p._site_id else None, _location_id=None,
                              vlan_id=vlan_map.get(p.vlan_id), vrf_id=vrf_map.get(p.vrf_id)))
         Prefix.objects.bulk_create(new, batch_size=BATCH)
-        new = [clone(ip, vrf_id=vrf_map.get(ip.vrf_id), assigned_object_type_id=None, assigned_object_id=None, nat_inside_id=None) for ip in ips]
+        new = [
+            clone(
+                ip,
+                vrf_id=vrf_map.get(ip.vrf_id),
+                assigned_object_type_id=None,
+                assigned_object_id=None,
+                nat_inside_id=None,
+            )
+            for ip in ips
+        ]
         IPAddress.objects.bulk_create(new, batch_size=BATCH)
     if k % 10 == 0 or k == N:
         log(f"copy {k}/{N} done")
 phases["copies_s"] = round(time.perf_counter() - t_copies, 2)
 
 counts = {
-    "sites": Site.objects.count(), "racks": Rack.objects.count(), "devices": Device.objects.count(),
+    "sites": Site.objects.count(),
+    "racks": Rack.objects.count(),
+    "devices": Device.objects.count(),
     "interfaces": Interface.objects.count(),
     "interfaces_with_vlans": Interface.objects.exclude(mode=None).exclude(mode="").count(),
     "tagged_vlan_assignments": Through.objects.count(),
-    "vlans": VLAN.objects.count(), "vlan_groups": VLANGroup.objects.count(), "vrfs": VRF.objects.count(),
-    "prefixes": Prefix.objects.count(), "ip_addresses": IPAddress.objects.count(), "cables": Cable.objects.count(),
+    "vlans": VLAN.objects.count(),
+    "vlan_groups": VLANGroup.objects.count(),
+    "vrfs": VRF.objects.count(),
+    "prefixes": Prefix.objects.count(),
+    "ip_addresses": IPAddress.objects.count(),
+    "cables": Cable.objects.count(),
 }
 phases["orm_total_s"] = round(time.perf_counter() - T0, 2)
 print(json.dumps({"n": N, "phases": phases, "counts": counts}))
 '''
 
 
-def sh(cmd: list[str], env: dict | None = None, check: bool = True, capture: bool = False) -> subprocess.CompletedProcess:
+def sh(
+    cmd: list[str], env: dict | None = None, check: bool = True, capture: bool = False
+) -> subprocess.CompletedProcess:
     print("+", " ".join(cmd), file=sys.stderr, flush=True)
     return subprocess.run(cmd, env=env, check=check, text=True, capture_output=capture)
 
@@ -260,12 +325,20 @@ def main() -> int:
         ap.error("N must be 1..200")
     db = args.db or f"netbox_x{args.n}"
     if db == "netbox" or not db.startswith("netbox_"):
-        ap.error("refusing: the scale data goes in a database of its own (netbox_xN), never the demo 'netbox'")
+        ap.error(
+            "refusing: the scale data goes in a database of its own (netbox_xN), never the demo 'netbox'"
+        )
     port = args.port or (8000 + args.n if args.n < 100 else 8100)
     if port == 8000:
         ap.error("port 8000 is the demo NetBox")
     env = {**os.environ, "NETBOX_DEV_DB": db, "NETBOX_DEV_PORT": str(port)}
-    report: dict = {"db": db, "port": port, "n": args.n, "url": f"http://127.0.0.1:{port}", "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+    report: dict = {
+        "db": db,
+        "port": port,
+        "n": args.n,
+        "url": f"http://127.0.0.1:{port}",
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
 
     if args.recreate:
         sh([str(PROJECT / "scripts" / "netbox-dev"), "stop"], env=env, check=False)

@@ -12,9 +12,9 @@ from typing import Optional
 
 from netbox_tui.config import Settings
 from netbox_tui.core.conversation import Conversation
-from netbox_tui.core.refine import Refinement
-from netbox_tui.core.progress import ProgressEvent
 from netbox_tui.core.fit import FitColumn, fit_widths
+from netbox_tui.core.progress import ProgressEvent
+from netbox_tui.core.refine import Refinement
 from netbox_tui.core.results import Answer, Column, Table
 from netbox_tui.netbox.cache import CacheMode
 from netbox_tui.session import Session
@@ -169,29 +169,45 @@ def render(answer: Answer, source: str, *, wide: bool = False, page_size: Option
     from rich.text import Text
 
     class _Quiet(Console):
-        def on_broken_pipe(self) -> None:  # `| head` closed the pipe: stop writing, exit quietly (rich would exit 1)
+        def on_broken_pipe(
+            self,
+        ) -> None:  # `| head` closed the pipe: stop writing, exit quietly (rich would exit 1)
             import os
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise SystemExit(0)
 
     console = _Quiet(highlight=False)
-    style = {"ok": "green", "partial": "yellow", "needs_choice": "cyan", "not_found": "yellow", "error": "red"}[answer.status]
+    style = {
+        "ok": "green",
+        "partial": "yellow",
+        "needs_choice": "cyan",
+        "not_found": "yellow",
+        "error": "red",
+    }[answer.status]
     if answer.stale:
         style = "yellow"  # an expired cached answer (NetBox unreachable or failing): its text says how old
     console.print(Text(answer.answer, style=style))
     if answer.interpretation is not None:
         console.print(Text("read as: " + answer.interpretation.line(), style="dim"))
         if answer.interpretation.not_understood:
-            console.print(Text("not understood: " + ", ".join(answer.interpretation.not_understood), style="yellow"))
+            console.print(
+                Text("not understood: " + ", ".join(answer.interpretation.not_understood), style="yellow")
+            )
     if answer.error:
-        for label, items in (("Likely causes", answer.error.causes), ("Next steps", answer.error.next_steps), ("Try instead", answer.error.alternatives)):
+        for label, items in (
+            ("Likely causes", answer.error.causes),
+            ("Next steps", answer.error.next_steps),
+            ("Try instead", answer.error.alternatives),
+        ):
             if items:
                 console.print(Text(f"{label}: " + "; ".join(items), style="dim"))
     for t in answer.tables:
         if not t.rows and t.total == 0:
             continue
-        shown = f"rows {t.offset + 1}–{t.offset + len(t.rows)} of {t.total:,}" if t.rows else f"{t.total:,} rows"
+        shown = (
+            f"rows {t.offset + 1}–{t.offset + len(t.rows)} of {t.total:,}" if t.rows else f"{t.total:,} rows"
+        )
         table = RichTable(title=Text(f"{t.title} — {shown}"), title_justify="left", show_lines=False)
         columns, note = (t.columns, "") if wide else _narrow_columns(t)
         naturals = [max([len(c.title)] + [len(str(r.get(c.key, ""))) for r in t.rows]) for c in columns]
@@ -214,4 +230,10 @@ def render(answer: Answer, source: str, *, wide: bool = False, page_size: Option
         # soft_wrap: the terminal, not rich, wraps a long command, so it copies as one line
         console.print(Text(f"  • {label}: {command}", style="dim"), soft_wrap=True)
     s = answer.stats
-    console.print(Text(f"{source} · {s.api_calls} API call{'s' if s.api_calls != 1 else ''} · {s.cache_hits} cached · {s.elapsed_ms} ms", style="dim"))
+    console.print(
+        Text(
+            f"{source} · {s.api_calls} API call{'s' if s.api_calls != 1 else ''} · {s.cache_hits} "
+            f"cached · {s.elapsed_ms} ms",
+            style="dim",
+        )
+    )

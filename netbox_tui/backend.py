@@ -54,9 +54,15 @@ def open_backend(
         client = NetBoxClient(profile, cache=cache, transport=transport)
         taken = str(meta.get("taken_at", "?"))[:16].replace("T", " ")
         if demo:
-            label = f"embedded demo data (NetBox {meta.get('netbox_version', '?')} demo set, snapshot of {taken} UTC) · offline"
+            label = (
+                f"embedded demo data (NetBox {meta.get('netbox_version', '?')} demo set, snapshot of "
+                f"{taken} UTC) · offline"
+            )
         else:
-            label = f"snapshot {Path(snapshot).name} of {meta.get('url', '?')} (NetBox {meta.get('netbox_version', '?')}, {taken} UTC) · offline"
+            label = (
+                f"snapshot {Path(snapshot).name} of {meta.get('url', '?')} (NetBox "
+                f"{meta.get('netbox_version', '?')}, {taken} UTC) · offline"
+            )
         return Backend(client, label, Path(snapshot), meta)
     client = live_client(settings, cache_mode=cache_mode)
     return Backend(client, client.base_url)

@@ -1,4 +1,5 @@
-"""Command line: `netbox-tui` (the TUI), `netbox-tui ask "..."`, `netbox-tui mcp`, `netbox-tui snapshot save FILE`, `netbox-tui graph`.
+"""Command line: `netbox-tui` (the TUI), `netbox-tui ask "..."`, `netbox-tui mcp`,
+`netbox-tui snapshot save FILE`, `netbox-tui graph`.
 
 With no NetBox configured at all, `netbox-tui` and `ask` run on the embedded demo data.
 """
@@ -49,14 +50,24 @@ def _count(flag: str, least: int) -> Any:
 
 def _common(p: argparse.ArgumentParser, *, suppress: bool) -> None:
     d = argparse.SUPPRESS if suppress else None
-    p.add_argument("--config", type=Path, default=d, metavar="PATH", help="TOML config (default: XDG config dir)")
+    p.add_argument(
+        "--config", type=Path, default=d, metavar="PATH", help="TOML config (default: XDG config dir)"
+    )
     p.add_argument("--profile", default=d, metavar="NAME", help="NetBox profile from the config file")
     p.add_argument("--url", default=d, metavar="URL", help="NetBox URL (overrides NETBOX_URL)")
-    p.add_argument("--token", default=d, metavar="TOKEN", help="API token (prefer NETBOX_TOKEN or token_file)")
-    p.add_argument("--demo", action="store_true", default=d, help="use the embedded NetBox demo data (no network)")
-    p.add_argument("--snapshot", type=Path, default=d, metavar="FILE", help="answer from a snapshot file (no network)")
+    p.add_argument(
+        "--token", default=d, metavar="TOKEN", help="API token (prefer NETBOX_TOKEN or token_file)"
+    )
+    p.add_argument(
+        "--demo", action="store_true", default=d, help="use the embedded NetBox demo data (no network)"
+    )
+    p.add_argument(
+        "--snapshot", type=Path, default=d, metavar="FILE", help="answer from a snapshot file (no network)"
+    )
     p.add_argument("--no-cache", action="store_true", default=d, help="neither read nor write the cache")
-    p.add_argument("--refresh", action="store_true", default=d, help="bypass cached answers (and store fresh ones)")
+    p.add_argument(
+        "--refresh", action="store_true", default=d, help="bypass cached answers (and store fresh ones)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,22 +81,40 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLine)
 
-    ask = sub.add_parser("ask", help="answer one question and exit", description="Answer one question and exit.")
+    ask = sub.add_parser(
+        "ask", help="answer one question and exit", description="Answer one question and exit."
+    )
     ask.add_argument("question", help="the question, in plain words")
     ask.add_argument("--json", action="store_true", help="print exactly one JSON object")
     ask.add_argument("--page-size", type=_count("--page-size", 1), default=None, metavar="N",
                      help=f"rows per table page (default 25; at most {MAX_PAGE}, NetBox's page limit)")
-    ask.add_argument("--offset", type=_count("--offset", 0), default=0, metavar="N", help="first row of the main table")
+    ask.add_argument(
+        "--offset", type=_count("--offset", 0), default=0, metavar="N", help="first row of the main table"
+    )
     ask.add_argument("--progress", action="store_true", help="print progress events on stderr")
     ask.add_argument("--wide", action="store_true",
                      help="print table cells whole (by default they are cut to the terminal's width)")
-    ask.add_argument("--refine", action="store_true",
-                     help="read the question as a follow-up of the last answer (\"only the routers\", \"and at DM-Camden?\")")
+    ask.add_argument(
+        "--refine",
+        action="store_true",
+        help="read the question as a follow-up of the last answer (\"only the routers\", \"and at "
+        "DM-Camden?\")",
+    )
     _common(ask, suppress=True)
 
-    mcp = sub.add_parser("mcp", help="serve the assistant as MCP tools over stdio (for AI assistants)",
-                         description="An MCP server over stdio: ask, query, describe, page, trace, free_ips, vlan_topology, rack_utilisation. Read-only.")
-    mcp.add_argument("--token-budget", type=int, default=None, metavar="N", help="most tokens per tool result (default: mcp.token_budget, 2000)")
+    mcp = sub.add_parser(
+        "mcp",
+        help="serve the assistant as MCP tools over stdio (for AI assistants)",
+        description="An MCP server over stdio: ask, query, describe, page, trace, free_ips, vlan_topology, "
+        "rack_utilisation. Read-only.",
+    )
+    mcp.add_argument(
+        "--token-budget",
+        type=int,
+        default=None,
+        metavar="N",
+        help="most tokens per tool result (default: mcp.token_budget, 2000)",
+    )
     mcp.add_argument("--http", default=None, metavar="HOST:PORT",
                      help="serve streamable HTTP at http://HOST:PORT/mcp; each request's "
                           "'Authorization: Bearer <NetBox token>' is used")
@@ -185,8 +214,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             from netbox_tui.ask import run_ask
 
             if args.page_size is not None and args.page_size > MAX_PAGE:
-                # NetBox would cap it silently: say the size used, so a script's `offset += limit` stays right.
-                print(f"netbox-tui: --page-size {args.page_size} is above NetBox's page limit; using {MAX_PAGE}", file=sys.stderr)
+                # NetBox would cap it silently: say the size used, so a script's `offset += limit`
+                # stays right.
+                print(
+                    f"netbox-tui: --page-size {args.page_size} is above NetBox's page limit; "
+                    f"using {MAX_PAGE}",
+                    file=sys.stderr,
+                )
                 args.page_size = MAX_PAGE
             return asyncio.run(
                 run_ask(

@@ -14,7 +14,13 @@ from typing import Any, Mapping, Optional
 
 import platformdirs
 from pydantic import (
-    BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_serializer, field_validator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_serializer,
+    field_validator,
 )
 
 from netbox_tui.errors import ConfigError
@@ -47,18 +53,24 @@ class _Strict(BaseModel):
 
 class NetBoxProfile(_Strict):
     url: Optional[str] = Field(None, description="http(s)://host[:port] of NetBox, without /api")
-    token: Optional[SecretStr] = Field(None, description="a v1 token (40 characters) or v2 nbt_<key>.<secret>")
+    token: Optional[SecretStr] = Field(
+        None, description="a v1 token (40 characters) or v2 nbt_<key>.<secret>"
+    )
     token_file: Optional[Path] = Field(None, description="path of a file holding only the token")
     verify_tls: bool = Field(True, description="true or false")
     ca_bundle: Optional[Path] = Field(None, description="path of a PEM CA bundle")
     timeout_connect: float = Field(5.0, gt=0, description="seconds, e.g. 5")
     timeout_read: float = Field(30.0, gt=0, description="seconds, e.g. 30")
-    deadline: float = Field(30.0, gt=0, description="seconds one question may take in all (requests, retries, fallbacks), e.g. 30")
+    deadline: float = Field(
+        30.0, gt=0, description="seconds one question may take in all (requests, retries, fallbacks), e.g. 30"
+    )
     max_connections: int = Field(20, ge=1, le=200, description="an integer 1-200")
     max_keepalive: int = Field(10, ge=0, le=200, description="an integer 0-200")
     max_attempts: int = Field(3, ge=1, le=10, description="an integer 1-10")
     backoff_base: float = Field(0.5, ge=0, description="seconds, first retry delay")
-    retry_after_max: float = Field(30.0, ge=0, description="seconds, longest Retry-After waited for; a longer one ends the request")
+    retry_after_max: float = Field(
+        30.0, ge=0, description="seconds, longest Retry-After waited for; a longer one ends the request"
+    )
     concurrency: int = Field(8, ge=1, le=64, description="parallel requests, an integer 1-64")
     max_response_mb: float = Field(50.0, gt=0, description="megabytes, e.g. 50")
     max_request_line: int = Field(4000, ge=512, description="bytes; gunicorn refuses lines over 4094")
@@ -103,7 +115,9 @@ class CacheSettings(_Strict):
     enabled: bool = Field(True, description="true or false")
     dir: Optional[Path] = Field(None, description="a directory path (default: the XDG cache dir)")
     size_limit_mb: int = Field(256, ge=1, description="megabytes, an integer")
-    ttl: dict[str, int] = Field(default_factory=dict, description="seconds per kind: " + ", ".join(DEFAULT_TTL))
+    ttl: dict[str, int] = Field(
+        default_factory=dict, description="seconds per kind: " + ", ".join(DEFAULT_TTL)
+    )
     url: Optional[str] = Field(None, description="a Redis URL for a shared cache, e.g. redis://host:6379/0")
 
     @field_validator("url")
@@ -142,7 +156,9 @@ class LLMSettings(_Strict):
     model: str = Field("gpt-4o-mini", min_length=1, description="a model name")
     temperature: float = Field(0.1, ge=0, le=2, description="a number 0-2")
     timeout: float = Field(10.0, gt=0, description="seconds")
-    token_budget: int = Field(4000, ge=200, le=1_000_000, description="tokens per LLM request, an integer >= 200")
+    token_budget: int = Field(
+        4000, ge=200, le=1_000_000, description="tokens per LLM request, an integer >= 200"
+    )
 
     @property
     def enabled(self) -> bool:
@@ -156,7 +172,9 @@ class UISettings(_Strict):
 
 
 class MCPSettings(_Strict):
-    token_budget: int = Field(2000, ge=200, le=100_000, description="tokens per tool result (tiktoken), an integer 200-100000")
+    token_budget: int = Field(
+        2000, ge=200, le=100_000, description="tokens per tool result (tiktoken), an integer 200-100000"
+    )
     tables: int = Field(64, ge=1, le=10_000, description="tables kept for paging handles, an integer 1-10000")
 
 
@@ -261,14 +279,19 @@ def load_settings(
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"config: {path}: cannot be read ({exc})", "Check the file's permissions.") from None
+            raise ConfigError(
+                f"config: {path}: cannot be read ({exc})", "Check the file's permissions."
+            ) from None
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config: {path}: not valid TOML ({exc})", "Compare it with config.example.toml.") from None
+            raise ConfigError(
+                f"config: {path}: not valid TOML ({exc})", "Compare it with config.example.toml."
+            ) from None
     elif explicit:
         raise ConfigError(f"config: {path}: no such file", "Pass an existing file to --config, or omit it.")
 
     chosen = profile or env.get("NETBOX_TUI_PROFILE") or data.get("default_profile")
-    profiles = data.get("netbox") if isinstance(data.get("netbox"), dict) else {}
+    netbox = data.get("netbox")
+    profiles: dict[str, Any] = netbox if isinstance(netbox, dict) else {}
     if chosen is None:
         chosen = next(iter(profiles), "default")
     # A profile asked for by name must exist, config file or not: answering from the demo instead would
@@ -277,7 +300,9 @@ def load_settings(
     url_given = env.get("NETBOX_URL") or (overrides or {}).get("netbox.{profile}.url")
     if asked and asked not in profiles and not url_given:
         names = ", ".join(sorted(profiles))
-        hint = f"expected one of: {names}" if names else f"no profile is defined in {path}; add [netbox.{asked}]"
+        hint = (
+            f"expected one of: {names}" if names else f"no profile is defined in {path}; add [netbox.{asked}]"
+        )
         raise ConfigError(f"config: profile {asked!r} is not defined", hint)
     data["profile"] = chosen
 

@@ -40,7 +40,9 @@ class UsageError(NetBoxTUIError):
 class ConfigError(NetBoxTUIError):
     kind = "config"
     title = "Configuration error"
-    default_hint = "Fix the value in the config file, the environment or the command line (see config.example.toml)."
+    default_hint = (
+        "Fix the value in the config file, the environment or the command line (see config.example.toml)."
+    )
 
 
 class NetBoxError(NetBoxTUIError):
@@ -53,19 +55,27 @@ class NetBoxError(NetBoxTUIError):
 class UnreachableError(NetBoxError):
     kind = "unreachable"
     title = "NetBox unreachable"
-    default_hint = "Check the URL and that NetBox is running and reachable from this host; or use --demo / --snapshot FILE."
+    default_hint = (
+        "Check the URL and that NetBox is running and reachable from this host; or use --demo / "
+        "--snapshot FILE."
+    )
 
 
 class TimeoutError(NetBoxError):  # noqa: A001 - deliberate: our own timeout type
     kind = "timeout"
     title = "NetBox timed out"
-    default_hint = "NetBox is slow or overloaded: ask for fewer rows (a filter, a site), retry, or raise timeout_read."
+    default_hint = (
+        "NetBox is slow or overloaded: ask for fewer rows (a filter, a site), retry, or raise timeout_read."
+    )
 
 
 class DeadlineError(TimeoutError):
     """The question's own deadline (ui.deadline) passed: every request, retry and fallback counts."""
 
-    default_hint = "NetBox is slow or not answering: retry in a moment, narrow the question (a site, a device), or raise the profile's deadline."
+    default_hint = (
+        "NetBox is slow or not answering: retry in a moment, narrow the question (a site, a device), "
+        "or raise the profile's deadline."
+    )
 
 
 class TLSError(NetBoxError):
@@ -77,15 +87,20 @@ class TLSError(NetBoxError):
 class AuthError(NetBoxError):
     kind = "auth"
     title = "Token rejected"
-    default_hint = "Check NETBOX_TOKEN / token_file: NetBox answers 403 for a token that is wrong, expired or lacks read permission."
+    default_hint = (
+        "Check NETBOX_TOKEN / token_file: NetBox answers 403 for a token that is wrong, expired or "
+        "lacks read permission."
+    )
 
 
 class TokenRejectedError(AuthError):
     """401, or a 403 whose detail says the token itself is bad ("Invalid v1 token"): no request of
     the question can succeed, so none is sent after it."""
 
-    default_hint = ("Set NETBOX_TOKEN (or token_file) to a valid token: create a read-only one in NetBox under your "
-                    "user profile → API Tokens (a v2 nbt_… token needs NetBox >= 4.5).")
+    default_hint = (
+        "Set NETBOX_TOKEN (or token_file) to a valid token: create a read-only one in NetBox under your "
+        "user profile → API Tokens (a v2 nbt_… token needs NetBox >= 4.5)."
+    )
 
 
 class PermissionDeniedError(AuthError):
@@ -93,7 +108,9 @@ class PermissionDeniedError(AuthError):
 
     title = "Permission denied"
     template = "permission"
-    default_hint = "Ask a NetBox admin for view permission on these objects, or use a token of a user who has it."
+    default_hint = (
+        "Ask a NetBox admin for view permission on these objects, or use a token of a user who has it."
+    )
 
 
 class NoTokenError(AuthError):
@@ -101,7 +118,10 @@ class NoTokenError(AuthError):
 
     kind = "no_token"
     title = "No token set"
-    default_hint = "Set NETBOX_TOKEN (or token_file in the profile) to a read-only API token made in NetBox under your user profile."
+    default_hint = (
+        "Set NETBOX_TOKEN (or token_file in the profile) to a read-only API token made in NetBox "
+        "under your user profile."
+    )
 
 
 class NotFoundError(NetBoxError):
@@ -109,7 +129,9 @@ class NotFoundError(NetBoxError):
     title = "Not found"
     default_hint = "Check the name or id; the object may have been deleted or be outside your permissions."
 
-    def __init__(self, message: str, hint: str | None = None, *, detail: Any = None, page: bool = False) -> None:
+    def __init__(
+        self, message: str, hint: str | None = None, *, detail: Any = None, page: bool = False
+    ) -> None:
         super().__init__(message, hint, detail=detail)
         # An HTML 404 page, not NetBox's JSON: NetBox lacks the endpoint (an older version, a plugin
         # not installed), or the URL is not NetBox's at all (then the client says `WrongURLError`).
@@ -121,8 +143,10 @@ class WrongURLError(NetBoxError):
 
     kind = "bad_url"
     title = "Not a NetBox URL"
-    default_hint = ("Check NETBOX_URL: it is the address NetBox's web UI opens at, without /api (with its path prefix "
-                    "only if NetBox is served under one); `curl <url>/api/` must answer JSON.")
+    default_hint = (
+        "Check NETBOX_URL: it is the address NetBox's web UI opens at, without /api (with its path prefix "
+        "only if NetBox is served under one); `curl <url>/api/` must answer JSON."
+    )
 
 
 class BadFilterError(NetBoxError):
@@ -130,7 +154,10 @@ class BadFilterError(NetBoxError):
 
     kind = "bad_filter"
     title = "NetBox refused a filter"
-    default_hint = "NetBox's message above names the filter and value it refused: rephrase with the exact name, or list the choices first."
+    default_hint = (
+        "NetBox's message above names the filter and value it refused: rephrase with the exact name, "
+        "or list the choices first."
+    )
 
 
 class UnknownFilterError(NetBoxError):
@@ -138,7 +165,9 @@ class UnknownFilterError(NetBoxError):
 
     kind = "unknown_filter"
     title = "Unknown filter"
-    default_hint = "This filter does not exist on that endpoint; NetBox would ignore it and return everything."
+    default_hint = (
+        "This filter does not exist on that endpoint; NetBox would ignore it and return everything."
+    )
 
 
 class ServerError(NetBoxError):
@@ -152,13 +181,18 @@ class RateLimitedError(ServerError):
 
     kind = "rate_limited"
     title = "NetBox is rate-limiting"
-    default_hint = "NetBox asked this client to slow down (429): wait a moment and retry, or lower `concurrency` in the profile."
+    default_hint = (
+        "NetBox asked this client to slow down (429): wait a moment and retry, or lower "
+        "`concurrency` in the profile."
+    )
 
 
 class InvalidResponseError(NetBoxError):
     kind = "invalid_response"
     title = "Unexpected answer"
-    default_hint = "The URL may point at something that is not the NetBox API (a proxy or login page); check NETBOX_URL."
+    default_hint = (
+        "The URL may point at something that is not the NetBox API (a proxy or login page); check NETBOX_URL."
+    )
 
 
 class ResponseTooLargeError(NetBoxError):

@@ -33,7 +33,8 @@ def auth_header(token: str) -> str:
     if _V1.match(token):
         return f"Token {token}"
     raise ConfigError(
-        f"token: a {len(token)}-character value is neither a v1 token (40 characters) nor a v2 token (nbt_<key>.<secret>)",
+        f"token: a {len(token)}-character value is neither a v1 token (40 characters) nor a v2 "
+        "token (nbt_<key>.<secret>)",
         "Set NETBOX_TOKEN or token_file to a NetBox API token.",
     )
 

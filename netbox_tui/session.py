@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
+from netbox_tui import schema as nbschema
 from netbox_tui.backend import Backend, open_backend
 from netbox_tui.config import Settings
 from netbox_tui.core.orchestrator import Orchestrator
 from netbox_tui.netbox.cache import CacheMode
-from netbox_tui import schema as nbschema
 
 if TYPE_CHECKING:
     from netbox_tui.netbox.cache import ResponseCache
@@ -72,7 +72,9 @@ def make_orchestrator(settings: Settings, client: object, page_size: Optional[in
         from netbox_tui.core.llm import LLMClassifier
 
         llm = LLMClassifier(settings.llm)
-    return Orchestrator(client, page_size=page_size or settings.ui.page_size, step_timeout=settings.ui.step_timeout, llm=llm)
+    return Orchestrator(
+        client, page_size=page_size or settings.ui.page_size, step_timeout=settings.ui.step_timeout, llm=llm
+    )
 
 
 @dataclass

@@ -60,67 +60,156 @@ SEED: dict = {
         {"name": "Juniper Junos", "slug": "juniper-junos", "manufacturer": "juniper", "create": True},
     ],
     "vlan_groups": [
-        {"name": "NCSU Campus", "slug": "ncsu-campus", "scope_type": "dcim.region", "scope": "us-nc",
-         "description": "NC State campus VLANs", "create": True},
+        {
+            "name": "NCSU Campus",
+            "slug": "ncsu-campus",
+            "scope_type": "dcim.region",
+            "scope": "us-nc",
+            "description": "NC State campus VLANs",
+            "create": True,
+        },
     ],
     "vlans": [
         {"group": "ncsu-campus", "vid": 110, "name": "Faculty-Staff", "tenant": "nc-state", "create": True},
         {"group": "ncsu-campus", "vid": 120, "name": "Students", "tenant": "nc-state", "create": True},
         {"group": "ncsu-campus", "vid": 130, "name": "Research-Lab", "tenant": "nc-state", "create": True},
-        {"group": "ncsu-campus", "vid": 140, "name": "Building-Systems", "tenant": "nc-state", "create": True},
+        {
+            "group": "ncsu-campus",
+            "vid": 140,
+            "name": "Building-Systems",
+            "tenant": "nc-state",
+            "create": True,
+        },
         {"group": "ncsu-campus", "vid": 999, "name": "Native", "tenant": "nc-state", "create": True},
     ],
     "devices": [
         {
-            "name": "dmi01-stamford-sw01", "site": "DM-Stamford", "role": "Access Switch",
-            "serial": "FOC2418Y1K7", "asset_tag": "DM-IT-000412", "platform": "Cisco IOS",
+            "name": "dmi01-stamford-sw01",
+            "site": "DM-Stamford",
+            "role": "Access Switch",
+            "serial": "FOC2418Y1K7",
+            "asset_tag": "DM-IT-000412",
+            "platform": "Cisco IOS",
             "primary_ip4": "10.112.164.2/28",
             "vlans": {"site": "DM-Stamford"},
             "interfaces": [
-                {"name": "GigabitEthernet1/0/1", "lag": "Po1", "description": "uplink to dmi01-stamford-rtr01 Gi0/1/0"},
-                {"name": "GigabitEthernet1/0/2", "lag": "Po1", "description": "uplink to dmi01-stamford-rtr01 Gi0/1/1"},
-                {"name": "Po1", "mode": "tagged", "untagged_vlan": "Data (100)",
-                 "tagged_vlans": ["Voice (200)", "Wireless (300)"], "description": "uplink to dmi01-stamford-rtr01 Po1"},
-                {"name": "GigabitEthernet1/0/3", "mode": "access", "untagged_vlan": "Data (100)", "description": "printer 2F copy room"},
+                {
+                    "name": "GigabitEthernet1/0/1",
+                    "lag": "Po1",
+                    "description": "uplink to dmi01-stamford-rtr01 Gi0/1/0",
+                },
+                {
+                    "name": "GigabitEthernet1/0/2",
+                    "lag": "Po1",
+                    "description": "uplink to dmi01-stamford-rtr01 Gi0/1/1",
+                },
+                {
+                    "name": "Po1",
+                    "mode": "tagged",
+                    "untagged_vlan": "Data (100)",
+                    "tagged_vlans": ["Voice (200)", "Wireless (300)"],
+                    "description": "uplink to dmi01-stamford-rtr01 Po1",
+                },
+                {
+                    "name": "GigabitEthernet1/0/3",
+                    "mode": "access",
+                    "untagged_vlan": "Data (100)",
+                    "description": "printer 2F copy room",
+                },
                 {"name": "GigabitEthernet1/0/4", "mode": "access", "untagged_vlan": "Data (100)"},
                 {"name": "GigabitEthernet1/0/5", "mode": "access", "untagged_vlan": "Data (100)"},
-                {"name": "GigabitEthernet1/0/6", "mode": "access", "untagged_vlan": "Data (100)", "description": "desk 2F-14"},
-                {"name": "GigabitEthernet1/0/7", "mode": "tagged", "untagged_vlan": "Data (100)",
-                 "tagged_vlans": ["Voice (200)"], "description": "IP phone + PC desk 2F-15"},
-                {"name": "GigabitEthernet1/0/8", "mode": "tagged", "untagged_vlan": "Data (100)", "tagged_vlans": ["Voice (200)"]},
-                {"name": "GigabitEthernet1/0/9", "mode": "access", "untagged_vlan": "Voice (200)", "description": "conference room 2A phone"},
-                {"name": "GigabitEthernet1/0/12", "mode": "access", "untagged_vlan": "Wireless (300)", "description": "AP-3F-12"},
-                {"name": "GigabitEthernet1/0/14", "mode": "access", "untagged_vlan": "Wireless (300)", "description": "AP-3F-14"},
+                {
+                    "name": "GigabitEthernet1/0/6",
+                    "mode": "access",
+                    "untagged_vlan": "Data (100)",
+                    "description": "desk 2F-14",
+                },
+                {
+                    "name": "GigabitEthernet1/0/7",
+                    "mode": "tagged",
+                    "untagged_vlan": "Data (100)",
+                    "tagged_vlans": ["Voice (200)"],
+                    "description": "IP phone + PC desk 2F-15",
+                },
+                {
+                    "name": "GigabitEthernet1/0/8",
+                    "mode": "tagged",
+                    "untagged_vlan": "Data (100)",
+                    "tagged_vlans": ["Voice (200)"],
+                },
+                {
+                    "name": "GigabitEthernet1/0/9",
+                    "mode": "access",
+                    "untagged_vlan": "Voice (200)",
+                    "description": "conference room 2A phone",
+                },
+                {
+                    "name": "GigabitEthernet1/0/12",
+                    "mode": "access",
+                    "untagged_vlan": "Wireless (300)",
+                    "description": "AP-3F-12",
+                },
+                {
+                    "name": "GigabitEthernet1/0/14",
+                    "mode": "access",
+                    "untagged_vlan": "Wireless (300)",
+                    "description": "AP-3F-14",
+                },
                 {"name": "GigabitEthernet1/0/44", "enabled": False},
                 {"name": "GigabitEthernet1/0/45", "enabled": False, "description": "spare - shut"},
-                {"name": "GigabitEthernet1/0/46", "enabled": False, "mode": "access", "untagged_vlan": "Data (100)",
-                 "description": "old printer removed 2024-03"},
+                {
+                    "name": "GigabitEthernet1/0/46",
+                    "enabled": False,
+                    "mode": "access",
+                    "untagged_vlan": "Data (100)",
+                    "description": "old printer removed 2024-03",
+                },
                 {"name": "GigabitEthernet1/0/47", "enabled": False},
                 {"name": "GigabitEthernet1/0/48", "enabled": False},
                 {"name": "GigabitEthernet0", "mgmt_only": True, "description": "OOB management"},
             ],
         },
         {
-            "name": "dmi01-utica-sw01", "site": "DM-Utica", "role": "Access Switch",
+            "name": "dmi01-utica-sw01",
+            "site": "DM-Utica",
+            "role": "Access Switch",
             "asset_tag": "DM-IT-000455",
             "vlans": {"site": "DM-Utica"},
             "interfaces": [
-                {"name": "Po1", "mode": "tagged", "untagged_vlan": "Data (100)",
-                 "tagged_vlans": ["Voice (200)", "Wireless (300)"], "description": "uplink to dmi01-utica-rtr01"},
-                {"name": "GigabitEthernet1/0/3", "mode": "access", "untagged_vlan": "Data (100)", "description": "printer"},
+                {
+                    "name": "Po1",
+                    "mode": "tagged",
+                    "untagged_vlan": "Data (100)",
+                    "tagged_vlans": ["Voice (200)", "Wireless (300)"],
+                    "description": "uplink to dmi01-utica-rtr01",
+                },
+                {
+                    "name": "GigabitEthernet1/0/3",
+                    "mode": "access",
+                    "untagged_vlan": "Data (100)",
+                    "description": "printer",
+                },
                 {"name": "GigabitEthernet1/0/4", "mode": "access", "untagged_vlan": "Data (100)"},
                 {"name": "GigabitEthernet1/0/5", "mode": "access", "untagged_vlan": "Data (100)"},
                 {"name": "GigabitEthernet1/0/6", "mode": "access", "untagged_vlan": "Data (100)"},
                 {"name": "GigabitEthernet1/0/10", "mode": "access", "untagged_vlan": "Voice (200)"},
-                {"name": "GigabitEthernet1/0/24", "mode": "access", "untagged_vlan": "Wireless (300)", "description": "AP-1F-03"},
+                {
+                    "name": "GigabitEthernet1/0/24",
+                    "mode": "access",
+                    "untagged_vlan": "Wireless (300)",
+                    "description": "AP-1F-03",
+                },
                 {"name": "GigabitEthernet1/0/30", "enabled": False, "description": "cubicle removed"},
                 {"name": "GigabitEthernet1/0/31", "enabled": False},
                 {"name": "GigabitEthernet0", "mgmt_only": True},
             ],
         },
         {
-            "name": "dmi01-stamford-rtr01", "site": "DM-Stamford", "role": "Router",
-            "serial": "FGL224511QZ", "asset_tag": "DM-IT-000398",
+            "name": "dmi01-stamford-rtr01",
+            "site": "DM-Stamford",
+            "role": "Router",
+            "serial": "FGL224511QZ",
+            "asset_tag": "DM-IT-000398",
             "primary_ip4": "10.112.164.1/32",
             "vlans": {"site": "DM-Stamford"},
             "interfaces": [
@@ -128,9 +217,19 @@ SEED: dict = {
                 {"name": "GigabitEthernet0/0/1", "description": "WAN: CenturyLink internet 1002844927"},
                 {"name": "GigabitEthernet0/1/0", "lag": "Po1", "description": "dmi01-stamford-sw01 Gi1/0/1"},
                 {"name": "GigabitEthernet0/1/1", "lag": "Po1", "description": "dmi01-stamford-sw01 Gi1/0/2"},
-                {"name": "Po1", "mode": "tagged", "untagged_vlan": "Data (100)",
-                 "tagged_vlans": ["Voice (200)", "Wireless (300)"], "description": "downlink to dmi01-stamford-sw01 Po1"},
-                {"name": "GigabitEthernet0/1/2", "mode": "access", "untagged_vlan": "Wireless (300)", "description": "AP-1F-01"},
+                {
+                    "name": "Po1",
+                    "mode": "tagged",
+                    "untagged_vlan": "Data (100)",
+                    "tagged_vlans": ["Voice (200)", "Wireless (300)"],
+                    "description": "downlink to dmi01-stamford-sw01 Po1",
+                },
+                {
+                    "name": "GigabitEthernet0/1/2",
+                    "mode": "access",
+                    "untagged_vlan": "Wireless (300)",
+                    "description": "AP-1F-01",
+                },
                 {"name": "Wlan-GigabitEthernet0/1/8", "enabled": False},
                 {"name": "Cellular0/2/0", "enabled": False, "description": "LTE backup - not activated"},
                 {"name": "Loopback0", "create": {"type": "virtual"}, "description": "router ID / management"},
@@ -140,14 +239,26 @@ SEED: dict = {
             ],
         },
         {
-            "name": "dmi01-pittsfield-rtr01", "site": "DM-Pittsfield", "role": "Router",
+            "name": "dmi01-pittsfield-rtr01",
+            "site": "DM-Pittsfield",
+            "role": "Router",
             "serial": "FGL2249103X",
             "primary_ip4": "10.112.153.1/24",
             "vlans": {"site": "DM-Pittsfield"},
             "interfaces": [
                 {"name": "GigabitEthernet0/0/0", "description": "WAN: Level 3 MPLS LQRT4981"},
-                {"name": "Po1", "mode": "tagged", "untagged_vlan": "Data (100)", "tagged_vlans": ["Voice (200)", "Wireless (300)"]},
-                {"name": "GigabitEthernet0/1/4", "mode": "access", "untagged_vlan": "Data (100)", "description": "printer"},
+                {
+                    "name": "Po1",
+                    "mode": "tagged",
+                    "untagged_vlan": "Data (100)",
+                    "tagged_vlans": ["Voice (200)", "Wireless (300)"],
+                },
+                {
+                    "name": "GigabitEthernet0/1/4",
+                    "mode": "access",
+                    "untagged_vlan": "Data (100)",
+                    "description": "printer",
+                },
                 {"name": "GigabitEthernet0/1/5", "mode": "access", "untagged_vlan": "Voice (200)"},
                 {"name": "GigabitEthernet0/1/6", "enabled": False, "description": "reserved for camera NVR"},
                 {"name": "Cellular0/2/0", "enabled": False},
@@ -156,25 +267,63 @@ SEED: dict = {
             ],
         },
         {
-            "name": "ncsu117-distswitch1", "site": "D. S. Weaver Labs", "role": "Distribution Switch",
-            "serial": "WS3718280167", "platform": "Juniper Junos",
+            "name": "ncsu117-distswitch1",
+            "site": "D. S. Weaver Labs",
+            "role": "Distribution Switch",
+            "serial": "WS3718280167",
+            "platform": "Juniper Junos",
             "vlans": {"group": "ncsu-campus"},
             "interfaces": [
-                {"name": "ae0", "create": {"type": "lag"}, "mode": "tagged", "untagged_vlan": "Native (999)",
-                 "tagged_vlans": ["Faculty-Staff (110)", "Students (120)", "Research-Lab (130)", "Building-Systems (140)"],
-                 "description": "uplink to ncsu-coreswitch1"},
+                {
+                    "name": "ae0",
+                    "create": {"type": "lag"},
+                    "mode": "tagged",
+                    "untagged_vlan": "Native (999)",
+                    "tagged_vlans": [
+                        "Faculty-Staff (110)",
+                        "Students (120)",
+                        "Research-Lab (130)",
+                        "Building-Systems (140)",
+                    ],
+                    "description": "uplink to ncsu-coreswitch1",
+                },
                 {"name": "xe-0/0/0", "lag": "ae0", "description": "ncsu-coreswitch1 xe-0/0/0"},
                 {"name": "xe-0/0/1", "lag": "ae0", "description": "ncsu-coreswitch1 xe-0/0/1"},
-                {"name": "ae1", "create": {"type": "lag"}, "mode": "tagged", "untagged_vlan": "Native (999)",
-                 "tagged_vlans": ["Faculty-Staff (110)", "Students (120)", "Research-Lab (130)", "Building-Systems (140)"],
-                 "description": "uplink to ncsu-coreswitch2 ae0"},
+                {
+                    "name": "ae1",
+                    "create": {"type": "lag"},
+                    "mode": "tagged",
+                    "untagged_vlan": "Native (999)",
+                    "tagged_vlans": [
+                        "Faculty-Staff (110)",
+                        "Students (120)",
+                        "Research-Lab (130)",
+                        "Building-Systems (140)",
+                    ],
+                    "description": "uplink to ncsu-coreswitch2 ae0",
+                },
                 {"name": "xe-0/0/2", "lag": "ae1", "description": "ncsu-coreswitch2 xe-0/0/0"},
                 {"name": "xe-0/0/3", "lag": "ae1", "description": "ncsu-coreswitch2 xe-0/0/1"},
-                {"name": "xe-0/0/10", "mode": "access", "untagged_vlan": "Research-Lab (130)", "description": "research lab bench 3"},
+                {
+                    "name": "xe-0/0/10",
+                    "mode": "access",
+                    "untagged_vlan": "Research-Lab (130)",
+                    "description": "research lab bench 3",
+                },
                 {"name": "xe-0/0/11", "mode": "access", "untagged_vlan": "Research-Lab (130)"},
-                {"name": "xe-0/0/12", "mode": "access", "untagged_vlan": "Building-Systems (140)", "description": "BAS controller"},
-                {"name": "xe-0/0/20", "mode": "tagged", "untagged_vlan": "Native (999)",
-                 "tagged_vlans": ["Faculty-Staff (110)", "Students (120)"], "description": "WLC-117 trunk"},
+                {
+                    "name": "xe-0/0/12",
+                    "mode": "access",
+                    "untagged_vlan": "Building-Systems (140)",
+                    "description": "BAS controller",
+                },
+                {
+                    "name": "xe-0/0/20",
+                    "mode": "tagged",
+                    "untagged_vlan": "Native (999)",
+                    "tagged_vlans": ["Faculty-Staff (110)", "Students (120)"],
+                    "description": "WLC-117 trunk",
+                },
                 {"name": "xe-0/0/47", "enabled": False},
                 {"name": "et-0/0/50", "enabled": False, "description": "reserved: 100G upgrade"},
                 {"name": "et-0/0/51", "enabled": False},
@@ -182,12 +331,20 @@ SEED: dict = {
             ],
         },
         {
-            "name": "ncsu-coreswitch2", "site": "MDF", "role": "Core Switch",
-            "serial": "JN124F8F7AFA", "asset_tag": "NCSU-065-2207",
+            "name": "ncsu-coreswitch2",
+            "site": "MDF",
+            "role": "Core Switch",
+            "serial": "JN124F8F7AFA",
+            "asset_tag": "NCSU-065-2207",
             "vlans": {"group": "ncsu-campus"},
             "interfaces": [
-                {"name": "ae0", "create": {"type": "lag"}, "mode": "tagged-all", "untagged_vlan": "Native (999)",
-                 "description": "downlink to ncsu117-distswitch1 ae1"},
+                {
+                    "name": "ae0",
+                    "create": {"type": "lag"},
+                    "mode": "tagged-all",
+                    "untagged_vlan": "Native (999)",
+                    "description": "downlink to ncsu117-distswitch1 ae1",
+                },
                 {"name": "xe-0/0/0", "lag": "ae0", "description": "ncsu117-distswitch1 xe-0/0/2"},
                 {"name": "xe-0/0/1", "lag": "ae0", "description": "ncsu117-distswitch1 xe-0/0/3"},
                 {"name": "xe-0/0/2", "description": "ncsu118-distswitch1 xe-0/0/2"},
@@ -203,115 +360,305 @@ SEED: dict = {
     ],
     # Every address lies in a prefix of the demo data. vrf None = global.
     "ip_addresses": [
-        {"address": "10.112.164.2/28", "vrf": None, "status": "active", "dns_name": "dmi01-stamford-sw01.dundermifflin.com",
-         "device": "dmi01-stamford-sw01", "interface": "GigabitEthernet0"},
-        {"address": "10.112.172.2/28", "vrf": None, "status": "active",
-         "device": "dmi01-utica-sw01", "interface": "GigabitEthernet0"},
-        {"address": "10.112.164.1/32", "vrf": None, "status": "active", "role": "loopback",
-         "dns_name": "dmi01-stamford-rtr01.dundermifflin.com", "device": "dmi01-stamford-rtr01", "interface": "Loopback0"},
-        {"address": "10.112.165.1/24", "vrf": None, "status": "active", "description": "Data gateway",
-         "device": "dmi01-stamford-rtr01", "interface": "Vlan100"},
-        {"address": "10.112.166.1/24", "vrf": None, "status": "active", "description": "Voice gateway",
-         "device": "dmi01-stamford-rtr01", "interface": "Vlan200"},
-        {"address": "10.112.167.1/24", "vrf": None, "status": "active", "description": "Wireless gateway",
-         "device": "dmi01-stamford-rtr01", "interface": "Vlan300"},
-        {"address": "10.112.153.1/24", "vrf": None, "status": "active", "description": "Data gateway",
-         "device": "dmi01-pittsfield-rtr01", "interface": "Vlan100"},
-        {"address": "10.112.154.1/24", "vrf": None, "status": "active", "description": "Voice gateway",
-         "device": "dmi01-pittsfield-rtr01", "interface": "Vlan200"},
-        {"address": "192.168.4.21/20", "vrf": "Shared", "status": "active",
-         "virtual_machine": "vm1", "interface": "eth0"},
-        {"address": "192.168.4.22/20", "vrf": "Shared", "status": "active",
-         "virtual_machine": "vm2", "interface": "eth0"},
+        {
+            "address": "10.112.164.2/28",
+            "vrf": None,
+            "status": "active",
+            "dns_name": "dmi01-stamford-sw01.dundermifflin.com",
+            "device": "dmi01-stamford-sw01",
+            "interface": "GigabitEthernet0",
+        },
+        {
+            "address": "10.112.172.2/28",
+            "vrf": None,
+            "status": "active",
+            "device": "dmi01-utica-sw01",
+            "interface": "GigabitEthernet0",
+        },
+        {
+            "address": "10.112.164.1/32",
+            "vrf": None,
+            "status": "active",
+            "role": "loopback",
+            "dns_name": "dmi01-stamford-rtr01.dundermifflin.com",
+            "device": "dmi01-stamford-rtr01",
+            "interface": "Loopback0",
+        },
+        {
+            "address": "10.112.165.1/24",
+            "vrf": None,
+            "status": "active",
+            "description": "Data gateway",
+            "device": "dmi01-stamford-rtr01",
+            "interface": "Vlan100",
+        },
+        {
+            "address": "10.112.166.1/24",
+            "vrf": None,
+            "status": "active",
+            "description": "Voice gateway",
+            "device": "dmi01-stamford-rtr01",
+            "interface": "Vlan200",
+        },
+        {
+            "address": "10.112.167.1/24",
+            "vrf": None,
+            "status": "active",
+            "description": "Wireless gateway",
+            "device": "dmi01-stamford-rtr01",
+            "interface": "Vlan300",
+        },
+        {
+            "address": "10.112.153.1/24",
+            "vrf": None,
+            "status": "active",
+            "description": "Data gateway",
+            "device": "dmi01-pittsfield-rtr01",
+            "interface": "Vlan100",
+        },
+        {
+            "address": "10.112.154.1/24",
+            "vrf": None,
+            "status": "active",
+            "description": "Voice gateway",
+            "device": "dmi01-pittsfield-rtr01",
+            "interface": "Vlan200",
+        },
+        {
+            "address": "192.168.4.21/20",
+            "vrf": "Shared",
+            "status": "active",
+            "virtual_machine": "vm1",
+            "interface": "eth0",
+        },
+        {
+            "address": "192.168.4.22/20",
+            "vrf": "Shared",
+            "status": "active",
+            "virtual_machine": "vm2",
+            "interface": "eth0",
+        },
     ],
     # --- a team's own NetBox (issue 17 item 8, issue 19): users, custom fields, tags, journal, changes,
     # netbox-bgp ---
     # Users and their tokens are made through NetBox's shell by scripts/netbox-fixture (the REST API
     # never takes a chosen token value, and tests need known ones). Test-only values, like the demo's.
     "users": [
-        {"username": "dwight", "first_name": "Dwight", "last_name": "Schrute", "tokens": [
-            {"version": 1, "token": "0badc0de" * 5, "write": True,
-             "description": "fixture operator (read-write)"}]},
-        {"username": "akron-viewer", "first_name": "Akron", "last_name": "Viewer", "tokens": [
-            {"version": 1, "token": "a4c0de" + "0" * 32 + "19", "write": False,
-             "description": "DM-Akron only (read-only v1)"},
-            {"version": 2, "key": "akronviewer1", "token": "akronviewerreadonlytoken0123456789abcdef",
-             "write": False, "description": "DM-Akron only (read-only v2)"}]},
+        {
+            "username": "dwight",
+            "first_name": "Dwight",
+            "last_name": "Schrute",
+            "tokens": [
+                {
+                    "version": 1,
+                    "token": "0badc0de" * 5,
+                    "write": True,
+                    "description": "fixture operator (read-write)",
+                }
+            ],
+        },
+        {
+            "username": "akron-viewer",
+            "first_name": "Akron",
+            "last_name": "Viewer",
+            "tokens": [
+                {
+                    "version": 1,
+                    "token": "a4c0de" + "0" * 32 + "19",
+                    "write": False,
+                    "description": "DM-Akron only (read-only v1)",
+                },
+                {
+                    "version": 2,
+                    "key": "akronviewer1",
+                    "token": "akronviewerreadonlytoken0123456789abcdef",
+                    "write": False,
+                    "description": "DM-Akron only (read-only v2)",
+                },
+            ],
+        },
     ],
     # ObjectPermissions, created through the REST API. akron-viewer sees DM-Akron and what is at it,
     # plus the small reference tables a name index reads; dwight may edit what the seed has him edit.
     "permissions": [
-        {"name": "fixture operator", "users": ["dwight"], "actions": ["view", "add", "change", "delete"],
-         "object_types": ["dcim.site", "dcim.device", "dcim.interface", "ipam.vlan", "ipam.prefix",
-                          "ipam.ipaddress", "circuits.circuit", "extras.journalentry", "extras.tag"]},
-        {"name": "akron-viewer: site DM-Akron", "users": ["akron-viewer"], "actions": ["view"],
-         "object_types": ["dcim.site"], "constraints": {"slug": "dm-akron"}},
-        {"name": "akron-viewer: at DM-Akron", "users": ["akron-viewer"], "actions": ["view"],
-         "object_types": ["dcim.device", "dcim.rack", "ipam.vlan"],
-         "constraints": {"site__slug": "dm-akron"}},
-        {"name": "akron-viewer: DM-Akron prefixes", "users": ["akron-viewer"], "actions": ["view"],
-         "object_types": ["ipam.prefix"], "constraints": {"_site__slug": "dm-akron"}},
-        {"name": "akron-viewer: DM-Akron interfaces", "users": ["akron-viewer"], "actions": ["view"],
-         "object_types": ["dcim.interface"], "constraints": {"device__site__slug": "dm-akron"}},
-        {"name": "akron-viewer: DM-Akron IP addresses", "users": ["akron-viewer"], "actions": ["view"],
-         "object_types": ["ipam.ipaddress"], "constraints": {"interface__device__site__slug": "dm-akron"}},
-        {"name": "akron-viewer: reference tables", "users": ["akron-viewer"], "actions": ["view"],
-         "object_types": ["dcim.region", "dcim.sitegroup", "tenancy.tenant", "tenancy.tenantgroup",
-                          "dcim.devicerole", "dcim.rackrole", "ipam.role", "dcim.manufacturer",
-                          "dcim.devicetype", "dcim.platform"]},
+        {
+            "name": "fixture operator",
+            "users": ["dwight"],
+            "actions": ["view", "add", "change", "delete"],
+            "object_types": [
+                "dcim.site",
+                "dcim.device",
+                "dcim.interface",
+                "ipam.vlan",
+                "ipam.prefix",
+                "ipam.ipaddress",
+                "circuits.circuit",
+                "extras.journalentry",
+                "extras.tag",
+            ],
+        },
+        {
+            "name": "akron-viewer: site DM-Akron",
+            "users": ["akron-viewer"],
+            "actions": ["view"],
+            "object_types": ["dcim.site"],
+            "constraints": {"slug": "dm-akron"},
+        },
+        {
+            "name": "akron-viewer: at DM-Akron",
+            "users": ["akron-viewer"],
+            "actions": ["view"],
+            "object_types": ["dcim.device", "dcim.rack", "ipam.vlan"],
+            "constraints": {"site__slug": "dm-akron"},
+        },
+        {
+            "name": "akron-viewer: DM-Akron prefixes",
+            "users": ["akron-viewer"],
+            "actions": ["view"],
+            "object_types": ["ipam.prefix"],
+            "constraints": {"_site__slug": "dm-akron"},
+        },
+        {
+            "name": "akron-viewer: DM-Akron interfaces",
+            "users": ["akron-viewer"],
+            "actions": ["view"],
+            "object_types": ["dcim.interface"],
+            "constraints": {"device__site__slug": "dm-akron"},
+        },
+        {
+            "name": "akron-viewer: DM-Akron IP addresses",
+            "users": ["akron-viewer"],
+            "actions": ["view"],
+            "object_types": ["ipam.ipaddress"],
+            "constraints": {"interface__device__site__slug": "dm-akron"},
+        },
+        {
+            "name": "akron-viewer: reference tables",
+            "users": ["akron-viewer"],
+            "actions": ["view"],
+            "object_types": [
+                "dcim.region",
+                "dcim.sitegroup",
+                "tenancy.tenant",
+                "tenancy.tenantgroup",
+                "dcim.devicerole",
+                "dcim.rackrole",
+                "ipam.role",
+                "dcim.manufacturer",
+                "dcim.devicetype",
+                "dcim.platform",
+            ],
+        },
     ],
     "choice_sets": [
-        {"name": "Support tiers",
-         "extra_choices": [["gold", "Gold"], ["silver", "Silver"], ["bronze", "Bronze"]]},
+        {
+            "name": "Support tiers",
+            "extra_choices": [["gold", "Gold"], ["silver", "Silver"], ["bronze", "Bronze"]],
+        },
     ],
     # One custom field of each type the issue's trial used, plus an object reference.
     "custom_fields": [
         {"name": "warranty_end", "label": "Warranty end", "type": "date", "object_types": ["dcim.device"]},
         {"name": "monitored", "label": "Monitored", "type": "boolean", "object_types": ["dcim.device"]},
-        {"name": "support_tier", "label": "Support tier", "type": "select", "choice_set": "Support tiers",
-         "object_types": ["dcim.device", "circuits.circuit"]},
-        {"name": "cost_center", "label": "Cost center", "type": "text",
-         "object_types": ["dcim.device", "circuits.circuit", "ipam.prefix"]},
+        {
+            "name": "support_tier",
+            "label": "Support tier",
+            "type": "select",
+            "choice_set": "Support tiers",
+            "object_types": ["dcim.device", "circuits.circuit"],
+        },
+        {
+            "name": "cost_center",
+            "label": "Cost center",
+            "type": "text",
+            "object_types": ["dcim.device", "circuits.circuit", "ipam.prefix"],
+        },
         {"name": "sla_hours", "label": "SLA hours", "type": "integer", "object_types": ["circuits.circuit"]},
-        {"name": "owner", "label": "Owner", "type": "object", "related_object_type": "tenancy.contact",
-         "object_types": ["dcim.device", "circuits.circuit", "ipam.prefix"]},
+        {
+            "name": "owner",
+            "label": "Owner",
+            "type": "object",
+            "related_object_type": "tenancy.contact",
+            "object_types": ["dcim.device", "circuits.circuit", "ipam.prefix"],
+        },
     ],
     # Values by object (devices by name, circuits by cid, prefixes by prefix); a field left out stays unset.
     # An "owner" is a contact's name.
     "custom_field_values": {
         "dcim.device": {
-            "dmi01-akron-rtr01": {"warranty_end": "2027-03-31", "monitored": True, "support_tier": "gold",
-                                  "cost_center": "CC-1040", "owner": "Dwight Schrute"},
+            "dmi01-akron-rtr01": {
+                "warranty_end": "2027-03-31",
+                "monitored": True,
+                "support_tier": "gold",
+                "cost_center": "CC-1040",
+                "owner": "Dwight Schrute",
+            },
             "dmi01-akron-sw01": {"warranty_end": "2026-11-30", "monitored": True, "support_tier": "silver"},
-            "dmi01-nashua-rtr01": {"warranty_end": "2028-06-30", "monitored": True, "support_tier": "gold",
-                                   "cost_center": "CC-1100", "owner": "Michael Scott"},
+            "dmi01-nashua-rtr01": {
+                "warranty_end": "2028-06-30",
+                "monitored": True,
+                "support_tier": "gold",
+                "cost_center": "CC-1100",
+                "owner": "Michael Scott",
+            },
             "dmi01-nashua-sw01": {"warranty_end": "2026-12-31", "monitored": False, "support_tier": "bronze"},
-            "dmi01-scranton-rtr01": {"warranty_end": "2029-01-15", "monitored": True, "support_tier": "gold",
-                                     "cost_center": "CC-1000", "owner": "Michael Scott"},
-            "dmi01-scranton-sw01": {"warranty_end": "2027-09-30", "monitored": True, "support_tier": "silver",
-                                    "owner": "Pamela Halpert"},
-            "dmi01-stamford-rtr01": {"warranty_end": "2026-10-31", "monitored": True,
-                                     "support_tier": "silver",
-                                     "cost_center": "CC-1200"},
+            "dmi01-scranton-rtr01": {
+                "warranty_end": "2029-01-15",
+                "monitored": True,
+                "support_tier": "gold",
+                "cost_center": "CC-1000",
+                "owner": "Michael Scott",
+            },
+            "dmi01-scranton-sw01": {
+                "warranty_end": "2027-09-30",
+                "monitored": True,
+                "support_tier": "silver",
+                "owner": "Pamela Halpert",
+            },
+            "dmi01-stamford-rtr01": {
+                "warranty_end": "2026-10-31",
+                "monitored": True,
+                "support_tier": "silver",
+                "cost_center": "CC-1200",
+            },
             "dmi01-stamford-sw01": {"monitored": False},
-            "dmi01-yonkers-rtr01": {"warranty_end": "2027-05-31", "support_tier": "bronze",
-                                    "cost_center": "CC-1300"},
+            "dmi01-yonkers-rtr01": {
+                "warranty_end": "2027-05-31",
+                "support_tier": "bronze",
+                "cost_center": "CC-1300",
+            },
             "dmi01-buffalo-rtr01": {"warranty_end": "2025-12-31", "monitored": False},
-            "ncsu-coreswitch1": {"warranty_end": "2028-08-31", "monitored": True, "support_tier": "gold",
-                                 "cost_center": "NCSU-IT-01"},
-            "ncsu-coreswitch2": {"warranty_end": "2028-08-31", "monitored": True, "support_tier": "gold",
-                                 "cost_center": "NCSU-IT-01"},
+            "ncsu-coreswitch1": {
+                "warranty_end": "2028-08-31",
+                "monitored": True,
+                "support_tier": "gold",
+                "cost_center": "NCSU-IT-01",
+            },
+            "ncsu-coreswitch2": {
+                "warranty_end": "2028-08-31",
+                "monitored": True,
+                "support_tier": "gold",
+                "cost_center": "NCSU-IT-01",
+            },
         },
         "circuits.circuit": {
-            "DJDP9577": {"support_tier": "gold", "sla_hours": 4, "cost_center": "CC-1200",
-                         "owner": "Dwight Schrute"},
+            "DJDP9577": {
+                "support_tier": "gold",
+                "sla_hours": 4,
+                "cost_center": "CC-1200",
+                "owner": "Dwight Schrute",
+            },
             "1002844927": {"support_tier": "silver", "sla_hours": 8, "cost_center": "CC-1200"},
             "LQRT4981": {"support_tier": "gold", "sla_hours": 4, "owner": "Michael Scott"},
             "KSIR0381": {"support_tier": "bronze", "sla_hours": 24},
             "1002840283": {"sla_hours": 12, "cost_center": "CC-1040"},
             "DEOW4921": {"support_tier": "silver"},
-            "319031": {"support_tier": "gold", "sla_hours": 2, "cost_center": "NCSU-IT-01",
-                       "owner": "Pamela Halpert"},
+            "319031": {
+                "support_tier": "gold",
+                "sla_hours": 2,
+                "cost_center": "NCSU-IT-01",
+                "owner": "Pamela Halpert",
+            },
         },
         "ipam.prefix": {
             "10.112.128.0/22": {"cost_center": "CC-1040", "owner": "Dwight Schrute"},
@@ -329,40 +676,84 @@ SEED: dict = {
     # Tags by object: devices by name, interfaces "device interface", VLANs "site or group/Name (VID)",
     # prefixes by prefix. Added to what the object has.
     "tagged": {
-        "dcim.device": {"dmi01-akron-rtr01": ["critical"], "dmi01-scranton-rtr01": ["critical", "pci-scope"],
-                        "dmi01-nashua-rtr01": ["critical"], "ncsu-coreswitch1": ["critical"],
-                        "ncsu-coreswitch2": ["critical"], "dmi01-stamford-sw01": ["pci-scope"]},
-        "dcim.interface": {"dmi01-stamford-sw01 Po1": ["uplink"], "dmi01-stamford-rtr01 Po1": ["uplink"],
-                           "ncsu117-distswitch1 ae0": ["uplink"], "ncsu117-distswitch1 ae1": ["uplink"],
-                           "dmi01-akron-rtr01 GigabitEthernet0/0/0": ["uplink"],
-                           "ncsu117-distswitch1 xe-0/0/10": ["lab"]},
-        "ipam.vlan": {"dm-scranton/Data (100)": ["pci-scope"], "dm-stamford/Data (100)": ["pci-scope"],
-                      "ncsu-campus/Research-Lab (130)": ["lab"]},
-        "ipam.prefix": {"10.112.161.0/24": ["pci-scope"], "10.112.165.0/24": ["pci-scope"],
-                        "10.112.128.0/22": ["critical"]},
+        "dcim.device": {
+            "dmi01-akron-rtr01": ["critical"],
+            "dmi01-scranton-rtr01": ["critical", "pci-scope"],
+            "dmi01-nashua-rtr01": ["critical"],
+            "ncsu-coreswitch1": ["critical"],
+            "ncsu-coreswitch2": ["critical"],
+            "dmi01-stamford-sw01": ["pci-scope"],
+        },
+        "dcim.interface": {
+            "dmi01-stamford-sw01 Po1": ["uplink"],
+            "dmi01-stamford-rtr01 Po1": ["uplink"],
+            "ncsu117-distswitch1 ae0": ["uplink"],
+            "ncsu117-distswitch1 ae1": ["uplink"],
+            "dmi01-akron-rtr01 GigabitEthernet0/0/0": ["uplink"],
+            "ncsu117-distswitch1 xe-0/0/10": ["lab"],
+        },
+        "ipam.vlan": {
+            "dm-scranton/Data (100)": ["pci-scope"],
+            "dm-stamford/Data (100)": ["pci-scope"],
+            "ncsu-campus/Research-Lab (130)": ["lab"],
+        },
+        "ipam.prefix": {
+            "10.112.161.0/24": ["pci-scope"],
+            "10.112.165.0/24": ["pci-scope"],
+            "10.112.128.0/22": ["critical"],
+        },
     },
     # Journal entries: object "type:name", by the seed's admin token or by dwight's.
     "journal": [
-        {"object": "dcim.device:dmi01-akron-rtr01", "kind": "info", "user": "admin",
-         "comments": "Replaced the power supply PSU1 under RMA 4471."},
-        {"object": "dcim.device:dmi01-akron-rtr01", "kind": "warning", "user": "dwight",
-         "comments": "Warranty ends 2027-03-31: renewal quote requested."},
-        {"object": "dcim.device:dmi01-nashua-rtr01", "kind": "success", "user": "dwight",
-         "comments": "IOS XE upgraded to 17.9.4a, BGP re-established."},
-        {"object": "dcim.device:dmi01-scranton-rtr01", "kind": "danger", "user": "admin",
-         "comments": "Fan tray failure alarm; spare ordered."},
-        {"object": "dcim.device:ncsu-coreswitch2", "kind": "warning", "user": "admin",
-         "comments": "xe-1/3/7 optic failed, RMA open."},
-        {"object": "circuits.circuit:DJDP9577", "kind": "danger", "user": "dwight",
-         "comments": "Level 3 outage ticket 88231: circuit down 02:10-03:45."},
-        {"object": "circuits.circuit:DJDP9577", "kind": "success", "user": "admin",
-         "comments": "Level 3 confirmed the fix; circuit stable for 24 h."},
+        {
+            "object": "dcim.device:dmi01-akron-rtr01",
+            "kind": "info",
+            "user": "admin",
+            "comments": "Replaced the power supply PSU1 under RMA 4471.",
+        },
+        {
+            "object": "dcim.device:dmi01-akron-rtr01",
+            "kind": "warning",
+            "user": "dwight",
+            "comments": "Warranty ends 2027-03-31: renewal quote requested.",
+        },
+        {
+            "object": "dcim.device:dmi01-nashua-rtr01",
+            "kind": "success",
+            "user": "dwight",
+            "comments": "IOS XE upgraded to 17.9.4a, BGP re-established.",
+        },
+        {
+            "object": "dcim.device:dmi01-scranton-rtr01",
+            "kind": "danger",
+            "user": "admin",
+            "comments": "Fan tray failure alarm; spare ordered.",
+        },
+        {
+            "object": "dcim.device:ncsu-coreswitch2",
+            "kind": "warning",
+            "user": "admin",
+            "comments": "xe-1/3/7 optic failed, RMA open.",
+        },
+        {
+            "object": "circuits.circuit:DJDP9577",
+            "kind": "danger",
+            "user": "dwight",
+            "comments": "Level 3 outage ticket 88231: circuit down 02:10-03:45.",
+        },
+        {
+            "object": "circuits.circuit:DJDP9577",
+            "kind": "success",
+            "user": "admin",
+            "comments": "Level 3 confirmed the fix; circuit stable for 24 h.",
+        },
     ],
     # Changes dwight makes through the REST API as an operator would (admin's are the rest of the seed).
     "operator_changes": {
         "update_devices": {"dmi01-nashua-rtr01": {"comments": "Router replaced 2026-11 (was an ISR 4321)."}},
         "update_interfaces": {
-            "dmi01-nashua-sw01 GigabitEthernet1/0/10": {"description": "badge reader lobby"}},
+            "dmi01-nashua-sw01 GigabitEthernet1/0/10": {"description": "badge reader lobby"}
+        },
         "create_vlans": [{"site": "dm-nashua", "vid": 400, "name": "Guest"}],
         # Created and then deleted: the change log keeps both rows.
         "create_then_delete_vlans": [{"site": "dm-nashua", "vid": 410, "name": "Temp-Event"}],
@@ -370,8 +761,10 @@ SEED: dict = {
     # netbox-bgp objects, through /api/plugins/bgp/. Local addresses are created on the routers' WAN
     # ports, remote ones unassigned (the provider's side).
     "bgp": {
-        "asns": [{"asn": 3356, "rir": "ARIN", "description": "Level 3"},
-                 {"asn": 209, "rir": "ARIN", "description": "CenturyLink"}],
+        "asns": [
+            {"asn": 3356, "rir": "ARIN", "description": "Level 3"},
+            {"asn": 209, "rir": "ARIN", "description": "CenturyLink"},
+        ],
         "local_asn": 65001,
         "routing_policies": [
             {"name": "TRANSIT-IN", "description": "accept default and customer routes"},
@@ -383,31 +776,78 @@ SEED: dict = {
             {"name": "CENTURYLINK-TRANSIT", "remote_as": 209, "description": "CenturyLink internet"},
         ],
         "sessions": [
-            {"name": "stamford-level3", "device": "dmi01-stamford-rtr01", "interface": "GigabitEthernet0/0/0",
-             "local": "198.51.100.1/30", "remote": "198.51.100.2/30", "remote_as": 3356, "status": "active",
-             "peer_group": "LEVEL3-TRANSIT", "import": ["TRANSIT-IN"], "export": ["TRANSIT-OUT"]},
-            {"name": "stamford-centurylink", "device": "dmi01-stamford-rtr01",
-             "interface": "GigabitEthernet0/0/1",
-             "local": "198.51.100.5/30", "remote": "198.51.100.6/30", "remote_as": 209, "status": "offline",
-             "peer_group": "CENTURYLINK-TRANSIT", "import": ["TRANSIT-IN"], "export": ["TRANSIT-OUT"]},
-            {"name": "pittsfield-level3", "device": "dmi01-pittsfield-rtr01",
-             "interface": "GigabitEthernet0/0/0",
-             "local": "198.51.100.9/30", "remote": "198.51.100.10/30", "remote_as": 3356, "status": "failed",
-             "peer_group": "LEVEL3-TRANSIT", "import": ["TRANSIT-IN"], "export": ["DENY-ALL"]},
-            {"name": "akron-level3", "device": "dmi01-akron-rtr01", "interface": "GigabitEthernet0/0/0",
-             "local": "198.51.100.13/30", "remote": "198.51.100.14/30", "remote_as": 3356, "status": "active",
-             "peer_group": "LEVEL3-TRANSIT", "import": ["TRANSIT-IN"], "export": ["TRANSIT-OUT"]},
-            {"name": "nashua-centurylink", "device": "dmi01-nashua-rtr01",
-             "interface": "GigabitEthernet0/0/1",
-             "local": "198.51.100.17/30", "remote": "198.51.100.18/30", "remote_as": 209, "status": "planned",
-             "peer_group": "CENTURYLINK-TRANSIT"},
+            {
+                "name": "stamford-level3",
+                "device": "dmi01-stamford-rtr01",
+                "interface": "GigabitEthernet0/0/0",
+                "local": "198.51.100.1/30",
+                "remote": "198.51.100.2/30",
+                "remote_as": 3356,
+                "status": "active",
+                "peer_group": "LEVEL3-TRANSIT",
+                "import": ["TRANSIT-IN"],
+                "export": ["TRANSIT-OUT"],
+            },
+            {
+                "name": "stamford-centurylink",
+                "device": "dmi01-stamford-rtr01",
+                "interface": "GigabitEthernet0/0/1",
+                "local": "198.51.100.5/30",
+                "remote": "198.51.100.6/30",
+                "remote_as": 209,
+                "status": "offline",
+                "peer_group": "CENTURYLINK-TRANSIT",
+                "import": ["TRANSIT-IN"],
+                "export": ["TRANSIT-OUT"],
+            },
+            {
+                "name": "pittsfield-level3",
+                "device": "dmi01-pittsfield-rtr01",
+                "interface": "GigabitEthernet0/0/0",
+                "local": "198.51.100.9/30",
+                "remote": "198.51.100.10/30",
+                "remote_as": 3356,
+                "status": "failed",
+                "peer_group": "LEVEL3-TRANSIT",
+                "import": ["TRANSIT-IN"],
+                "export": ["DENY-ALL"],
+            },
+            {
+                "name": "akron-level3",
+                "device": "dmi01-akron-rtr01",
+                "interface": "GigabitEthernet0/0/0",
+                "local": "198.51.100.13/30",
+                "remote": "198.51.100.14/30",
+                "remote_as": 3356,
+                "status": "active",
+                "peer_group": "LEVEL3-TRANSIT",
+                "import": ["TRANSIT-IN"],
+                "export": ["TRANSIT-OUT"],
+            },
+            {
+                "name": "nashua-centurylink",
+                "device": "dmi01-nashua-rtr01",
+                "interface": "GigabitEthernet0/0/1",
+                "local": "198.51.100.17/30",
+                "remote": "198.51.100.18/30",
+                "remote_as": 209,
+                "status": "planned",
+                "peer_group": "CENTURYLINK-TRANSIT",
+            },
         ],
     },
     # Counts in the demo data (../shared/netbox-demo) for filters whose seeded total is baseline + seeded.
     "demo_baseline": {
-        "dcim/interfaces/": 1586, "dcim/interfaces/?mgmt_only=true": 25, "dcim/interfaces/?type=lag": 26,
-        "dcim/interfaces/?lag_id__n=null": 52, "dcim/devices/?platform_id__n=null": 13, "ipam/vlans/": 63,
-        "ipam/ip-addresses/": 180, "dcim/platforms/": 3, "extras/tags/": 26, "ipam/asns/": 5,
+        "dcim/interfaces/": 1586,
+        "dcim/interfaces/?mgmt_only=true": 25,
+        "dcim/interfaces/?type=lag": 26,
+        "dcim/interfaces/?lag_id__n=null": 52,
+        "dcim/devices/?platform_id__n=null": 13,
+        "ipam/vlans/": 63,
+        "ipam/ip-addresses/": 180,
+        "dcim/platforms/": 3,
+        "extras/tags/": 26,
+        "ipam/asns/": 5,
         "extras/custom-fields/": 1,
     },
 }
@@ -445,13 +885,18 @@ def expectations() -> dict:
         "dcim/interfaces/?mode=tagged": sum(1 for _, i in ifaces if i.get("mode") == "tagged"),
         "dcim/interfaces/?mode=tagged-all": sum(1 for _, i in ifaces if i.get("mode") == "tagged-all"),
         "dcim/interfaces/?description__empty=false": sum(1 for _, i in ifaces if i.get("description")),
-        "dcim/interfaces/?enabled=false&description__empty=false":
-            sum(1 for _, i in ifaces if i.get("enabled") is False and i.get("description")),
+        "dcim/interfaces/?enabled=false&description__empty=false": sum(
+            1 for _, i in ifaces if i.get("enabled") is False and i.get("description")
+        ),
         "dcim/interfaces/?type=virtual": sum(1 for i in created if i["create"]["type"] == "virtual"),
         "dcim/interfaces/?type=lag": base["dcim/interfaces/?type=lag"]
-            + sum(1 for i in created if i["create"]["type"] == "lag"),
+        + sum(1 for i in created if i["create"]["type"] == "lag"),
         "dcim/interfaces/?lag_id__n=null": base["dcim/interfaces/?lag_id__n=null"]
-            + sum(1 for d, i in ifaces if "lag" in i and any(j["name"] == i["lag"] and "create" in j for j in d["interfaces"])),
+        + sum(
+            1
+            for d, i in ifaces
+            if "lag" in i and any(j["name"] == i["lag"] and "create" in j for j in d["interfaces"])
+        ),
         # The seeded mgmt_only entries are all on interfaces that the demo already marks mgmt-only.
         "dcim/interfaces/?mgmt_only=true": base["dcim/interfaces/?mgmt_only=true"],
         "dcim/interfaces/": base["dcim/interfaces/"] + len(created),
@@ -459,9 +904,10 @@ def expectations() -> dict:
         "dcim/devices/?asset_tag__empty=false": sum(1 for d in SEED["devices"] if d.get("asset_tag")),
         "dcim/devices/?has_primary_ip=true": sum(1 for d in SEED["devices"] if d.get("primary_ip4")),
         "dcim/devices/?platform_id__n=null": base["dcim/devices/?platform_id__n=null"]
-            + sum(1 for d in SEED["devices"] if d.get("platform")),
-        "virtualization/virtual-machines/?has_primary_ip=true":
-            sum(1 for v in SEED["virtual_machines"] if v.get("primary_ip4")),
+        + sum(1 for d in SEED["devices"] if d.get("platform")),
+        "virtualization/virtual-machines/?has_primary_ip=true": sum(
+            1 for v in SEED["virtual_machines"] if v.get("primary_ip4")
+        ),
         "ipam/ip-addresses/?assigned_to_interface=true": len(SEED["ip_addresses"]),
         "ipam/ip-addresses/?assigned_object_type=dcim.interface": len(dev_ips),
         "ipam/ip-addresses/?assigned_object_type=virtualization.vminterface": len(vm_ips),
@@ -553,7 +999,9 @@ def guard(url: str) -> str:
     if not loopback:
         raise Fail(f"refusing {url}: the fixture NetBox runs on the loopback only")
     if port == DEMO_PORT:
-        raise Fail(f"refusing {url}: port {DEMO_PORT} is the demo NetBox (database netbox) other tests depend on")
+        raise Fail(
+            f"refusing {url}: port {DEMO_PORT} is the demo NetBox (database netbox) other tests depend on"
+        )
     test_url = os.environ.get("NETBOX_TEST_URL", "")
     if test_url:
         t = urllib.parse.urlsplit(test_url)
@@ -676,20 +1124,32 @@ class Seeder:
         # Platforms, VLAN groups, VLANs.
         platforms = {p["name"]: p for p in a.all("dcim/platforms/")}
         for p in S["platforms"]:
-            man = a.one("dcim/manufacturers/", [("slug", p["manufacturer"])], f"manufacturer {p['manufacturer']}")
+            man = a.one(
+                "dcim/manufacturers/", [("slug", p["manufacturer"])], f"manufacturer {p['manufacturer']}"
+            )
             if man is None:
                 raise Fail(f"manufacturer {p['manufacturer']} missing")
             if write:
-                platforms[p["name"]] = self.ensure("dcim/platforms/", [("slug", p["slug"])], {},
-                                                   {"name": p["name"], "slug": p["slug"], "manufacturer": man["id"]},
-                                                   f"platform {p['name']}", p.get("create", False))
+                platforms[p["name"]] = self.ensure(
+                    "dcim/platforms/",
+                    [("slug", p["slug"])],
+                    {},
+                    {"name": p["name"], "slug": p["slug"], "manufacturer": man["id"]},
+                    f"platform {p['name']}",
+                    p.get("create", False),
+                )
         groups = {}
         for g in S["vlan_groups"]:
             region = a.one("dcim/regions/", [("slug", g["scope"])], f"region {g['scope']}")
             if region is None:
                 raise Fail(f"region {g['scope']} missing")
-            want = {"name": g["name"], "slug": g["slug"], "scope_type": g["scope_type"], "scope_id": region["id"],
-                    "description": g.get("description", "")}
+            want = {
+                "name": g["name"],
+                "slug": g["slug"],
+                "scope_type": g["scope_type"],
+                "scope_id": region["id"],
+                "description": g.get("description", ""),
+            }
             if write:
                 groups[g["slug"]] = self.ensure("ipam/vlan-groups/", [("slug", g["slug"])], {}, want,
                                                 f"VLAN group {g['name']}", g.get("create", False))
@@ -732,7 +1192,9 @@ class Seeder:
                     if "create" in i and (d["name"], i["name"]) not in ifaces:
                         say(f"create interface {d['name']} {i['name']}")
                         self.changed += 1
-                        obj = a.post("dcim/interfaces/", {"device": dev["id"], "name": i["name"], **i["create"]})
+                        obj = a.post(
+                            "dcim/interfaces/", {"device": dev["id"], "name": i["name"], **i["create"]}
+                        )
                         ifaces[(d["name"], i["name"])] = obj
 
         # Interface values: one bulk PATCH per device for what differs.
@@ -754,8 +1216,10 @@ class Seeder:
                 self.changed += len(patches)
                 a.patch("dcim/interfaces/", patches)
             elif patches:
-                self.problems += [f"interface {d['name']} id {p['id']} differs in {sorted(k for k in p if k != 'id')}"
-                                  for p in patches]
+                self.problems += [
+                    f"interface {d['name']} id {p['id']} differs in {sorted(k for k in p if k != 'id')}"
+                    for p in patches
+                ]
 
         # VMs and their interfaces.
         vms = {v["name"]: v for v in a.all("virtualization/virtual-machines/",
@@ -816,7 +1280,9 @@ class Seeder:
             for obj in a.patch("ipam/ip-addresses/", upd):
                 ip_objs[obj["address"]] = obj
         if not write and (new or upd):
-            self.problems.append(f"IP addresses missing: {[n['address'] for n in new]}, differing: {len(upd)}")
+            self.problems.append(
+                f"IP addresses missing: {[n['address'] for n in new]}, differing: {len(upd)}"
+            )
 
         # Device fields and primary IPs (after the IPs exist).
         dev_patches = []
@@ -839,7 +1305,9 @@ class Seeder:
             self.changed += len(dev_patches)
             a.patch("dcim/devices/", dev_patches)
         elif dev_patches:
-            self.problems += [f"device id {p['id']} differs in {sorted(k for k in p if k != 'id')}" for p in dev_patches]
+            self.problems += [
+                f"device id {p['id']} differs in {sorted(k for k in p if k != 'id')}" for p in dev_patches
+            ]
         vm_patches = []
         for v in S["virtual_machines"]:
             if "primary_ip4" in v:
@@ -1272,8 +1740,12 @@ def cf_plain(v):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--url", default=os.environ.get("NETBOX_FIXTURE_URL", DEFAULT_URL))
-    ap.add_argument("--check", action="store_true", help="read-only: compare the server with SEED, change nothing")
-    ap.add_argument("--force", action="store_true", help="converge and check even when the marker tag is there")
+    ap.add_argument(
+        "--check", action="store_true", help="read-only: compare the server with SEED, change nothing"
+    )
+    ap.add_argument(
+        "--force", action="store_true", help="converge and check even when the marker tag is there"
+    )
     ap.add_argument("--write-json", action="store_true", help=f"only write {JSON_PATH.name}")
     ap.add_argument("--users-script", action="store_true",
                     help="print the Django shell script that creates the seeded users and tokens")
@@ -1320,14 +1792,19 @@ def main(argv: list[str] | None = None) -> int:
         if seeder.problems:
             for p in seeder.problems:
                 say(f"MISMATCH {p}")
-            raise Fail(f"{len(seeder.problems)} mismatches" + ("" if args.check else "; the marker tag is not written"))
+            raise Fail(
+                f"{len(seeder.problems)} mismatches"
+                + ("" if args.check else "; the marker tag is not written")
+            )
         if args.check:
             if not tag or tag["description"] != done_text:
                 raise Fail("the data matches but the marker tag is missing or stale")
             say(f"check ok ({api.calls} requests)")
             return 0
         if tag is None:
-            api.post("extras/tags/", {"name": marker["name"], "slug": marker["slug"], "description": done_text})
+            api.post(
+                "extras/tags/", {"name": marker["name"], "slug": marker["slug"], "description": done_text}
+            )
         elif tag["description"] != done_text:
             api.patch(f"extras/tags/{tag['id']}/", {"description": done_text})
         say(f"seeded {base}: {seeder.changed} changes, {api.calls} requests, {time.monotonic() - t0:.1f} s")

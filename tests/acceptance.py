@@ -13,7 +13,12 @@ from typing import Any
 from netbox_tui.core.orchestrator import Orchestrator
 from netbox_tui.core.results import Answer, Table
 
-HONEST = ("partial", "needs_choice", "not_found", "error")  # the answer says it is not exact (or could not answer)
+HONEST = (
+    "partial",
+    "needs_choice",
+    "not_found",
+    "error",
+)  # the answer says it is not exact (or could not answer)
 
 
 async def all_rows(orch: Orchestrator, table: Table, cap: int = 400) -> list[dict[str, Any]]:
@@ -31,8 +36,14 @@ async def check(orch: Orchestrator, case: dict[str, Any], answer: Answer) -> lis
     e = case["expect"]
     problems: list[str] = []
     want = e.get("status", "ok")
-    if want == "partial_or_ask":  # a word no NetBox concept covers: never an exact answer (nor an internal error)
-        return [] if answer.status not in ("ok", "error") else [f"status {answer.status} for a question with a word nothing reads: {answer.answer[:160]}"]
+    if (
+        want == "partial_or_ask"
+    ):  # a word no NetBox concept covers: never an exact answer (nor an internal error)
+        return (
+            []
+            if answer.status not in ("ok", "error")
+            else [f"status {answer.status} for a question with a word nothing reads: {answer.answer[:160]}"]
+        )
     if want == "needs_choice":
         if answer.status == "needs_choice":
             return []
@@ -44,7 +55,10 @@ async def check(orch: Orchestrator, case: dict[str, Any], answer: Answer) -> lis
         return [f"status {answer.status}: {answer.answer[:200]}"]
     if answer.status == "partial":
         problems.append(f"partial: {answer.answer[-200:]}")
-    table = next((t for t in answer.tables if t.object_type == e.get("object_type")), answer.tables[0] if answer.tables else None)
+    table = next(
+        (t for t in answer.tables if t.object_type == e.get("object_type")),
+        answer.tables[0] if answer.tables else None,
+    )
     if table is None:
         return problems + ["no table"]
     if "object_type" in e and table.object_type != e["object_type"]:

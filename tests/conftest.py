@@ -86,7 +86,11 @@ def _integration_ran() -> int:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if os.environ.get("NETBOX_TUI_REQUIRE_INTEGRATION") == "1" and _integration_ran() == 0 and exitstatus == 0:
+    if (
+        os.environ.get("NETBOX_TUI_REQUIRE_INTEGRATION") == "1"
+        and _integration_ran() == 0
+        and exitstatus == 0
+    ):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -99,7 +103,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     )
     terminalreporter.write_line(line)
     if os.environ.get("NETBOX_TUI_REQUIRE_INTEGRATION") == "1" and ran == 0:
-        terminalreporter.write_line("FAILED: no integration test ran against the real NetBox (scripts/netbox-dev)")
+        terminalreporter.write_line(
+            "FAILED: no integration test ran against the real NetBox (scripts/netbox-dev)"
+        )
 
 
 # -- the real NetBox (scripts/netbox-dev) ------------------------------------------------------------
@@ -118,7 +124,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _probe(url: str) -> str | None:
     """None if NetBox answers /api/status/ with the demo token, else why not."""
     try:
-        resp = httpx.get(f"{url}/api/status/", headers={"Authorization": f"Token {DEMO_TOKEN_V1}"}, timeout=10)
+        resp = httpx.get(
+            f"{url}/api/status/", headers={"Authorization": f"Token {DEMO_TOKEN_V1}"}, timeout=10
+        )
     except httpx.HTTPError as exc:
         return f"{exc.__class__.__name__}: {exc}"
     if resp.status_code != 200 or "netbox-version" not in resp.text:

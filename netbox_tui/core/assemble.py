@@ -8,19 +8,35 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from netbox_tui.core.customfields import is_custom, sole_model
+from netbox_tui.core.customfields import notes as custom_field_notes
+from netbox_tui.core.customfields import read as read_custom_fields
 from netbox_tui.core.intent import Aggregate, Claim, Condition, Intent, Ref, Relation
 from netbox_tui.core.lexicon import Meaning
 from netbox_tui.core.names import Named
 from netbox_tui.core.question import BadQuestionError
-from netbox_tui.core.tags import TAG, tag_mentions, unknown_tags
 from netbox_tui.core.readings import (
-    ASN, CABLE, DEVICE, INTERFACE, IP, PATTERN_TARGET, PREFIX, RACK, SITE, VLAN, VM, Cand, Readings, _runs,
+    ASN,
+    CABLE,
+    DEVICE,
+    INTERFACE,
+    IP,
+    PATTERN_TARGET,
+    PREFIX,
+    RACK,
+    SITE,
+    VLAN,
+    VM,
+    Cand,
+    Readings,
+    _runs,
 )
+from netbox_tui.core.tags import TAG, tag_mentions, unknown_tags
 from netbox_tui.core.text import norm, singular
-from netbox_tui.core.tokens import Tok
+from netbox_tui.core.textvalues import text_values
+from netbox_tui.core.tokens import Tok, _looks_like_device
 from netbox_tui.schema import FK, REF, Model
 from netbox_tui.schema import load as load_schema
-
 
 
 @dataclass
@@ -121,6 +137,8 @@ class Assembler:
             for c in self.items("pattern"):
                 if any(m.name == pattern for m in c.of("pattern")):
                     self.claim(c.a, c.b, f"pattern {pattern}")
+        pinned = read_custom_fields(self, intent, pinned)  # "warranty end before 2027", "owned by X"
+        text_values(self, intent)  # "description contains uplink": a text field's value, before names
         self.conditions(intent, pinned)
         self.relations(intent, rels)
         intent.conditions += unknown_tags(self, intent.target)  # before values: "tagged" is a port mode too
@@ -135,11 +153,12 @@ class Assembler:
         unknown_kind(self, intent)  # "firewalls at X" with no such role: said, never the site instead
         intent.not_understood = self.leftover()
         intent.claims = sorted(self.claims, key=lambda c: c.start)
-        intent.corrected = self.corrected()
+        intent.corrected = self.corrected() + custom_field_notes(self, intent)
         return intent
 
     def value_lists(self, intent: Intent) -> None:
-        """'in Ohio and Pennsylvania', 'offline or failed': one condition of several values (core/lists.py)."""
+        """'in Ohio and Pennsylvania', 'offline or failed': one condition of several values
+        (core/lists.py)."""
         from netbox_tui.core.lists import join_lists, many_valued, per_value_count
 
         for dest, model in [(intent, intent.target)] + [(r, r.model) for r in intent.relations]:
@@ -155,7 +174,8 @@ class Assembler:
 
     def _structure(self, t: Tok) -> bool:
         """A word that joins or negates conditions ("or", "except", "outside"): never part of a name."""
-        return t.low in self.vocab.alternatives or t.low in self.vocab.negation  # one-word ones: "other", "from" stay name words
+        # one-word ones: "other", "from" stay name words
+        return t.low in self.vocab.alternatives or t.low in self.vocab.negation
 
     def negations(self, intent: Intent) -> None:
         """'devices not at DM-Akron', 'routers except at DM-Akron': an unread negation word right before a
@@ -165,7 +185,13 @@ class Assembler:
                 continue
             i = next((t.i for t in self.toks if t.start == cond.span[0]), None)
             j = (i or 0) - 1
-            while i is not None and j >= 0 and j not in self.used and self.p.is_skip(self.toks[j]) and not self._negation_at(j):
+            while (
+                i is not None
+                and j >= 0
+                and j not in self.used
+                and self.p.is_skip(self.toks[j])
+                and not self._negation_at(j)
+            ):
                 j -= 1
             width = self._negation_at(j) if i is not None and j >= 0 and j not in self.used else 0
             if not width:
@@ -181,7 +207,11 @@ class Assembler:
         for phrase in self.vocab.negation:
             words = phrase.split()
             k = j - len(words) + 1
-            if k >= 0 and [t.low for t in self.toks[k:j + 1]] == words and not any(x in self.used for x in range(k, j + 1)):
+            if (
+                k >= 0
+                and [t.low for t in self.toks[k : j + 1]] == words
+                and not any(x in self.used for x in range(k, j + 1))
+            ):
                 return len(words)
         return 0
 
@@ -207,7 +237,15 @@ class Assembler:
         toks = self.toks
         for c in self.r.chosen:
             if c.has("cidr") or c.has("ip"):
-                out.append(Mention(c.a, c.b, toks[c.a].text, [PREFIX if c.has("cidr") else IP], "cidr" if c.has("cidr") else "ip"))
+                out.append(
+                    Mention(
+                        c.a,
+                        c.b,
+                        toks[c.a].text,
+                        [PREFIX if c.has("cidr") else IP],
+                        "cidr" if c.has("cidr") else "ip",
+                    )
+                )
             elif c.has("iface"):
                 out.append(Mention(c.a, c.b, toks[c.a].text, [INTERFACE], "iface"))
             elif c.has("asn"):
@@ -216,13 +254,32 @@ class Assembler:
                 out.append(Mention(c.a, c.b, toks[c.a].text, [], "quoted"))
             elif c.has("name"):
                 models = list(dict.fromkeys(e.model for e in c.names))
-                group = not any(norm(e.name) == norm(self.surface(c.a, c.b)) or norm(e.slug) == norm(self.surface(c.a, c.b)) for e in c.names) \
-                    and not c.guess and not getattr(c, "loose", False)
+                group = (
+                    not any(
+                        norm(e.name) == norm(self.surface(c.a, c.b))
+                        or norm(e.slug) == norm(self.surface(c.a, c.b))
+                        for e in c.names
+                    )
+                    and not c.guess
+                    and not getattr(c, "loose", False)
+                )
                 if (group or c.guess) and c.kinds & {"noun", "field", "value", "cue", "pattern"}:
                     continue  # "access" is a port mode before it is the last word of "Internet Access"
-                out.append(Mention(c.a, c.b, self.surface(c.a, c.b), models, "name", list(c.names), guess=c.guess, group=group))
+                out.append(
+                    Mention(
+                        c.a,
+                        c.b,
+                        self.surface(c.a, c.b),
+                        models,
+                        "name",
+                        list(c.names),
+                        guess=c.guess,
+                        group=group,
+                    )
+                )
             elif c.has("host") and not (c.kinds & {"noun", "field", "value", "cue", "pattern"}):
                 out.append(Mention(c.a, c.b, toks[c.a].text, list(self.vocab.find_models), "host"))
+        out = self.joined_hosts(out)
         # A model word right before a name names it: "rack R105", "VLAN 202", "cable 43", "site MDF",
         # "rack Comms closet" (free words after a model word are that object's name).
         for c in list(self.r.chosen):
@@ -230,7 +287,17 @@ class Assembler:
                 continue
             nouns = [m.model for m in c.of("noun") if m.model]
             j = c.b
-            while j < len(toks) and toks[j].low in ("named", "called", "id", "number", "no.", "#", "labelled", "labeled", "label"):
+            while j < len(toks) and toks[j].low in (
+                "named",
+                "called",
+                "id",
+                "number",
+                "no.",
+                "#",
+                "labelled",
+                "labeled",
+                "label",
+            ):
                 j += 1
             nxt = next((m for m in out if m.a == j), None)
             if nxt is not None:
@@ -266,32 +333,68 @@ class Assembler:
                 k += 1
             if k > j:
                 end = k
-                # "Comms closet": one model word right after the free words, ending the phrase, is part of the name.
+                # "Comms closet": one model word right after the free words, ending the phrase, is part of
+                # the name.
                 tail = self.at(k)
-                if tail is not None and tail.has("noun") and tail.length == 1 and (tail.b >= len(toks) or self.p.is_skip(toks[tail.b])):
+                if (
+                    tail is not None
+                    and tail.has("noun")
+                    and tail.length == 1
+                    and (tail.b >= len(toks) or self.p.is_skip(toks[tail.b]))
+                ):
                     end = tail.b
                     self.r.unclaim(tail)
                 out.append(Mention(c.a, end, self.surface(j, end), nouns[:1], "words", noun=nouns[0]))
+        # "remote AS 3356": a number right after a field word naming a model whose objects are named
+        # by a number (an ASN) is one of those objects, the field saying which of the target's filters.
+        for c in self.r.chosen:
+            num = self.at(c.b)
+            if not c.has("field") or c.has("noun") or num is None or not num.has("num") or num.has("noun") \
+                    or any(m.a <= num.a < m.b and (m.how != "host" or m.noun) for m in out):
+                continue
+            to = next((x for f in c.of("field") if (x := self._numbered(f)) is not None), None)
+            if to is not None:
+                out = [m for m in out if m.a != num.a]  # "65001" is no circuit id after "local AS"
+                out.append(Mention(num.a, num.b, toks[num.a].text.lstrip("#"), [to], "num", noun=to))
         # "the Research-Lab VLAN": a hostname-like word without digits right before a model word of a
         # large table names one of its objects (a device name has digits: "dmi01-akron-sw01 interfaces").
         for c in self.r.chosen:
             if not c.has("noun") or not self._singular(c):
                 continue
-            prev = next((m for m in out if m.b == c.a and m.how == "host" and m.noun is None and not re.search(r"\d", m.text)), None)
+            prev = next(
+                (
+                    m
+                    for m in out
+                    if m.b == c.a and m.how == "host" and m.noun is None and not re.search(r"\d", m.text)
+                ),
+                None,
+            )
             models = [x.model for x in c.of("noun") if x.model and self.vocab.model(x.model).searched]
             if prev is not None and models:
                 prev.models, prev.noun, prev.b = models[:1], models[0], c.b
         # Words nothing reads, right after "at", "from", "for"…: a name of something ("circuits from Sprint").
         taken = {i for m in out for i in range(m.a, m.b)}
         for i, t in enumerate(toks):
-            prev = self.prev_content(i)
-            after_pattern = prev is not None and prev.has("pattern") and prev.b == i
-            if i in taken or self.at(i) is not None or self.p.is_skip(t) or t.kind != "word" or self._structure(t) \
-                    or not (self._after_preposition(i) or after_pattern):
+            before = self.prev_content(i)
+            after_pattern = before is not None and before.has("pattern") and before.b == i
+            if (
+                i in taken
+                or self.at(i) is not None
+                or self.p.is_skip(t)
+                or t.kind != "word"
+                or self._structure(t)
+                or not (self._after_preposition(i) or after_pattern)
+            ):
                 continue
             k = i
-            while k < len(toks) and k not in taken and self.at(k) is None and not self.p.is_skip(toks[k]) and toks[k].kind == "word" \
-                    and not self._structure(toks[k]):
+            while (
+                k < len(toks)
+                and k not in taken
+                and self.at(k) is None
+                and not self.p.is_skip(toks[k])
+                and toks[k].kind == "word"
+                and not self._structure(toks[k])
+            ):
                 k += 1
             out.append(Mention(i, k, self.surface(i, k), [], "unknown"))
             taken.update(range(i, k))
@@ -310,6 +413,14 @@ class Assembler:
                 continue
             kept.append(m)
         return kept
+
+    def _numbered(self, f: Meaning) -> Optional[str]:
+        """The model a field word's field points to, when NetBox names its objects by a number."""
+        fm = self.schema.get(f.model or "")
+        fld = fm.fields.get(f.fields[0] if f.fields else f.name) if fm is not None and not f.path else None
+        to = self.schema.get(fld.to) if fld is not None and fld.type == FK and fld.to else None
+        label = to.filters.get(to.label) if to is not None else None
+        return to.name if to is not None and label is not None and label.type == "num" else None
 
     def in_mention(self, c: Cand) -> bool:
         return any(m.a <= c.a < m.b for m in self.mentions)
@@ -335,18 +446,43 @@ class Assembler:
             names = [m.name for m in c.of("pattern")]
             if self.cue(self.prev_content(c.a), "absence"):
                 continue  # "nothing plugged into": a condition, not a trace
-            if "trace" in names and (has("iface") or any(DEVICE in m.models or m.noun == CABLE for m in mentions)):
+            if "trace" in names and (
+                has("iface") or any(DEVICE in m.models or m.noun == CABLE for m in mentions)
+            ):
                 return "trace"
             if "vlan_topology" in names and (VLAN in nouns or "vlan" in self.r._key(c.a, c.b)):
                 return "vlan_topology"
-            if "free_ips" in names and (has("cidr") or PREFIX in nouns) and (IP in nouns or re.search(r"\bips?\b", text)):
+            if (
+                "free_ips" in names
+                and (has("cidr") or PREFIX in nouns)
+                and (IP in nouns or re.search(r"\bips?\b", text))
+            ):
                 return "free_ips"
-            if "rack_utilisation" in names and INTERFACE not in nouns and (RACK in nouns or (not has("cidr") and PREFIX not in nouns and
-                                                                  any(SITE in m.models and m.how == "name" or m.how == "host" and not nouns for m in mentions))):
+            if (
+                "rack_utilisation" in names
+                and INTERFACE not in nouns
+                and (
+                    RACK in nouns
+                    or (
+                        not has("cidr")
+                        and PREFIX not in nouns
+                        and any(
+                            SITE in m.models and m.how == "name" or m.how == "host" and not nouns
+                            for m in mentions
+                        )
+                    )
+                )
+            ):
                 return "rack_utilisation"
             if "prefix_utilisation" in names and (has("cidr") or PREFIX in nouns):
                 return "prefix_utilisation"
-            if "site_summary" in names and not has("cidr") and not has("ip") and not has("host") and INTERFACE not in nouns:
+            if (
+                "site_summary" in names
+                and not has("cidr")
+                and not has("ip")
+                and not has("host")
+                and INTERFACE not in nouns
+            ):
                 return "site_summary"
         return None
 
@@ -354,7 +490,7 @@ class Assembler:
 
     def relation_cues(self) -> list[tuple[Cand, Optional[Cand], bool, list[Cand]]]:
         """(cue, the model word it is about or None, negated, value words between them)."""
-        out = []
+        out: list[tuple[Cand, Optional[Cand], bool, list[Cand]]] = []
         for c in self.items("cue"):
             negate = self.cue(c, "absence")
             if not negate and not self.cue(c, "presence"):
@@ -367,7 +503,12 @@ class Assembler:
             between: list[Cand] = []
             j = c.b
             # "nothing plugged into any interface": value words, then the model word.
-            while nxt is not None and (nxt.has("value") or nxt.has("pattern")) and not nxt.has("noun") and len(between) < 3:
+            while (
+                nxt is not None
+                and (nxt.has("value") or nxt.has("pattern"))
+                and not nxt.has("noun")
+                and len(between) < 3
+            ):
                 between.append(nxt)
                 j = nxt.b
                 nxt = self.next_content(j)
@@ -375,7 +516,11 @@ class Assembler:
                 out.append((c, nxt, negate, between))
             elif nxt is not None and nxt.has("noun") and nxt.has("field") and not self.in_mention(nxt):
                 out.append((c, nxt, negate, between))
-            elif negate and self.toks[c.a].low in ("nothing", "empty", "none", "nobody", "noone") and (nxt is None or not nxt.has("field")):
+            elif (
+                negate
+                and self.toks[c.a].low in ("nothing", "empty", "none", "nobody", "noone")
+                and (nxt is None or not nxt.has("field"))
+            ):
                 out.append((c, None, True, between))
         return out
 
@@ -385,8 +530,14 @@ class Assembler:
         """The model of the main table, the fields asked about, and the mention that is the target itself."""
         rel_nouns = {id(n) for _, n, _, _ in rels if n is not None}
         group_nouns = {id(self.next_content(c.b)) for c in self.items("cue") if self.cue(c, "group")}
-        bare = [c for c in self.items("noun") if id(c) not in rel_nouns and id(c) not in group_nouns and not self.in_mention(c)]
-        if not bare and not any(m.how == "name" and any(self.vocab.model(x).stands_for for x in m.models) for m in self.mentions):
+        bare = [
+            c
+            for c in self.items("noun")
+            if id(c) not in rel_nouns and id(c) not in group_nouns and not self.in_mention(c)
+        ]
+        if not bare and not any(
+            m.how == "name" and any(self.vocab.model(x).stands_for for x in m.models) for m in self.mentions
+        ):
             # "how many of each device model (do we have)": the objects each model stands for, counted
             # per model (the aggregate reads "each device model"), not the number of models.
             each = [c for c in self.items("noun") if id(c) in group_nouns and not self.in_mention(c)
@@ -404,9 +555,17 @@ class Assembler:
         if pattern is not None:
             tgt = PATTERN_TARGET[pattern]
             for c in bare:
-                if any(m.model == tgt or pattern == "free_ips" and m.model == IP
-                       or pattern == "vlan_topology" and m.model in (INTERFACE, DEVICE, VM) for m in c.of("noun")):
-                    self.claim(c.a, c.b, f"model {tgt}" if c.of("noun")[0].model == tgt else "free IP addresses")
+                if any(
+                    m.model == tgt
+                    or pattern == "free_ips"
+                    and m.model == IP
+                    or pattern == "vlan_topology"
+                    and m.model in (INTERFACE, DEVICE, VM)
+                    for m in c.of("noun")
+                ):
+                    self.claim(
+                        c.a, c.b, f"model {tgt}" if c.of("noun")[0].model == tgt else "free IP addresses"
+                    )
             return tgt, [], self.pin(tgt)
         # Model words that are fields of a named object ask for that field: "which rack is X in".
         attrs: list[Meaning] = []
@@ -421,33 +580,47 @@ class Assembler:
                     bare.remove(c)
         # The first thing named that is not after a preposition: a model word, or a name standing for
         # objects of another model ("which switches have VLAN 300 on a port": devices; "storage racks").
-        things: list[tuple[int, str, Optional[Cand]]] = [(c.a, c.of("noun")[0].model or DEVICE, c) for c in bare]
+        things: list[tuple[int, str, Optional[Cand]]] = [
+            (c.a, c.of("noun")[0].model or DEVICE, c) for c in bare
+        ]
         for m in self.mentions:
-            sf = next((self.vocab.model(x).stands_for for x in m.models if self.vocab.model(x).stands_for), None)
+            sf = next(
+                (self.vocab.model(x).stands_for for x in m.models if self.vocab.model(x).stands_for), None
+            )
             if sf and m.how == "name" and not self._after_preposition(m.a):
                 things.append((m.a, sf, None))
         things.sort(key=lambda t: t[0])
         if things:
             _, tgt, first = things[0]
-            for _, model, c in things:
-                if c is not None and model == tgt:
-                    self.claim(c.a, c.b, f"model {tgt}")
-                elif c is not None and model != tgt:
+            for _, model, word in things:
+                if word is not None and model == tgt:
+                    self.claim(word.a, word.b, f"model {tgt}")
+                elif word is not None and model != tgt:
                     # "circuits at New York sites": the sites are how the place is said, not a second table.
-                    before = next((m for m in self.mentions if m.b == c.a and m.how == "name"), None)
+                    before = next((m for m in self.mentions if m.b == word.a and m.how == "name"), None)
                     nm = self.schema.get(model)
-                    if before is not None and nm is not None and any(nm.field_to(x) is not None for x in before.models):
-                        self.claim(c.a, c.b, f"the {noun_words(model)} of {before.text}")
+                    if (
+                        before is not None
+                        and nm is not None
+                        and any(nm.field_to(x) is not None for x in before.models)
+                    ):
+                        self.claim(word.a, word.b, f"the {noun_words(model)} of {before.text}")
             return tgt, attrs, self.pin(tgt, listed=first is not None)
         fields = [c for c in self.items("field") if not self.in_mention(c)]
         values = [c for c in self.items("value") if not self.in_mention(c)]
         if subject is not None and (attrs or fields or values):
             # The fields asked for say what the object can be: a platform is a device's or a VM's.
-            models = [m for m in subject.models if any(f.model == m for c in fields + values for f in c.meanings)]
+            models = [
+                m for m in subject.models if any(f.model == m for c in fields + values for f in c.meanings)
+            ]
             subject.models = models or subject.models
             return subject.models[0], attrs, subject
         # "what's in rack Comms closet": what the named object holds.
-        if subject is not None and subject.noun and self._after_preposition(subject.a, ("in", "inside", "within", "on")):
+        if (
+            subject is not None
+            and subject.noun
+            and self._after_preposition(subject.a, ("in", "inside", "within", "on"))
+        ):
             contents = self.vocab.model(subject.noun).contents
             if contents:
                 return contents, attrs, None
@@ -459,6 +632,9 @@ class Assembler:
             return m.models[0], attrs, m
         if values:
             return values[0].of("value")[0].model or DEVICE, attrs, None
+        only = sole_model(self)  # "anything with warranty expiring before 2020": one model has that field
+        if only is not None and not self.mentions:
+            return only, attrs, None
         # Nothing but a word nothing reads ("ncsu"): a name of some object, looked for everywhere.
         free = [t for t in self.toks if self.at(t.i) is None and not self.p.is_skip(t) and t.kind == "word"]
         if free and len(_runs([t.i for t in free])) == 1:
@@ -466,10 +642,30 @@ class Assembler:
             m = Mention(a, b, self.surface(a, b), list(self.vocab.find_models), "host")
             self.mentions.append(m)
             return m.models[0], attrs, m
-        raise BadQuestionError("the question names no NetBox object or kind of object",
-                               'Name what you want to see, e.g. "devices at <site>", "VLANs", "interfaces on <device>".')
+        raise BadQuestionError(
+            "the question names no NetBox object or kind of object",
+            'Name what you want to see, e.g. "devices at <site>", "VLANs", "interfaces on <device>".',
+        )
 
-    def _after_preposition(self, i: int, preps: tuple[str, ...] = ("at", "in", "on", "of", "for", "from", "to", "by", "under", "inside", "within", "into", "behind")) -> bool:
+    def _after_preposition(
+        self,
+        i: int,
+        preps: tuple[str, ...] = (
+            "at",
+            "in",
+            "on",
+            "of",
+            "for",
+            "from",
+            "to",
+            "by",
+            "under",
+            "inside",
+            "within",
+            "into",
+            "behind",
+        ),
+    ) -> bool:
         j = i - 1
         while j >= 0 and self.toks[j].low in ("the", "a", "an", "all", "every", "each", "any", "my", "our"):
             j -= 1
@@ -495,11 +691,15 @@ class Assembler:
         return None
 
     def field_for_noun(self, model: str, noun: Cand) -> Optional[Meaning]:
-        """The field of `model` a model word asks for: a VLAN's `group` for "VLAN group", a device's `rack`."""
+        """The field of `model` a model word asks for: a VLAN's `group` for "VLAN group", a device's
+        `rack`."""
         nm = self.schema.get(model)
         if nm is None:
             return None
         key = self.r._key(noun.a, noun.b)
+        mine = next((f for f in noun.of("field") if f.model == model and is_custom(f.name)), None)
+        if mine is not None:  # "the owner of X": a custom field's label before a synonym of the vocabulary
+            return mine
         for fm in self.p.lex.of_model(model).phrases.get(key, []):
             if fm.kind == "field":
                 return fm
@@ -518,7 +718,11 @@ class Assembler:
         for m in self.mentions:
             if target not in m.models or (listed and self.placed(m)):
                 continue
-            if m.noun == target or m.how in ("cidr", "ip", "iface", "num") or (m.how in ("host", "words", "name") and m.noun is None):
+            if (
+                m.noun == target
+                or m.how in ("cidr", "ip", "iface", "num")
+                or (m.how in ("host", "words", "name") and m.noun is None)
+            ):
                 if m.how == "name" and m.noun is None and self.vocab.model(target).stands_for:
                     continue
                 return m
@@ -541,15 +745,25 @@ class Assembler:
             if m is pinned and m.how == "cidr" and inside is not None and target.accepts("within"):
                 # "child prefixes of 10.112.152.0/22": the prefixes inside it, not the prefix itself.
                 self.claim(inside.a, inside.b, "within")
-                intent.conditions.append(Condition(field="within", op="within", value=m.text, text=text, span=span))
+                intent.conditions.append(
+                    Condition(field="within", op="within", value=m.text, text=text, span=span)
+                )
                 continue
-            valued = self.field_value(target, m) if m.noun is None and m.how in ("host", "words", "num", "quoted", "unknown", "name") else None
+            valued = (
+                self.field_value(target, m)
+                if m.noun is None and m.how in ("host", "words", "num", "quoted", "unknown", "name")
+                else None
+            )
             if valued is not None:
                 # "serial FOC2418Y1K7", "'printer' in the description": a value of one of the target's fields.
                 fc, fname = valued
                 fspan = self.claim(min(fc.a, m.a), max(fc.b, m.b), f"{fname} value")
                 op = "ic" if m.how == "quoted" or fname in ("description", "comments") else "eq"
-                intent.conditions.append(Condition(field=fname, op=op, value=m.text, text=self.r.text[fspan[0]:fspan[1]], span=fspan))
+                intent.conditions.append(
+                    Condition(
+                        field=fname, op=op, value=m.text, text=self.r.text[fspan[0] : fspan[1]], span=fspan
+                    )
+                )
             elif m is pinned:
                 intent.conditions.append(self.identity(intent.target, m, span, text))
             else:
@@ -561,7 +775,13 @@ class Assembler:
             for cond in intent.conditions:
                 if cond.span is None or cond.model is None or cond.model == intent.target:
                     continue
-                if any(self.field_model(intent.target, f) == cond.model for f in c.of("field")) and self.adjacent(c, cond.span):
+                said = next((f for f in c.of("field") if self.field_model(intent.target, f) == cond.model),
+                            None)
+                if said is not None and self.adjacent(c, cond.span):
+                    own = (said.fields or (said.name,))[0]
+                    flt = target.filters.get(f"{own}_id") or target.filters.get(own)
+                    if not said.path and flt is not None and flt.to == cond.model:
+                        cond.field = own  # "local AS 65001": the field said picks among filters taking an ASN
                     fspan = self.claim(c.a, c.b, f"field {cond.field}")
                     if cond.model == TAG:  # "not tagged critical": the negation reads the whole condition
                         cond.span = (min(cond.span[0], fspan[0]), max(cond.span[1], fspan[1]))
@@ -573,18 +793,47 @@ class Assembler:
         for c in (self.prev_content(m.a), self.next_content(m.b) if m.how == "quoted" else None):
             if c is None or self.is_used(c) or not c.has("field"):
                 continue
-            gap = self.r.text[self.toks[c.b - 1].end:self.toks[m.a].start] if c.b <= m.a else self.r.text[self.toks[m.b - 1].end:self.toks[c.a].start]
+            gap = (
+                self.r.text[self.toks[c.b - 1].end : self.toks[m.a].start]
+                if c.b <= m.a
+                else self.r.text[self.toks[m.b - 1].end : self.toks[c.a].start]
+            )
             between = set(re.findall(r"[\w']+", gap.lower()))
-            if between - {"is", "equals", "equal", "contains", "containing", "like", "matching", "with", "has", "in", "the", "its", "their"} \
-                    or (c.b <= m.a and between & {"in"}):
+            if between - {
+                "is",
+                "equals",
+                "equal",
+                "contains",
+                "containing",
+                "like",
+                "matching",
+                "with",
+                "has",
+                "in",
+                "the",
+                "its",
+                "their",
+            } or (c.b <= m.a and between & {"in"}):
                 continue  # "serial of X", "description on X": X is whose field, not its value
-            meaning = next((x for x in c.of("field") if x.model == target.name and not x.path and len(x.fields or (x.name,)) == 1), None)
+            meaning = next(
+                (
+                    x
+                    for x in c.of("field")
+                    if x.model == target.name and not x.path and len(x.fields or (x.name,)) == 1
+                ),
+                None,
+            )
             if meaning is None:
                 continue
             fname = (meaning.fields or (meaning.name,))[0]
             f = target.fields.get(fname)
             flt = target.filters.get(fname)
-            if f is None or flt is None or f.type not in ("str", "int", "num") or (m.how == "name" and (f.type != "str" or fname == target.label)):
+            if (
+                f is None
+                or flt is None
+                or f.type not in ("str", "int", "num")
+                or (m.how == "name" and (f.type != "str" or fname == target.label))
+            ):
                 continue
             if f.type in ("int", "num") and not m.text.replace(".", "", 1).isdigit():
                 continue  # a position is a number: "U is ncsu-coreswitch2" names no position
@@ -595,7 +844,10 @@ class Assembler:
 
     def _asks_which(self, i: int) -> bool:
         """A question word shortly before token i ("which rack", "what is the serial of")."""
-        return any(t.low in ("which", "what", "whats", "what's", "whose", "where") for t in self.toks[max(0, i - 4):i])
+        return any(
+            t.low in ("which", "what", "whats", "what's", "whose", "where")
+            for t in self.toks[max(0, i - 4) : i]
+        )
 
     def field_model(self, model: str, m: Meaning) -> Optional[str]:
         """The model a field word's field points to (a device's `platform` -> dcim.platform)."""
@@ -613,7 +865,13 @@ class Assembler:
 
     def adjacent(self, c: Cand, span: tuple[int, int]) -> bool:
         a, b = self.toks[c.a].start, self.toks[c.b - 1].end
-        gap = self.r.text[b:span[0]] if b <= span[0] else self.r.text[span[1]:a] if span[1] <= a else "x x x x"
+        gap = (
+            self.r.text[b : span[0]]
+            if b <= span[0]
+            else self.r.text[span[1] : a]
+            if span[1] <= a
+            else "x x x x"
+        )
         ws = re.findall(r"[\w'-]+", gap.lower())
         return len(ws) <= 2 and all(singular(w) in self.p.lex.skip for w in ws)
 
@@ -625,13 +883,19 @@ class Assembler:
             return Condition(field="address", value=m.text, text=text, model=model, span=span)
         if m.how == "iface":
             return Condition(field="name", value=m.text, text=text, model=model, span=span)
-        if m.how == "num" or m.how == "host" and m.text.isdigit():  # long numbers are read as hosts too (circuit ids)
+        # long numbers are read as hosts too (circuit ids)
+        if m.how == "num" or m.how == "host" and m.text.isdigit():
             if model == VLAN:
                 return Condition(field="vid", value=int(m.text), text=text, model=model, span=span)
             label = self.schema.model(model).label
             hashed = self.toks[m.b - 1].kind == "hash"
-            if not hashed and label not in ("name", "id", "display", "label") and self.schema.model(model).accepts(label):
-                return Condition(field=label, value=m.text, text=text, model=model, span=span)  # circuit 398282 = its cid
+            if (
+                not hashed
+                and label not in ("name", "id", "display", "label")
+                and self.schema.model(model).accepts(label)
+            ):
+                # circuit 398282 = its cid
+                return Condition(field=label, value=m.text, text=text, model=model, span=span)
             return Condition(field="id", value=m.text, text=text, model=model, span=span)
         cond = Condition(field="id", value=m.text, text=text, model=model, span=span, guess=m.guess)
         if m.how in ("host", "unknown") and m.noun is None:
@@ -664,21 +928,30 @@ class Assembler:
             return Condition(field="name", value=m.text, text=text, model=INTERFACE, span=span)
         vid = target.filters.get("vlan")
         if m.how == "num" and m.noun == VLAN and vid is not None and vid.type == "num":
-            return Condition(field="vlan", value=int(m.text), text=text, span=span)  # interfaces' "Assigned VID": no VLAN to pick
+            # interfaces' "Assigned VID": no VLAN to pick
+            return Condition(field="vlan", value=int(m.text), text=text, span=span)
         models = [x for x in m.models if x != target.name]
         if m.how in ("unknown", "quoted") or self.placed(m):
             models = self.filterable(target)  # any model this target filters by ('devices at "DM-Akron"' too)
-        if m.how == "host" and m.noun is None and DEVICE in models and target.name != DEVICE and target.field_to(VM) is None:
+        if (
+            m.how == "host"
+            and m.noun is None
+            and DEVICE in models
+            and target.name != DEVICE
+            and target.field_to(VM) is None
+        ):
             models = [DEVICE]  # interfaces, cables, IPs: a hostname beside them is a device
         if self.placed(m) and target.name in m.models:
             models.append(target.name)  # last: "racks in IDF117", "devices at sw01" may name one of them
         if m.how == "name" and not any(target.ref_filter(x) is not None for x in models):
             # "devices in jbb 120": the VLAN group JBB120 cannot filter devices; the site JBB Branch 120 can.
-            hit = self.p.names.guess(m.text, [x for x in self.filterable(target) if x in self.vocab.name_models])
+            hit = self.p.names.guess(
+                m.text, [x for x in self.filterable(target) if x in self.vocab.name_models]
+            )
             if hit is not None:
                 m.names, m.models, m.guess, m.group = [hit[0]], [hit[0].model], hit[0].name, False
         for model in models:  # the first this target can filter by (a site before a location named alike)
-            flt = target.ref_filter(model)
+            flt = self.ref_filter(target, model)
             if flt is not None:
                 stem = flt.name[:-3] if flt.name.endswith("_id") else flt.name
                 cond = Condition(field=stem, value=m.text, text=text, model=model, span=span, guess=m.guess)
@@ -687,12 +960,33 @@ class Assembler:
                 self.resolve_known(cond, m)
                 return cond
         model = models[0] if models else DEVICE
-        return Condition(field=model.split(".")[1], value=m.text, text=text, model=model, span=span, guess=m.guess)
+        # No filter takes it: the target's own field, checked on its rows — when only one points to it
+        # (a session's import or export policies: a field word must say which, else it is not applied).
+        owns = [f.name for f in target.fields.values() if f.type == FK and f.to == model]
+        cond = Condition(field=owns[0] if len(owns) == 1 else model.split(".")[1], value=m.text, text=text,
+                         model=model, span=span, guess=m.guess)
+        self.resolve_known(cond, m)
+        return cond
+
+    def ref_filter(self, target: Model, model: str) -> Any:
+        """The target's filter taking objects of `model`: the one the vocabulary's relation names where
+        several do (a BGP session's remote AS, not its local one), else the schema's choice."""
+        rel = self.vocab.relation(model, target.name)
+        flt = target.filters.get(rel.filter) if rel is not None and rel.filter else None
+        if flt is not None and flt.to == model and flt.key == "id":
+            return flt
+        # Two fields of the target take that model alike (a BGP session's import and export policies):
+        # the words must say which, never the schema's order ("sessions with TRANSIT-IN" is not applied).
+        return None if target.ambiguous_ref(model) else target.ref_filter(model)
 
     def filterable(self, target: Model) -> list[str]:
         """Models whose objects filter the target by id, names people type first (sites before tags)."""
         # Never the target itself: "devices at X" is not "devices whose parent is X".
-        known = [m for m in self.vocab.name_models + self.vocab.find_models if m != target.name and target.ref_filter(m) is not None]
+        known = [
+            m
+            for m in self.vocab.name_models + self.vocab.find_models
+            if m != target.name and target.ref_filter(m) is not None
+        ]
         return list(dict.fromkeys(known))
 
     # relations -------------------------------------------------------------------------------------------
@@ -703,7 +997,8 @@ class Assembler:
             if self.is_used(cue) and noun is None:
                 continue
             if noun is None:
-                # "racks with nothing in them", "device roles nobody uses": what the target holds or stands for.
+                # "racks with nothing in them", "device roles nobody uses": what the target holds or stands
+                # for.
                 related = self.vocab.model(target).contents or self.vocab.model(target).stands_for
                 if not related:
                     continue
@@ -719,7 +1014,9 @@ class Assembler:
                 # "racks without a role": the rack's own role field (a rack role), not device roles.
                 span = self.claim(cue.a, noun.b, f"{'no' if negate else 'some'} {own.name}")
                 for fname in own.fields or (own.name,):
-                    intent.conditions.append(self.presence(target, fname, not negate, self.surface(cue.a, noun.b), span))
+                    intent.conditions.append(
+                        self.presence(target, fname, not negate, self.surface(cue.a, noun.b), span)
+                    )
                 continue
             tm = self.schema.model(target)
             f = tm.field_to(related)
@@ -727,27 +1024,54 @@ class Assembler:
             # "with no cable" on an interface, "no platform" on a device: the target's own field
             # (unless the vocabulary relates them otherwise: a device's IPs are on its interfaces).
             if f is not None and not f.many and self.vocab.relation(target, related) is None:
-                cond = self.presence(target, f.name, not negate, text, self.claim(cue.a, noun.b, f"{'no' if negate else 'some'} {f.name}"))
+                cond = self.presence(
+                    target,
+                    f.name,
+                    not negate,
+                    text,
+                    self.claim(cue.a, noun.b, f"{'no' if negate else 'some'} {f.name}"),
+                )
                 intent.conditions.append(cond)
                 continue
-            rel = Relation(model=related, negate=negate, text=text, span=self.claim(cue.a, noun.b, f"{'no' if negate else 'some'} {related}"))
+            rel = Relation(
+                model=related,
+                negate=negate,
+                text=text,
+                span=self.claim(cue.a, noun.b, f"{'no' if negate else 'some'} {related}"),
+            )
             # "not used by any device or VM": the same absence for each model word joined by "or"/"and".
             j = noun.b
-            while j + 1 < len(self.toks) and self.toks[j].low in ("or", "and", "nor") and (nxt2 := self.at(j + 1)) is not None and nxt2.has("noun"):
+            while (
+                j + 1 < len(self.toks)
+                and self.toks[j].low in ("or", "and", "nor")
+                and (nxt2 := self.at(j + 1)) is not None
+                and nxt2.has("noun")
+            ):
                 other = next((m.model for m in nxt2.of("noun") if m.model), None)
                 if other and other != target and self.relates(other, target):
-                    intent.relations.append(Relation(model=other, negate=negate, text=self.surface(j + 1, nxt2.b),
-                                                     span=self.claim(j, nxt2.b, f"{'no' if negate else 'some'} {other}")))
+                    intent.relations.append(
+                        Relation(
+                            model=other,
+                            negate=negate,
+                            text=self.surface(j + 1, nxt2.b),
+                            span=self.claim(j, nxt2.b, f"{'no' if negate else 'some'} {other}"),
+                        )
+                    )
                 j = nxt2.b
             for v in between:
                 meaning = next((m for m in v.of("value") if m.model == related), None)
                 if meaning is None:
                     key = self.r._key(v.a, v.b)
-                    meaning = next((m for m in self.p.lex.of_model(related).phrases.get(key, []) if m.kind == "value"), None)
+                    meaning = next(
+                        (m for m in self.p.lex.of_model(related).phrases.get(key, []) if m.kind == "value"),
+                        None,
+                    )
                 if meaning is not None:
                     span = self.claim(v.a, v.b, "value")
                     for fname, value in meaning.value.items():
-                        rel.conditions.append(self.value_condition(related, fname, value, self.surface(v.a, v.b), span, v.guess))
+                        rel.conditions.append(
+                            self.value_condition(related, fname, value, self.surface(v.a, v.b), span, v.guess)
+                        )
             intent.relations.append(rel)
         # A second model word that refers to the target: "devices with IPs in 10.0.0.0/28",
         # "switches that have VLAN 300 on a port".
@@ -768,6 +1092,7 @@ class Assembler:
             how = self.vocab.relation(target, cond.model)
             if how is not None and how.through and not any(r.model == how.through for r in intent.relations):
                 intent.relations.append(Relation(model=how.through, negate=False, text=cond.text))
+        self.component_relations(intent)
         # Conditions the target cannot take but the related objects can: they go to the relation.
         for rel in intent.relations:
             rm = self.schema.model(rel.model)
@@ -789,9 +1114,67 @@ class Assembler:
         before = re.sub(r"(\s+(the|their|its|all|every|any))+$", "", before)
         return any(re.search(r"(^|[\s(])" + re.escape(w) + r"$", before) for w in self.vocab.also)
 
+    def joined_hosts(self, out: list[Mention]) -> list[Mention]:
+        """"dmi01 buffalo rtr01": a hostname typed with spaces for its dashes, its first and last words
+        shaped like a hostname's parts: one name, dmi01-buffalo-rtr01, looked for as typed with dashes."""
+        toks = self.toks
+        i = 0
+        while i < len(toks):
+            j = i + 1
+            while (
+                j < len(toks)
+                and j - i < 5
+                and toks[j].kind == "word"
+                and toks[j].start == toks[j - 1].end + 1
+                and not self.p.is_skip(toks[j])
+            ):
+                j += 1
+            ends = [k for k in range(i + 2, j) if re.search(r"\d$", toks[k].text)]
+            if toks[i].kind == "word" and re.search(r"[a-z]\d", toks[i].text, re.I) and ends:
+                end = ends[-1] + 1
+                joined = "-".join(t.text for t in toks[i:end])
+                if _looks_like_device(joined) and not any(m.a < i < m.b or m.a < end - 1 < m.b for m in out):
+                    out = [m for m in out if m.b <= i or m.a >= end]
+                    out.append(Mention(i, end, joined, list(self.vocab.find_models), "host"))
+                    out.sort(key=lambda m: m.a)
+                    i = end
+                    continue
+            i += 1
+        return out
+
+    def component_relations(self, intent: Intent) -> None:
+        """"Switches whose Gi1/0/48 is disabled": an object named by its name alone (an interface without
+        its device) on a model that points to the target is a relation, the target's objects having one
+        of that name; the related model's own value words left ("disabled") are conditions on it."""
+        from netbox_tui.core.resolve import interface_spellings
+
+        target = intent.target
+        for cond in list(intent.conditions):
+            rm = self.schema.get(cond.model) if cond.model and cond.model != target else None
+            if rm is None or cond.resolved or cond.field != rm.label or rm.field_to(target) is None \
+                    or self.takes(target, cond) or any(r.model == rm.name for r in intent.relations):
+                continue
+            value = interface_spellings(str(cond.value)) if rm.name == INTERFACE else [str(cond.value)]
+            named = Condition(field=rm.label, value=value if len(value) > 1 else value[0], text=cond.text,
+                              span=cond.span)
+            rel = Relation(model=rm.name, negate=False, conditions=[named], text=cond.text, span=cond.span)
+            for c in self.items("value"):
+                meaning = next((m for m in c.of("value") if m.model == rm.name), None)
+                if meaning is None or self.is_used(c):
+                    continue
+                span = self.claim(c.a, c.b, "value")
+                for fname, v in meaning.value.items():
+                    rel.conditions.append(
+                        self.value_condition(rm.name, fname, v, self.surface(c.a, c.b), span, c.guess)
+                    )
+            intent.conditions.remove(cond)
+            intent.relations.append(rel)
+
     def move(self, cond: Condition, rm: Model) -> Optional[Condition]:
         if cond.model == PREFIX and self.vocab.cidr_filters.get(rm.name):
-            return cond.model_copy(update={"field": self.vocab.cidr_filters[rm.name], "model": None, "op": "within"})
+            return cond.model_copy(
+                update={"field": self.vocab.cidr_filters[rm.name], "model": None, "op": "within"}
+            )
         if cond.model is not None:
             flt = rm.ref_filter(cond.model)
             if flt is None:
@@ -801,8 +1184,11 @@ class Assembler:
 
     def relates(self, related: str, target: str) -> bool:
         rm = self.schema.get(related)
-        return rm is not None and (rm.field_to(target) is not None or self.vocab.relation(target, related) is not None
-                                   or self.schema.model(target).count_field(related) is not None)
+        return rm is not None and (
+            rm.field_to(target) is not None
+            or self.vocab.relation(target, related) is not None
+            or self.schema.model(target).count_field(related) is not None
+        )
 
     def takes(self, target: str, cond: Condition) -> bool:
         tm = self.schema.model(target)
@@ -810,7 +1196,9 @@ class Assembler:
             return tm.ref_filter(cond.model) is not None
         return cond.field in tm.filters
 
-    def presence(self, model: str, field_name: str, present: bool, text: str, span: tuple[int, int]) -> Condition:
+    def presence(
+        self, model: str, field_name: str, present: bool, text: str, span: tuple[int, int]
+    ) -> Condition:
         """"no platform", "with a primary IP", "no description", "no cable": the filter NetBox has for it."""
         m = self.schema.model(model)
         flt = self.vocab.presence_filters.get(f"{model}.{field_name}")
@@ -820,7 +1208,9 @@ class Assembler:
         if f is not None and f.type == FK:
             ref = m.ref_filter(f.to or "")
             stem = ref.name[:-3] if ref is not None and ref.name.endswith("_id") else field_name
-            return Condition(field=stem, op="not_empty" if present else "empty", text=text, span=span, model=f.to)
+            return Condition(
+                field=stem, op="not_empty" if present else "empty", text=text, span=span, model=f.to
+            )
         return Condition(field=field_name, op="not_empty" if present else "empty", text=text, span=span)
 
     # values -------------------------------------------------------------------------------------------
@@ -861,7 +1251,9 @@ class Assembler:
                         cond.op = "ne" if cond.op == "eq" else "eq"
                 dest.conditions.append(cond)
 
-    def value_condition(self, model: str, fname: str, value: Any, text: str, span: tuple[int, int], guess: Optional[str]) -> Condition:
+    def value_condition(
+        self, model: str, fname: str, value: Any, text: str, span: tuple[int, int], guess: Optional[str]
+    ) -> Condition:
         m = self.schema.model(model)
         op = "eq"
         if isinstance(value, str) and value.startswith("!"):
@@ -869,7 +1261,11 @@ class Assembler:
         globs = [value] if isinstance(value, str) else value if isinstance(value, list) else None
         if globs is not None and any(isinstance(v, str) and v.endswith("*") for v in globs):
             choices = [c.value for c in m.choices(fname)]
-            value = [c for c in choices if any(c.startswith(str(g)[:-1]) if str(g).endswith("*") else c == g for g in globs)]
+            value = [
+                c
+                for c in choices
+                if any(c.startswith(str(g)[:-1]) if str(g).endswith("*") else c == g for g in globs)
+            ]
         cond = Condition(field=fname, op=op, value=value, text=text, span=span, guess=guess)
         flt = m.filters.get(fname)
         if flt is not None and flt.type == REF and flt.to:
@@ -889,12 +1285,16 @@ class Assembler:
             if field_c is None or num is None or not num.has("num") or self.is_used(field_c):
                 continue
             meaning = next((m for m in field_c.of("field") if m.model == intent.target), None)
-            f = tm.fields.get(meaning.fields[0] if meaning and meaning.fields else (meaning.name if meaning else ""))
+            f = tm.fields.get(
+                meaning.fields[0] if meaning and meaning.fields else (meaning.name if meaning else "")
+            )
             if meaning is None or f is None or f.type not in ("int", "num"):
                 continue
             span = self.claim(field_c.a, num.b, f"{f.name} {op}")
             value = self.toks[num.a].number
-            intent.conditions.append(Condition(field=f.name, op=op, value=value, text=self.surface(field_c.a, num.b), span=span))
+            intent.conditions.append(
+                Condition(field=f.name, op=op, value=value, text=self.surface(field_c.a, num.b), span=span)
+            )
         # "VLANs with VID 100", "racks whose height is 42": a number right after a numeric field is its value.
         for c in self.items("field"):
             num = self.next_content(c.b)
@@ -906,13 +1306,23 @@ class Assembler:
             if flt is None or flt.type not in ("int", "num") or self.toks[num.a].number is None:
                 continue
             values, end = [self.toks[num.a].number], num.b
-            while end + 1 < len(self.toks) and self.toks[end].low in ("or", "and") and (more := self.at(end + 1)) is not None \
-                    and more.has("num") and not more.has("noun") and self.toks[more.a].number is not None and not self.is_used(more):
-                values.append(self.toks[more.a].number)  # "VID 100 or 200": a list, NetBox's repeated vid (an OR)
+            while (
+                end + 1 < len(self.toks)
+                and self.toks[end].low in ("or", "and")
+                and (more := self.at(end + 1)) is not None
+                and more.has("num")
+                and not more.has("noun")
+                and self.toks[more.a].number is not None
+                and not self.is_used(more)
+            ):
+                # "VID 100 or 200": a list, NetBox's repeated vid (an OR)
+                values.append(self.toks[more.a].number)
                 end = more.b
             span = self.claim(c.a, end, f"{name} =")
-            value = values[0] if len(values) == 1 else values
-            intent.conditions.append(Condition(field=name, value=value, text=self.surface(c.a, end), span=span))
+            given = values[0] if len(values) == 1 else values
+            intent.conditions.append(
+                Condition(field=name, value=given, text=self.surface(c.a, end), span=span)
+            )
 
     # fields ---------------------------------------------------------------------------------------------
 
@@ -930,20 +1340,38 @@ class Assembler:
             before = self.prev_content(c.a)
             if self.cue(before, "group"):
                 continue  # the aggregate reads it
-            if before is not None and (self.cue(before, "absence") or self.cue(before, "presence")) and not self.is_used(before):
+            if (
+                before is not None
+                and (self.cue(before, "absence") or self.cue(before, "presence"))
+                and not self.is_used(before)
+            ):
                 present = not self.cue(before, "absence")
                 earlier = self.prev_content(before.a)  # "don't have a primary IP": the absence word counts
-                if present and self.cue(earlier, "absence") and earlier is not None and not self.is_used(earlier):
+                if (
+                    present
+                    and self.cue(earlier, "absence")
+                    and earlier is not None
+                    and not self.is_used(earlier)
+                ):
                     present, before = False, earlier
                 span = self.claim(before.a, c.b, f"{'some' if present else 'no'} {meaning.name}")
                 for fname in meaning.fields or (meaning.name,):
-                    intent.conditions.append(self.presence(target, fname, present, self.surface(before.a, c.b), span))
+                    intent.conditions.append(
+                        self.presence(target, fname, present, self.surface(before.a, c.b), span)
+                    )
                 continue
             after = self.next_content(c.b)  # "where the platform is missing", "serial is empty"
-            if self.cue(after, "absence") and after is not None and not self.is_used(after) and self.next_content(after.b) is None:
+            if (
+                self.cue(after, "absence")
+                and after is not None
+                and not self.is_used(after)
+                and self.next_content(after.b) is None
+            ):
                 span = self.claim(c.a, after.b, f"no {meaning.name}")
                 for fname in meaning.fields or (meaning.name,):
-                    intent.conditions.append(self.presence(target, fname, False, self.surface(c.a, after.b), span))
+                    intent.conditions.append(
+                        self.presence(target, fname, False, self.surface(c.a, after.b), span)
+                    )
                 continue
             self.claim(c.a, c.b, f"field {meaning.name}")
             out.extend([meaning.path] if meaning.path else meaning.fields or (meaning.name,))
@@ -979,18 +1407,35 @@ class Assembler:
             f = tm.field_to(m.model) if m.model else None
             if f is not None:
                 return f.name
+        # one hop further, where the schema has exactly one way: "VMs per cluster group"
+        for m in c.of("noun"):
+            path = self.schema_path(tm, m.model) if m.model else None
+            if path is not None:
+                return path
         key = self.r._key(c.a, c.b)
         for fm in self.p.lex.of_model(target).phrases.get(key, []):
             if fm.kind == "field":
                 return fm.path or (fm.fields[0] if fm.fields else fm.name)
         return None
 
+    def schema_path(self, tm: Model, group: str) -> Optional[str]:
+        """`a.b`: the target's one-valued field `a` to a model whose one-valued field `b` points to `group`
+        (a VM's cluster.group, a device's site.region), when the schema has exactly one such path."""
+        paths = []
+        for f in tm.fields.values():
+            mid = self.schema.get(f.to) if f.type == FK and not f.many and f.to else None
+            g = mid.field_to(group) if mid is not None and mid.name != group else None
+            if g is not None and not g.many:
+                paths.append(f"{f.name}.{g.name}")
+        return paths[0] if len(paths) == 1 else None
+
     # what is left ------------------------------------------------------------------------------------------
 
     def leftover(self) -> list[str]:
         out = []
         for t in self.toks:
-            if t.kind == "word" and t.low in self.vocab.alternatives and t.i not in self.used:  # a list's "or" is read
+            # a list's "or" is read
+            if t.kind == "word" and t.low in self.vocab.alternatives and t.i not in self.used:
                 out.append(t.text)
                 continue
             if t.i in self.used or self.p.is_skip(t):

@@ -25,7 +25,12 @@ EXPECTED_SHA256 = {
     "o200k_base": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
     "cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
 }
-MODEL_ENCODING = {"gpt-4o": "o200k_base", "gpt-4o-mini": "o200k_base", "gpt-4": "cl100k_base", "gpt-3.5": "cl100k_base"}
+MODEL_ENCODING = {
+    "gpt-4o": "o200k_base",
+    "gpt-4o-mini": "o200k_base",
+    "gpt-4": "cl100k_base",
+    "gpt-3.5": "cl100k_base",
+}
 
 
 class Encoder(Protocol):
@@ -135,7 +140,9 @@ def get_encoder(model_or_encoding: str = "gpt-4o-mini") -> Encoder:
                 try:
                     encoder = _pure_encoder(name)
                 except Exception as exc2:
-                    log.warning("no BPE encoding available (%s); counting UTF-8 bytes as an upper bound", exc2)
+                    log.warning(
+                        "no BPE encoding available (%s); counting UTF-8 bytes as an upper bound", exc2
+                    )
                     encoder = ByteEstimate()
             _encoders[name] = encoder
         return _encoders[name]
@@ -154,7 +161,8 @@ class Budget:
         return self.encoder.truncate(text, limit)
 
     def fit_rows(self, rows: Sequence[Any], max_tokens: int | None = None) -> tuple[str, int]:
-        """JSON lines of as many rows as fit, plus a note of how many were left out. Returns (text, rows kept)."""
+        """JSON lines of as many rows as fit, plus a note of how many were left out.
+        Returns (text, rows kept)."""
         limit = self.max_tokens if max_tokens is None else max_tokens
         lines: list[str] = []
         used = 0

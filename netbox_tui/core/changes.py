@@ -87,7 +87,7 @@ def read(asm: Assembler, pattern: str, now: Optional[datetime] = None) -> Intent
     toks = asm.toks
     words = [t.low for t in toks]
     target = CHANGE if pattern == "changes" else JOURNAL
-    intent = Intent(target=target, pattern=pattern)  # type: ignore[arg-type]
+    intent = Intent(target=target, pattern=pattern)
     span = find_span(words, now or clock())
     taken: set[int] = set()
     if span is not None:
@@ -159,10 +159,10 @@ def read(asm: Assembler, pattern: str, now: Optional[datetime] = None) -> Intent
             fields = [m for m in c.of("field") if m.model in subject.models]
             if fields and not asm.is_used(c):
                 own = asm.surface(c.a, c.b).lower().replace(" ", "_")  # "comments": a device's own field
-                models = [asm.schema.get(x) for x in subject.models]
+                subject_models = [asm.schema.get(x) for x in subject.models]
                 name = (
                     own
-                    if any(mm is not None and own in mm.fields for mm in models)
+                    if any(mm is not None and own in mm.fields for mm in subject_models)
                     else (fields[0].fields[0] if fields[0].fields else fields[0].name)
                 )
                 asm.claim(c.a, c.b, f"field {name}")

@@ -10,13 +10,24 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
+from netbox_tui.core import customfields
 from netbox_tui.core.results import Column
 from netbox_tui.schema import load as load_schema
 from netbox_tui.schema.vocab import load as load_vocab
 from netbox_tui.terminal import strip as strip_terminal
 
 EMPTY = "—"
-_DEFAULT_FIELDS = ("device", "virtual_machine", "status", "site", "type", "role", "tenant", "description")  # a component says whose it is
+# a component says whose it is
+_DEFAULT_FIELDS = (
+    "device",
+    "virtual_machine",
+    "status",
+    "site",
+    "type",
+    "role",
+    "tenant",
+    "description",
+)
 
 
 def safe_text(value: Any, limit: int = 200) -> str:
@@ -50,7 +61,13 @@ def end_label(obj: Any) -> str:
     """One end of a link: 'dmi01-akron-rtr01 Gi0/0/0', 'KKDG4923 Z', a site, a power panel…"""
     if not isinstance(obj, dict):
         return cell(obj)
-    owner = obj.get("device") or obj.get("virtual_machine") or obj.get("circuit") or obj.get("power_panel") or obj.get("provider_network")
+    owner = (
+        obj.get("device")
+        or obj.get("virtual_machine")
+        or obj.get("circuit")
+        or obj.get("power_panel")
+        or obj.get("provider_network")
+    )
     name = obj.get("name")
     if isinstance(obj.get("circuit"), dict) and obj.get("term_side"):
         circuit = obj["circuit"]
@@ -74,7 +91,9 @@ def _assigned(value: Any) -> Any:
 def _terminations(value: Any) -> Any:
     if not isinstance(value, list) or not value:
         return None
-    return ", ".join(end_label(t.get("object") if isinstance(t, dict) and "object" in t else t) for t in value)
+    return ", ".join(
+        end_label(t.get("object") if isinstance(t, dict) and "object" in t else t) for t in value
+    )
 
 
 def _circuit_end(value: Any) -> Any:
@@ -88,7 +107,9 @@ def _circuit_end(value: Any) -> Any:
 
 def _vlans(value: Any) -> Any:
     if isinstance(value, dict):
-        return f"{value.get('vid')} {value.get('name')}".strip() if value.get("vid") is not None else cell(value)
+        return (
+            f"{value.get('vid')} {value.get('name')}".strip() if value.get("vid") is not None else cell(value)
+        )
     if isinstance(value, list) and value:
         vlans = [v for v in value if isinstance(v, dict) and v.get("vid") is not None]
         if not vlans:
@@ -139,10 +160,14 @@ def field_paths(model: str) -> list[str]:
 
 
 def key_of(path: str) -> str:
+    if path.startswith(customfields.PATH):  # a custom field's own key: a built-in field may share its name
+        return customfields.PREFIX + customfields.bare(path)
     return path.split(".")[-1]
 
 
 def title_of(model: str, path: str) -> str:
+    if path.startswith(customfields.PATH):
+        return customfields.title_of(model, path)
     key = key_of(path)
     said = load_vocab().titles.get(key)
     if said is not None:
@@ -153,7 +178,9 @@ def title_of(model: str, path: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def table_columns(model: str, extra: Optional[list[str]] = None, columns: Optional[list[Column]] = None) -> list[Column]:
+def table_columns(
+    model: str, extra: Optional[list[str]] = None, columns: Optional[list[Column]] = None
+) -> list[Column]:
     """Columns for a table of `model`, plus fields the question asked about."""
     paths = list(dict.fromkeys(field_paths(model) + list(extra or [])))
     return [Column(key=key_of(p), title=title_of(model, p)) for p in paths] + list(columns or [])
@@ -164,13 +191,16 @@ def fetch_fields(model: str, extra: Optional[list[str]] = None) -> list[str]:
     so only the model's own fields are sent; a.b needs a)."""
     m = load_schema().get(model)
     roots = [p.split(".")[0] for p in field_paths(model) + list(extra or [])]
-    own = [r for r in roots if m is None or r in m.fields]
+    own = [r for r in roots if m is None or r in m.fields or r == "custom_fields"]
     return list(dict.fromkeys(["id", "display"] + own))
 
 
 def shape_row(model: str, raw: dict[str, Any], extra: Optional[list[str]] = None) -> dict[str, Any]:
     """A NetBox object -> a table row: id, display, and one text per column."""
-    row: dict[str, Any] = {"id": raw.get("id"), "display": safe_text(raw.get("display") or raw.get("name") or raw.get("id"))}
+    row: dict[str, Any] = {
+        "id": raw.get("id"),
+        "display": safe_text(raw.get("display") or raw.get("name") or raw.get("id")),
+    }
     paths = list(dict.fromkeys(field_paths(model) + list(extra or [])))
     for p in paths:
         row[key_of(p)] = text_of(raw, p)

@@ -1,15 +1,16 @@
 """Drilling into a row of an answer: a port's cable trace, a prefix's free IPs, or one table per
 related model (a device's interfaces, IPs and cables; a VLAN's interfaces; a site's contents),
-fetched concurrently, one request each whatever the row."""
+fetched concurrently, one request each whatever the row. Which row leads where is vocab.toml's
+[drill] table; the planner, the TUI and the MCP tools ask it through this module."""
 
 from __future__ import annotations
 
 import time
-from typing import Any, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from netbox_tui.core.columns import fetch_fields, shape_row, table_columns
 from netbox_tui.core.intent import Condition, Intent, Ref
-from netbox_tui.core.planner import cap, counted, drill_relations, model_of, noun
+from netbox_tui.core.planner import cap, counted, model_of, noun
 from netbox_tui.core.progress import ProgressCallback, ProgressEvent
 from netbox_tui.core.resolve import kind_of
 from netbox_tui.core.results import (
@@ -23,60 +24,108 @@ from netbox_tui.core.results import (
     TableQuery,
 )
 from netbox_tui.errors import NetBoxTUIError
+from netbox_tui.schema import load as load_schema
+from netbox_tui.schema.vocab import DrillRule
 from netbox_tui.schema.vocab import load as load_vocab
+
+
+def rule(object_type: str) -> DrillRule:
+    """Where a row of `object_type` leads: vocab.toml's [drill], the one table of it."""
+    return load_vocab().drill_rule(object_type)
+
+
+def related(object_type: str, named: bool = False) -> list[tuple[str, str]]:
+    """(related model, its filter taking this model's id) for the tables a drill into a row shows, or
+    (`named`) those a named object's answer offers. A model no filter links is left out."""
+    r = rule(object_type)
+    out = []
+    for rel in r.offered if named else r.tables:
+        rm = load_schema().get(rel)
+        flt = rm.ref_filter(object_type) if rm is not None else None
+        if flt is not None:
+            out.append((rel, flt.name))
+    return out
+
+
+def trace_intent(device: str, interface: str, interface_id: Optional[int] = None) -> Intent:
+    """A port's cable trace (a drill on an interface row, the MCP `trace` tool)."""
+    port = Condition(field="name", model="dcim.interface", value=interface, text=interface)
+    if interface_id is not None:
+        port.resolved = [Ref(model="dcim.interface", id=interface_id, label=interface)]
+    return Intent(
+        target="dcim.interface",
+        pattern="trace",
+        source="choice",
+        conditions=[Condition(field="device", model="dcim.device", value=device, text=device), port],
+    )
+
+
+def free_ips_intent(prefix: str) -> Intent:
+    """A prefix's free addresses (a drill on a prefix row, the MCP `free_ips` tool)."""
+    return Intent(
+        target="ipam.prefix",
+        pattern="free_ips",
+        source="choice",
+        conditions=[Condition(field="prefix", value=prefix, text=prefix, model="ipam.prefix")],
+    )
+
+
+def _trace_row(row: dict[str, Any]) -> Optional[tuple[str, Intent]]:
+    if row.get("id") is None:
+        return None
+    dev, name = str(row.get("device") or ""), str(row.get("name"))
+    return f"what is connected to {dev} {name}", trace_intent(dev, name, int(row["id"]))
+
+
+def _free_ips_row(row: dict[str, Any]) -> Optional[tuple[str, Intent]]:
+    if not row.get("prefix"):
+        return None
+    return f"free IPs in {row['prefix']}", free_ips_intent(str(row["prefix"]))
+
+
+# The questions a [drill] rule's `ask` names, each made from the row (tests/unit/test_drill_rules.py
+# checks that every `ask` of the vocabulary has one).
+ASKS: dict[str, Callable[[dict[str, Any]], Optional[tuple[str, Intent]]]] = {
+    "trace": _trace_row,
+    "free_ips": _free_ips_row,
+}
 
 
 def drill_question(object_type: str, row: dict[str, Any]) -> Optional[tuple[str, Intent]]:
     """A row whose drill is a question of its own (a port: its trace; a prefix: its free IPs)."""
-    obj_id = row.get("id")
-    if object_type == "dcim.interface" and obj_id is not None:
-        dev = str(row.get("device") or "")
-        follow = Intent(
-            target="dcim.interface",
-            pattern="trace",
-            source="choice",
-            conditions=[
-                Condition(field="device", model="dcim.device", value=dev, text=dev),
-                Condition(
-                    field="name",
-                    model="dcim.interface",
-                    value=str(row.get("name")),
-                    text=str(row.get("name")),
-                    resolved=[Ref(model="dcim.interface", id=int(obj_id), label=str(row.get("name")))],
-                ),
-            ],
-        )
-        return f"what is connected to {dev} {row.get('name')}", follow
-    if object_type == "ipam.prefix" and row.get("prefix"):
-        follow = Intent(
-            target="ipam.prefix",
-            pattern="free_ips",
-            source="choice",
-            conditions=[
-                Condition(field="prefix", value=row["prefix"], text=row["prefix"], model="ipam.prefix")
-            ],
-        )
-        return f"free IPs in {row['prefix']}", follow
-    return None
+    ask = rule(object_type).ask
+    return ASKS[ask](row) if ask is not None else None
 
 
 def drill_target(object_type: str, row: dict[str, Any]) -> tuple[Ref, list[tuple[str, str]]]:
     """The row as an object and the related models (with the filter to each) a drill lists."""
     obj_id, name = row.get("id"), str(row.get("name") or row.get("display") or "")
-    related = drill_relations(object_type)
-    if object_type == "ipam.vlan":  # interfaces' vlan_id takes one value: fine for one VLAN
-        related = [("dcim.interface", "vlan_id"), ("virtualization.vminterface", "vlan_id")]
-    if not related or obj_id is None:
+    tables = related(object_type)
+    if not tables or obj_id is None:
         one = noun(object_type, 1)
-        drillable = [noun(m, 1) for m, words in load_vocab().models.items() if words.drill] + [
-            noun("dcim.interface", 1),
-            noun("ipam.prefix", 1),
-        ]
+        drillable = [noun(m, 1) for m in load_vocab().drill]
         raise NetBoxTUIError(
             f"nothing to drill into for {_a(one)} {one}",
             "Select a row of one of these: " + ", ".join(dict.fromkeys(drillable)) + ".",
         )
-    return Ref(model=object_type, id=int(obj_id), label=str(row.get("display") or name)), related
+    return Ref(model=object_type, id=int(obj_id), label=str(row.get("display") or name)), tables
+
+
+def leads_to(object_type: str) -> str:
+    """What a drill on a row of `object_type` opens: "device → its interfaces, IP addresses, cables";
+    "" when nothing."""
+    r = rule(object_type)
+    if r.says:
+        return f"{noun(object_type, 1)} → {r.says}"
+    tables = related(object_type)
+    return f"{noun(object_type, 1)} → its " + ", ".join(noun(m) for m, _ in tables) if tables else ""
+
+
+def rows_drill(object_type: str, columns: Iterable[str]) -> bool:
+    """Rows of a table with these columns are objects that lead somewhere. A cable trace's hops are
+    not (ports, circuit terminations of any kind under "dcim.interface"): drilling one would open the
+    wrong object."""
+    return not load_vocab().hop_columns <= set(columns) and bool(leads_to(object_type))
 
 
 async def drill_tables(

@@ -34,7 +34,9 @@ class Executor:
         self.started = started
         self._plan_share = 1.0
 
-    def _event(self, ctx: Context, state: str, description: str, step: int, total: int, rows: int = 0) -> None:
+    def _event(
+        self, ctx: Context, state: str, description: str, step: int, total: int, rows: int = 0
+    ) -> None:
         s = ctx.client.stats
         self.emit(ProgressEvent(
             phase="execute", state=state, description=description, step=step, total_steps=total,  # type: ignore[arg-type]
@@ -74,14 +76,22 @@ class Executor:
         limit, left = self._limit(FALLBACK_SHARE if step.fallback is not None else self._plan_share)
         q = current_question()
         if left is not None and left <= 0 and q is not None:
-            raise DeadlineError(f"no time left for “{step.description}”: the question's {q.deadline:g} s deadline passed")
+            raise DeadlineError(
+                f"no time left for “{step.description}”: the question's {q.deadline:g} s deadline passed"
+            )
         try:
             result = await asyncio.wait_for(step.run(ctx), limit)
         except RECOVERABLE as exc:
             reason = _why(exc, limit)
             fallback_limit, left = self._limit()
-            if step.fallback is not None and not isinstance(exc, DeadlineError) and (left is None or left >= MIN_FALLBACK):
-                self._event(ctx, "fallback", f"{step.description}: {reason}; trying a simplified view", i, total)
+            if (
+                step.fallback is not None
+                and not isinstance(exc, DeadlineError)
+                and (left is None or left >= MIN_FALLBACK)
+            ):
+                self._event(
+                    ctx, "fallback", f"{step.description}: {reason}; trying a simplified view", i, total
+                )
                 result = await asyncio.wait_for(step.fallback(ctx), fallback_limit)
                 ctx.partial = True
                 ctx.notes.append(f"{step.description}: {reason}; showing a simplified view.")
@@ -93,10 +103,16 @@ class Executor:
             elif isinstance(exc, asyncio.TimeoutError) and not isinstance(exc, TimeoutError):
                 q = current_question()
                 if q is not None and q.last_error is not None and not q.successes:
-                    raise q.last_error from None  # what NetBox did meanwhile (resets, 429, 500) is the cause, not the clock
+                    # What NetBox did meanwhile (resets, 429, 500) is the cause, not the clock.
+                    raise q.last_error from None
                 if q is not None and q.deadline is not None and limit < self.step_timeout:
-                    raise DeadlineError(f"NetBox did not answer “{step.description}” in {limit:.2g} s (of the question's {q.deadline:g} s)") from None
-                raise TimeoutError(f"NetBox did not answer “{step.description}” within {limit:.3g} s") from None
+                    raise DeadlineError(
+                        f"NetBox did not answer “{step.description}” in {limit:.2g} s (of the "
+                        f"question's {q.deadline:g} s)"
+                    ) from None
+                raise TimeoutError(
+                    f"NetBox did not answer “{step.description}” within {limit:.3g} s"
+                ) from None
             else:
                 raise
         ctx.results[step.name] = result

@@ -46,7 +46,9 @@ FLOW = Flow(
         "classify": "question -> typed intent (LLM if configured, else offline rules); bad input stops here",
         "route": "intent -> plan: direct, multi-step, orchestrated; or a known NetBox limitation",
         "execute": "run the plan's steps, independent ones concurrently, each with a timeout",
-        "limitations": "timeouts, failures and unsupported asks: simplified retry, partial answer or guidance",
+        "limitations": (
+            "timeouts, failures and unsupported asks: simplified retry, partial answer or guidance"
+        ),
         "format": "summary, first page of each table, choices (next page, filter, summary, candidates)",
         "done": "the answer",
     },

@@ -13,14 +13,22 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Op = Literal["eq", "ne", "ic", "isw", "gt", "gte", "lt", "lte", "empty", "not_empty", "within", "contains"]
-Pattern = Literal["trace", "vlan_topology", "rack_utilisation", "free_ips", "prefix_utilisation", "site_summary", "find",
-                  "changes", "journal"]
+from netbox_tui.core import ops
 
-OP_WORDS: dict[str, str] = {
-    "eq": "=", "ne": "≠", "ic": "contains", "isw": "starts with", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤",
-    "empty": "is empty", "not_empty": "is set", "within": "within", "contains": "contains",
-}
+Op = ops.Name  # the operations, their symbols and NetBox lookups: core/ops.py
+Pattern = Literal[
+    "trace",
+    "vlan_topology",
+    "rack_utilisation",
+    "free_ips",
+    "prefix_utilisation",
+    "site_summary",
+    "find",
+    "changes",
+    "journal",
+]
+
+OP_WORDS: dict[str, str] = ops.WORDS  # "=", "≠", "starts with", …
 
 
 class Ref(BaseModel):
@@ -36,13 +44,26 @@ class Ref(BaseModel):
 class Condition(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    field: str = Field(description="a filter name of the target's endpoint, without lookup: enabled, mode, type, site, role, device, status, description, vid, id")
+    field: str = Field(
+        description="a filter name of the target's endpoint, without lookup: enabled, mode, type, site, "
+        "role, device, status, description, vid, id"
+    )
     op: Op = "eq"
-    value: Any = Field(None, description="true/false, a number, a choice value or list of them, or a name as the user typed it")
+    value: Any = Field(
+        None,
+        description="true/false, a number, a choice value or list of them, or a name as the user typed it",
+    )
     text: str = Field("", description="the words of the question this condition came from")
-    model: Optional[str] = Field(None, description="for a reference: the model the named object is (dcim.site)")
-    candidates: list[str] = Field(default_factory=list, description="models the name may be when the words do not say (a bare hostname: device or VM)")
-    resolved: list[Ref] = Field(default_factory=list, description="filled by the resolver or a choice; the LLM leaves it empty")
+    model: Optional[str] = Field(
+        None, description="for a reference: the model the named object is (dcim.site)"
+    )
+    candidates: list[str] = Field(
+        default_factory=list,
+        description="models the name may be when the words do not say (a bare hostname: device or VM)",
+    )
+    resolved: list[Ref] = Field(
+        default_factory=list, description="filled by the resolver or a choice; the LLM leaves it empty"
+    )
     guess: Optional[str] = Field(None, description="a fuzzy correction the user must be told about")
     span: Optional[tuple[int, int]] = Field(None, exclude=True)
 
@@ -53,17 +74,21 @@ class Condition(BaseModel):
     def shown_value(self) -> str:
         if self.resolved:
             labels = [r.label for r in self.resolved]
-            return " or ".join(labels[:3]) + (f" +{len(labels) - 3}" if len(labels) > 3 else "")  # NetBox ORs them
+            return " or ".join(labels[:3]) + (
+                f" +{len(labels) - 3}" if len(labels) > 3 else ""
+            )  # NetBox ORs them
         if isinstance(self.value, bool):
             return "true" if self.value else "false"
         if isinstance(self.value, list):
-            return " or ".join(str(v) for v in self.value[:4]) + (f" +{len(self.value) - 4}" if len(self.value) > 4 else "")
+            return " or ".join(str(v) for v in self.value[:4]) + (
+                f" +{len(self.value) - 4}" if len(self.value) > 4 else ""
+            )
         return "" if self.value is None else str(self.value)
 
     def words(self) -> str:
         """"enabled = false", "site = DM-Akron", "description is empty"."""
         field = self.field.replace("_", " ")
-        if self.op in ("empty", "not_empty"):
+        if not ops.OPS[self.op].takes_value:
             return f"{field} {OP_WORDS[self.op]}"
         return f"{field} {OP_WORDS[self.op]} {self.shown_value()}"
 
@@ -75,7 +100,10 @@ class Relation(BaseModel):
 
     model: str = Field(description="the related model: ipam.vlan for 'sites with no VLANs'")
     negate: bool = Field(True, description="true: with none of them; false: with at least one")
-    conditions: list[Condition] = Field(default_factory=list, description="conditions on the related objects ('with nothing plugged in': cabled = true)")
+    conditions: list[Condition] = Field(
+        default_factory=list,
+        description="conditions on the related objects ('with nothing plugged in': cabled = true)",
+    )
     text: str = ""
     span: Optional[tuple[int, int]] = Field(None, exclude=True)
 
@@ -88,7 +116,9 @@ class Aggregate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     op: Literal["count", "group"] = "count"
-    by: Optional[str] = Field(None, description="for group: the field of the target to group by (role, status, provider)")
+    by: Optional[str] = Field(
+        None, description="for group: the field of the target to group by (role, status, provider)"
+    )
     text: str = ""
     span: Optional[tuple[int, int]] = Field(None, exclude=True)
 
@@ -107,15 +137,27 @@ class Claim(BaseModel):
 class Intent(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    target: str = Field(description="the NetBox model of the main result table, app_label.model (dcim.interface)")
+    target: str = Field(
+        description="the NetBox model of the main result table, app_label.model (dcim.interface)"
+    )
     conditions: list[Condition] = Field(default_factory=list)
-    attributes: list[str] = Field(default_factory=list, description="fields of the target asked for (platform, serial, rack, position)")
+    attributes: list[str] = Field(
+        default_factory=list, description="fields of the target asked for (platform, serial, rack, position)"
+    )
     aggregate: Optional[Aggregate] = None
     relations: list[Relation] = Field(default_factory=list)
-    pattern: Optional[Pattern] = Field(None, description="a recipe beyond listing: trace, vlan_topology, rack_utilisation, free_ips, prefix_utilisation, site_summary; find = a bare name of unknown kind")
-    search: Optional[str] = Field(None, description="words left for NetBox's own q= search (only when the user asked to search)")
+    pattern: Optional[Pattern] = Field(
+        None,
+        description="a recipe beyond listing: trace, vlan_topology, rack_utilisation, free_ips, "
+        "prefix_utilisation, site_summary; find = a bare name of unknown kind",
+    )
+    search: Optional[str] = Field(
+        None, description="words left for NetBox's own q= search (only when the user asked to search)"
+    )
     not_understood: list[str] = Field(default_factory=list, description="content words no reading covers")
-    corrected: list[str] = Field(default_factory=list, exclude=True)  # words of the vocabulary read from a typo, said
+    corrected: list[str] = Field(
+        default_factory=list, exclude=True
+    )  # words of the vocabulary read from a typo, said
     claims: list[Claim] = Field(default_factory=list, exclude=True)
     source: Literal["rules", "llm", "choice"] = "rules"
 
@@ -149,6 +191,8 @@ class Intent(BaseModel):
             return "configuration_audit"
         if self.named() is not None or self.pattern == "find":
             return "device_lookup"
-        if self.target in ("dcim.interface", "ipam.ipaddress", "dcim.cable") and any(c.model == "dcim.device" for c in self.conditions):
+        if self.target in ("dcim.interface", "ipam.ipaddress", "dcim.cable") and any(
+            c.model == "dcim.device" for c in self.conditions
+        ):
             return "relationship_analysis"
         return "bulk_discovery"

@@ -22,10 +22,34 @@ from netbox_tui.schema.vocab import Vocab
 from netbox_tui.schema.vocab import load as load_vocab
 
 # Fields that are bookkeeping, not something people ask about.
-_QUIET_FIELDS = {"id", "url", "display", "display_url", "custom_fields", "created", "last_updated", "comments",
-                 "owner", "config_context", "local_context_data", "_depth", "_occupied", "scope_id", "scope_type",
-                 "assigned_object_id", "assigned_object_type", "link_peers_type", "connected_endpoints_type",
-                 "connected_endpoints_reachable", "cable_end", "termination_id", "termination_type", "slug", "name", "label"}
+_QUIET_FIELDS = {
+    "id",
+    "url",
+    "display",
+    "display_url",
+    "custom_fields",
+    "created",
+    "last_updated",
+    "comments",
+    "owner",
+    "config_context",
+    "local_context_data",
+    "_depth",
+    "_occupied",
+    "scope_id",
+    "scope_type",
+    "assigned_object_id",
+    "assigned_object_type",
+    "link_peers_type",
+    "connected_endpoints_type",
+    "connected_endpoints_reachable",
+    "cable_end",
+    "termination_id",
+    "termination_type",
+    "slug",
+    "name",
+    "label",
+}
 # App order when two models share a word: the data centre first.
 _APPS = ("dcim", "ipam", "circuits", "virtualization", "tenancy", "extras", "vpn", "wireless")
 
@@ -34,7 +58,9 @@ _APPS = ("dcim", "ipam", "circuits", "virtualization", "tenancy", "extras", "vpn
 class Meaning:
     kind: str  # noun, field, value, cue, pattern
     model: Optional[str] = None  # noun: the model; field/value: the model it applies to
-    name: str = ""  # field: the field (or vocab group) name; cue: absence/presence/count/group; pattern: its name
+    name: str = (
+        ""  # field: the field (or vocab group) name; cue: absence/presence/count/group; pattern: its name
+    )
     fields: tuple[str, ...] = ()  # field: the fields it asks for (several for "mounted")
     path: Optional[str] = None  # field: how to read it ("device_type.manufacturer")
     filter: Optional[str] = None  # field: the filter that takes it, when not its own name
@@ -118,9 +144,14 @@ def _labels(label: str) -> list[str]:
 def _base(schema: Schema, vocab: Vocab) -> _Phrases:
     lex = _Phrases()
     # Models: their schema names, then the vocabulary's words.
-    for name in sorted(schema.names, key=lambda n: (_APPS.index(n.split(".")[0]) if n.split(".")[0] in _APPS else 99, n)):
+    for name in sorted(
+        schema.names, key=lambda n: (_APPS.index(n.split(".")[0]) if n.split(".")[0] in _APPS else 99, n)
+    ):
         words = vocab.model(name).words
-        lex.add(schema.verbose(name), Meaning("noun", name, weight=20 if not words or schema.verbose(name).lower() in words else 10))
+        lex.add(
+            schema.verbose(name),
+            Meaning("noun", name, weight=20 if not words or schema.verbose(name).lower() in words else 10),
+        )
         for w in words:
             lex.add(w, Meaning("noun", name, weight=30))
     for cue in ("absence", "presence", "count", "group", "within"):
@@ -144,7 +175,8 @@ def _model_phrases(schema: Schema, vocab: Vocab, model: str) -> _Phrases:
         if f.name.endswith("_count") or f.name.startswith("count_"):
             continue
         mean = Meaning("field", m.name, f.name, (f.name,), weight=10)
-        if f.name not in _QUIET_FIELDS:  # a bookkeeping field is a word only where the vocabulary says (label)
+        # a bookkeeping field is a word only where the vocabulary says (label)
+        if f.name not in _QUIET_FIELDS:
             lex.add(f.name.replace("_", " "), mean)
             lex.add(f.words, mean)
         for w in vocab.fields.get(f.name, ()):
@@ -186,7 +218,11 @@ def _group_choices(lex: _Phrases, m: Any) -> None:
         for key, values in groups.items():
             if len(values) < 2:
                 continue
-            kept = [x for x in lex.phrases.get(key, []) if not (x.kind == "value" and x.model == m.name and set(x.value) == {flt.name})]
+            kept = [
+                x
+                for x in lex.phrases.get(key, [])
+                if not (x.kind == "value" and x.model == m.name and set(x.value) == {flt.name})
+            ]
             kept.append(Meaning("value", m.name, value={flt.name: values}, weight=20))
             lex.phrases[key] = kept
 

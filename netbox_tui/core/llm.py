@@ -21,40 +21,77 @@ from typing import Any, Optional
 
 from netbox_tui.config import LLMSettings
 from netbox_tui.core.budget import Budget, get_encoder
+from netbox_tui.core.customfields import current as custom_fields
+from netbox_tui.core.customfields import prompt_lines as custom_field_lines
 from netbox_tui.core.intent import Intent
 from netbox_tui.core.lexicon import fold, lexicon
+from netbox_tui.core.ops import prompt_words
 from netbox_tui.schema import BOOL, CHOICE, REF
 from netbox_tui.schema import load as load_schema
 
 SYSTEM = """You turn a question about a NetBox inventory into a JSON intent. Answer with JSON only, no prose.
-Fields: target (the model of the result table), conditions [{{field, op, value, text}}], attributes [fields asked about one object],
-aggregate {{op: count|group, by}}, relations [{{model, negate, conditions}}] ("sites with no VLANs": {{model: ipam.vlan, negate: true}}),
-pattern (trace | vlan_topology | rack_utilisation | free_ips | prefix_utilisation | site_summary), not_understood [words you cannot map].
-A condition's field is a filter of the target's endpoint (listed below); op is eq, ne, ic, empty, not_empty, gt, lt or within;
-text is the words of the question it came from. A named object (site, device, role…) is a condition whose value is the name exactly as typed,
-with model set to its model; never invent ids or slugs. The object the question is about itself: field "id", model = target.
+Fields: target (the model of the result table), conditions [{{field, op, value, text}}], attributes [fields \
+asked about one object],
+aggregate {{op: count|group, by}}, relations [{{model, negate, conditions}}] ("sites with no VLANs": \
+{{model: ipam.vlan, negate: true}}),
+pattern (trace | vlan_topology | rack_utilisation | free_ips | prefix_utilisation | site_summary), \
+not_understood [words you cannot map].
+A condition's field is a filter of the target's endpoint (listed below); op is one of: {ops};
+text is the words of the question it came from. A named object (site, device, role…) is a condition whose \
+value is the name exactly as typed,
+with model set to its model; never invent ids or slugs. The object the question is about itself: field "id", \
+model = target.
 Models: {models}
 Filters of common models (name: type or choices): {filters}
-Examples: "disabled ports on sw1" -> {{"target":"dcim.interface","conditions":[{{"field":"device","model":"dcim.device","value":"sw1","text":"sw1"}},{{"field":"enabled","value":false,"text":"disabled"}}]}};
-"platform of rtr1" -> {{"target":"dcim.device","conditions":[{{"field":"id","model":"dcim.device","value":"rtr1","text":"rtr1"}}],"attributes":["platform"]}};
+Examples: "disabled ports on sw1" -> {{"target":"dcim.interface","conditions":[{{"field":"device",\
+"model":"dcim.device","value":"sw1","text":"sw1"}},{{"field":"enabled","value":false,"text":"disabled"}}]}};
+"platform of rtr1" -> {{"target":"dcim.device","conditions":[{{"field":"id","model":"dcim.device",\
+"value":"rtr1","text":"rtr1"}}],"attributes":["platform"]}};
 "devices per role" -> {{"target":"dcim.device","aggregate":{{"op":"group","by":"role"}}}}."""
 
-EXPLAIN = """You help a network engineer who asked a NetBox question that failed. In at most three short sentences, say what went wrong, the likely cause and what to do next. Plain text, no markdown. Never suggest changing NetBox data from this tool: it is read-only."""
+EXPLAIN = """You help a network engineer who asked a NetBox question that failed. In at most three short \
+sentences, say what went wrong, the likely cause and what to do next. Plain text, no markdown. Never suggest \
+changing NetBox data from this tool: it is read-only."""
 
 # The models whose filters the prompt spells out (the others are listed by name only).
-COMMON = ("dcim.device", "dcim.interface", "dcim.site", "dcim.rack", "dcim.cable", "ipam.vlan", "ipam.prefix", "ipam.ipaddress",
-          "circuits.circuit", "virtualization.virtualmachine", "tenancy.tenant", "dcim.powerfeed", "ipam.asn")
+COMMON = (
+    "dcim.device",
+    "dcim.interface",
+    "dcim.site",
+    "dcim.rack",
+    "dcim.cable",
+    "ipam.vlan",
+    "ipam.prefix",
+    "ipam.ipaddress",
+    "circuits.circuit",
+    "virtualization.virtualmachine",
+    "tenancy.tenant",
+    "dcim.powerfeed",
+    "ipam.asn",
+)
 
 
 # What a real server showed (bench/llm_real.py, llama-cpp-python + a 270M model on CPU): a small
 # model loops inside a JSON array or string until the context is full (minutes on a CPU), so the
 # reply is capped and a cut reply (finish_reason "length") is a failure, never parsed.
-MAX_REPLY_TOKENS = 320  # 1.5x the longest right intent of dev.yaml + dev2.yaml (212 Gemma / 177 o200k tokens; median 51)
-REPLY_MAX_ITEMS = 8  # per array of the reply schema (not a value's list of choices): bounds a grammar-constrained loop
+MAX_REPLY_TOKENS = (
+    320  # 1.5x the longest right intent of dev.yaml + dev2.yaml (212 Gemma / 177 o200k tokens; median 51)
+)
+REPLY_MAX_ITEMS = (
+    8  # per array of the reply schema (not a value's list of choices): bounds a grammar-constrained loop
+)
 # Intent fields the model must not fill (the resolver, the parser and the orchestrator do).
-_NOT_FOR_THE_MODEL = {"Intent": ("claims", "source"), "Condition": ("resolved", "guess", "span"), "Relation": ("span",), "Aggregate": ("span",)}
+_NOT_FOR_THE_MODEL = {
+    "Intent": ("claims", "source"),
+    "Condition": ("resolved", "guess", "span"),
+    "Relation": ("span",),
+    "Aggregate": ("span",),
+}
 _WINDOW = re.compile(r"maximum context length is (\d+)", re.I)
-_SENT = (re.compile(r"(\d+) in the messages", re.I), re.compile(r"(?:resulted in|requested) (\d+) tokens", re.I))
+_SENT = (
+    re.compile(r"(\d+) in the messages", re.I),
+    re.compile(r"(?:resulted in|requested) (\d+) tokens", re.I),
+)
 
 
 class LLMError(Exception):
@@ -130,12 +167,17 @@ def _context_window(exc: Exception) -> Optional[tuple[int, Optional[int]]]:
 
 def _model_names() -> list[str]:
     """The models the prompt lists (and the reply's target may name)."""
-    return [n for n in load_schema().names if n.split(".")[0] in ("dcim", "ipam", "circuits", "virtualization", "tenancy", "vpn", "wireless")]
+    return [
+        n
+        for n in load_schema().names
+        if n.split(".")[0] in ("dcim", "ipam", "circuits", "virtualization", "tenancy", "vpn", "wireless")
+    ]
 
 
 @lru_cache(maxsize=1)
 def _catalogue() -> tuple[str, str]:
-    """The models and the common models' filters, compactly: `dcim.interface enabled:bool mode:access|tagged… site:ref`."""
+    """The models and the common models' filters, compactly: `dcim.interface enabled:bool \
+mode:access|tagged… site:ref`."""
     schema = load_schema()
     models = ", ".join(f"{n} ({schema.verbose(n)})" for n in _model_names())
     lines = []
@@ -145,7 +187,16 @@ def _catalogue() -> tuple[str, str]:
             continue
         parts = []
         for f in m.filters.values():
-            if f.name.endswith("_id") or f.name in ("q", "tag", "id", "created", "last_updated", "created_by_request", "modified_by_request", "updated_by_request"):
+            if f.name.endswith("_id") or f.name in (
+                "q",
+                "tag",
+                "id",
+                "created",
+                "last_updated",
+                "created_by_request",
+                "modified_by_request",
+                "updated_by_request",
+            ):
                 continue
             if f.type == BOOL:
                 parts.append(f"{f.name}:bool")
@@ -179,12 +230,20 @@ def validate(intent: Intent) -> Intent:
                     raise LLMError(f"unknown model {cand!r}")
             if c.field == "id" and c.model == model.name:
                 continue
+            if c.field.startswith("cf_"):  # a custom field of the connected NetBox, not of the schema
+                if custom_fields().get(model.name, c.field) is None:
+                    raise LLMError(f"{model.name} has no custom field {c.field!r}")
+                continue
             name = c.field if c.field in model.filters else f"{c.field}_id"
             if name not in model.filters and not (c.model and model.ref_filter(c.model)):
                 raise LLMError(f"{model.name} has no filter {c.field!r}")
             if c.model is not None and schema.get(c.model) is None:
                 raise LLMError(f"unknown model {c.model!r}")
-            choices = {str(x.value) for x in model.choices(c.field)} if not c.model and c.field in model.filters else set()
+            choices = (
+                {str(x.value) for x in model.choices(c.field)}
+                if not c.model and c.field in model.filters
+                else set()
+            )
             values = c.value if isinstance(c.value, list) else [c.value]
             if choices and c.op not in ("empty", "not_empty") and any(str(v) not in choices for v in values):
                 raise LLMError(f"{c.value!r} is not a {c.field} value of {model.name}")
@@ -196,9 +255,14 @@ def validate(intent: Intent) -> Intent:
             raise LLMError(f"unknown model {r.model!r}")
         check(rm, r.conditions)
     for a in intent.attributes:
-        if a.split(".")[0] not in m.fields:
+        if a.split(".")[0] not in m.fields and custom_fields().get(m.name, a) is None:
             raise LLMError(f"{intent.target} has no field {a!r}")
-    if intent.aggregate is not None and intent.aggregate.by and intent.aggregate.by.split(".")[0] not in m.fields:
+    if (
+        intent.aggregate is not None
+        and intent.aggregate.by
+        and intent.aggregate.by.split(".")[0] not in m.fields
+        and custom_fields().get(m.name, intent.aggregate.by) is None
+    ):
         raise LLMError(f"{intent.target} has no field {intent.aggregate.by!r} to group by")
     return intent
 
@@ -215,17 +279,42 @@ def unaccounted(question: str, intent: Intent) -> list[str]:
     def said(c: Any) -> str:  # the words a condition says it came from, if they are few enough to be that
         return c.text if len(c.text.split()) <= MAX_SPAN_WORDS else f"{c.value} {c.field}"
 
-    used = " ".join([said(c) for c in intent.conditions] + [r.text for r in intent.relations if len(r.text.split()) <= MAX_SPAN_WORDS]
-                    + [said(c) for r in intent.relations for c in r.conditions]
-                    + [intent.aggregate.text if intent.aggregate else ""] + list(intent.attributes)).lower()
+    used = " ".join(
+        [said(c) for c in intent.conditions]
+        + [r.text for r in intent.relations if len(r.text.split()) <= MAX_SPAN_WORDS]
+        + [said(c) for r in intent.relations for c in r.conditions]
+        + [intent.aggregate.text if intent.aggregate else ""]
+        + list(intent.attributes)
+    ).lower()
     used_words = set(fold(used)) | set(re.findall(r"[\w:/.-]+", used))
-    target_words = {w for key, ms in lex.base.phrases.items() for m in ms if m.kind in ("noun",) and m.model == intent.target for w in key}
-    extra = {w for key, ms in lex.of_model(intent.target).phrases.items() for m in ms if m.kind == "field" and (m.name in intent.attributes or set(m.fields) & set(intent.attributes)) for w in key}
-    cue_words = {w for key, ms in lex.base.phrases.items() for m in ms if m.kind in ("cue", "pattern") for w in key}
+    target_words = {
+        w
+        for key, ms in lex.base.phrases.items()
+        for m in ms
+        if m.kind in ("noun",) and m.model == intent.target
+        for w in key
+    }
+    extra = {
+        w
+        for key, ms in lex.of_model(intent.target).phrases.items()
+        for m in ms
+        if m.kind == "field" and (m.name in intent.attributes or set(m.fields) & set(intent.attributes))
+        for w in key
+    }
+    cue_words = {
+        w for key, ms in lex.base.phrases.items() for m in ms if m.kind in ("cue", "pattern") for w in key
+    }
     out = []
     for raw in re.findall(r"[\w][\w\-./:+&']*", question):
         key = fold(raw)
-        if not key or all(k in lex.skip or k in used_words or k in target_words or k in extra or k in cue_words for k in key) or raw.lower() in used_words:
+        if (
+            not key
+            or all(
+                k in lex.skip or k in used_words or k in target_words or k in extra or k in cue_words
+                for k in key
+            )
+            or raw.lower() in used_words
+        ):
             continue
         out.append(raw)
     return out
@@ -238,9 +327,13 @@ class LLMClassifier:
         self.budget = Budget(settings.token_budget, get_encoder(settings.model))
         self._client: Any = None
         self.response_format: Optional[str] = None  # what this server accepts, learnt on first use
-        self.refused: set[str] = set()  # modes this server answered "unsupported response_format" to: never asked again
+        self.refused: set[str] = (
+            set()
+        )  # modes this server answered "unsupported response_format" to: never asked again
         self.fit: Optional[int] = None  # a smaller budget, learnt from the server's context-length error
-        self.cap_param = "max_tokens"  # OpenAI's newer models refuse it for max_completion_tokens: learnt from the 400
+        self.cap_param = (
+            "max_tokens"  # OpenAI's newer models refuse it for max_completion_tokens: learnt from the 400
+        )
 
     def _openai(self) -> Any:
         if self._client is None:
@@ -254,7 +347,8 @@ class LLMClassifier:
     def messages(self, question: str) -> list[dict[str, str]]:
         """The request, cut to the budget: the system prompt keeps its head, the question is trimmed."""
         models, filters = _catalogue()
-        system = SYSTEM.format(models=models, filters=filters)
+        filters += custom_field_lines()  # the connected NetBox's custom fields, when read (customfields.py)
+        system = SYSTEM.format(models=models, filters=filters, ops=prompt_words())  # ops: core/ops.py
         reserve = 64  # chat framing and the model's reply are outside this count
         limit = min(self.budget.max_tokens, self.fit or self.budget.max_tokens)
         system_max = max(limit // 2, limit - reserve - 200)
@@ -269,12 +363,14 @@ class LLMClassifier:
     def _formats(self) -> list[dict[str, Any]]:
         """Structured-output modes to try, best first; a server that refused one is not asked again."""
         schema = reply_schema()
-        modes = {
+        modes: dict[str, dict[str, Any]] = {
             "json_schema": {"type": "json_schema", "json_schema": {"name": "intent", "schema": schema}},
             "json_object_schema": {"type": "json_object", "schema": schema},  # llama.cpp's server
             "json_object": {"type": "json_object"},
         }
-        order = [self.response_format] if self.response_format else [k for k in modes if k not in self.refused]
+        order = (
+            [self.response_format] if self.response_format else [k for k in modes if k not in self.refused]
+        )
         return [dict(modes[k], _mode=k) for k in order if k]
 
     def _refit(self, exc: Exception, messages: list[dict[str, str]]) -> bool:
@@ -298,14 +394,19 @@ class LLMClassifier:
         last: Optional[Exception] = None
         formats = self._formats()
         if not formats:
-            raise LLMError(f"the server refused every structured-output mode ({', '.join(sorted(self.refused))})")
+            raise LLMError(
+                f"the server refused every structured-output mode ({', '.join(sorted(self.refused))})"
+            )
         refits = 0
         while formats:
             fmt = dict(formats[0])
             mode = fmt.pop("_mode")
             try:
                 resp = await self._openai().chat.completions.create(
-                    model=self.model, messages=messages, temperature=self.settings.temperature, response_format=fmt,
+                    model=self.model,
+                    messages=messages,
+                    temperature=self.settings.temperature,
+                    response_format=fmt,
                     **{self.cap_param: MAX_REPLY_TOKENS},
                 )
                 self.response_format = mode
@@ -318,7 +419,9 @@ class LLMClassifier:
                         self.response_format = None
                     formats.pop(0)
                     continue
-                if refits == 0 and self._refit(exc, messages):  # the prompt is longer than its context: once, shorter
+                if refits == 0 and self._refit(
+                    exc, messages
+                ):  # the prompt is longer than its context: once, shorter
                     refits += 1
                     messages = self.messages(question)
                     continue
@@ -327,7 +430,9 @@ class LLMClassifier:
                     continue
                 raise
         if resp is None:
-            raise LLMError(f"the server refused every structured-output mode ({', '.join(sorted(self.refused))})") from last
+            raise LLMError(
+                f"the server refused every structured-output mode ({', '.join(sorted(self.refused))})"
+            ) from last
         sent = self.prompt_tokens(messages)
         usage = getattr(resp, "usage", None)
         used = (getattr(usage, "total_tokens", 0) or 0) if usage else 0
@@ -335,7 +440,9 @@ class LLMClassifier:
         try:
             choice = resp.choices[0]
             content = choice.message.content or ""
-            if getattr(choice, "finish_reason", None) == "length":  # cut at max_tokens: truncated JSON, never parsed
+            if (
+                getattr(choice, "finish_reason", None) == "length"
+            ):  # cut at max_tokens: truncated JSON, never parsed
                 raise LLMError(f"the model's reply was cut at {MAX_REPLY_TOKENS} tokens")
             data = json.loads(_json_part(content))
             data["source"] = "llm"
@@ -345,16 +452,26 @@ class LLMClassifier:
             exc.tokens = used or sent + self.budget.encoder.count(content)
             raise
         except (ValueError, IndexError, AttributeError, TypeError) as exc:
-            raise LLMError(f"the model's reply is not a valid intent ({exc.__class__.__name__})", used or sent + self.budget.encoder.count(content)) from None
-        intent.not_understood = list(dict.fromkeys(list(intent.not_understood) + unaccounted(question, intent)))
+            raise LLMError(
+                f"the model's reply is not a valid intent ({exc.__class__.__name__})",
+                used or sent + self.budget.encoder.count(content),
+            ) from None
+        intent.not_understood = list(
+            dict.fromkeys(list(intent.not_understood) + unaccounted(question, intent))
+        )
         return intent, used or sent + self.budget.encoder.count(content)
 
     async def explain(self, question: str, error: dict[str, Any]) -> tuple[str, int]:
         """A plain-words explanation of an error, from the template's facts; budgeted like classify."""
-        facts = self.budget.fit_text(json.dumps({"question": question, **error}, ensure_ascii=False), self.budget.max_tokens - 200)
+        facts = self.budget.fit_text(
+            json.dumps({"question": question, **error}, ensure_ascii=False), self.budget.max_tokens - 200
+        )
         messages = [{"role": "system", "content": EXPLAIN}, {"role": "user", "content": facts}]
         resp = await self._openai().chat.completions.create(
-            model=self.model, messages=messages, temperature=self.settings.temperature, **{self.cap_param: 150},
+            model=self.model,
+            messages=messages,
+            temperature=self.settings.temperature,
+            **{self.cap_param: 150},
         )
         if getattr(resp.choices[0], "finish_reason", None) == "length":
             raise LLMError("the explanation was cut at 150 tokens")

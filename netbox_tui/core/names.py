@@ -88,7 +88,9 @@ class NameIndex:
     def fuzzy(self, text: str, models: Optional[Iterable[str]] = None) -> list[tuple[Named, float]]:
         """Closest names, best first (per-word scoring: 'Stanford' ~ DM-Stamford, not DM-Hartford)."""
         pool = [e for m in (models or self.by_model) for e in self.by_model.get(m, [])]
-        ranked = sorted(((e, score(text, e.name, e.slug)) for e in pool), key=lambda p: rank(text, p[0].name, p[1]))
+        ranked = sorted(
+            ((e, score(text, e.name, e.slug)) for e in pool), key=lambda p: rank(text, p[0].name, p[1])
+        )
         return ranked
 
     def close(self, text: str, models: Optional[Iterable[str]] = None) -> list[tuple[Named, float]]:
@@ -155,7 +157,9 @@ def index_from_graphql(data: dict[str, Any], lists: dict[str, str]) -> NameIndex
     return NameIndex(entries, frozenset(incomplete), "graphql")
 
 
-def index_from_rows(rows: dict[str, list[dict[str, Any]]], source: str = "rest", complete: bool = True) -> NameIndex:
+def index_from_rows(
+    rows: dict[str, list[dict[str, Any]]], source: str = "rest", complete: bool = True
+) -> NameIndex:
     """The index from each name model's rows (a REST answer, a snapshot)."""
     schema = load_schema()
     entries = []
@@ -165,7 +169,9 @@ def index_from_rows(rows: dict[str, list[dict[str, Any]]], source: str = "rest",
             continue
         for r in items:
             if isinstance(r, dict) and "id" in r:
-                entries.append(Named(model, int(r["id"]), str(r.get(m.label) or ""), str(r.get("slug") or "")))
+                entries.append(
+                    Named(model, int(r["id"]), str(r.get(m.label) or ""), str(r.get("slug") or ""))
+                )
     return NameIndex(entries, frozenset(), source)
 
 
@@ -184,12 +190,20 @@ async def load_names(client: Any) -> NameIndex:
         try:
             fields = ["id", m.label] + (["slug"] if "slug" in m.fields else [])
             return await client.page(m.path, None, limit=GRAPHQL_CAP, fields=fields, kind="names")
-        except Exception as exc:  # a table this token cannot read (403), or an old NetBox without it: search it instead
+        except (
+            Exception
+        ) as exc:  # a table this token cannot read (403), or an old NetBox without it: search it instead
             log.info("names of %s unavailable (%s)", m.name, exc)
             return None
 
     pages = await client.gather(one(m) for m in models)
-    incomplete = {m.name for m, page in zip(models, pages, strict=True) if page is None or page.count > len(page.results)}
-    index = index_from_rows({m.name: page.results for m, page in zip(models, pages, strict=True) if m.name not in incomplete})
+    incomplete = {
+        m.name
+        for m, page in zip(models, pages, strict=True)
+        if page is None or page.count > len(page.results)
+    }
+    index = index_from_rows(
+        {m.name: page.results for m, page in zip(models, pages, strict=True) if m.name not in incomplete}
+    )
     index.incomplete = frozenset(incomplete)
     return index

@@ -16,9 +16,9 @@ import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional, cast
 
-from netbox_tui.core import export, paging
+from netbox_tui.core import customfields, export, paging
 from netbox_tui.core.columns import cell, table_columns
 from netbox_tui.core.drill import drill_question, drill_tables, drill_target
 from netbox_tui.core.executor import Executor
@@ -28,7 +28,7 @@ from netbox_tui.core.intent import Intent, Ref
 from netbox_tui.core.parser import Parser, check_question
 from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Reroute
 from netbox_tui.core.planner import cap, found_as, make_plan, noun, plan_list
-from netbox_tui.core.progress import ProgressCallback, ProgressEvent
+from netbox_tui.core.progress import Phase, ProgressCallback, ProgressEvent, State
 from netbox_tui.core.resolve import Resolver
 from netbox_tui.core.results import Answer, Choice, Interpretation, PlanInfo, Stats, Table
 from netbox_tui.core.summary import Summaries
@@ -80,7 +80,9 @@ class Orchestrator:
         page_size: int = 25,
         step_timeout: float = 30.0,
         llm: Any = None,  # an LLMClassifier (llm.py) or None for offline rules only
-        deadline: Optional[float] = None,  # seconds per question, fallbacks included; None: the profile's `deadline`
+        deadline: Optional[
+            float
+        ] = None,  # seconds per question, fallbacks included; None: the profile's `deadline`
     ) -> None:
         self.client = client
         self.page_size = page_size
@@ -88,6 +90,7 @@ class Orchestrator:
         self.llm = llm
         self.deadline = deadline
         self.resolver = Resolver(client)
+        self.custom: Optional[customfields.CustomFields] = None  # read with the names, when a question needs
         self._local = LocalTables(LOCAL_TABLES)  # client-side tables, paged from memory
         self._summaries = Summaries(client, self._local)
 
@@ -106,6 +109,8 @@ class Orchestrator:
                    calls0=calls0, hits0=hits0, page_size=page_size or self.page_size)
         if refresh:
             self.resolver.forget()
+            self.custom = None
+        customfields.use(self.custom or customfields.NONE)  # what the planner checks cf_ filters against
         with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
             state = "classify"
             while state != "done":
@@ -117,8 +122,13 @@ class Orchestrator:
         _say_data(run.answer, q)
         s = self.client.stats
         llm_tokens = run.answer.stats.llm_tokens
-        run.answer.stats = Stats(api_calls=s.calls - calls0, cache_hits=s.cache_hits - hits0, bytes=s.bytes - bytes0,
-                                 elapsed_ms=int((time.perf_counter() - started) * 1000), llm_tokens=llm_tokens)
+        run.answer.stats = Stats(
+            api_calls=s.calls - calls0,
+            cache_hits=s.cache_hits - hits0,
+            bytes=s.bytes - bytes0,
+            elapsed_ms=int((time.perf_counter() - started) * 1000),
+            llm_tokens=llm_tokens,
+        )
         n = run.answer.stats.api_calls
         self._emit(run, "done", "done", f"{run.answer.status}: {n} API call{'s' if n != 1 else ''}")
         return run.answer
@@ -126,13 +136,35 @@ class Orchestrator:
     async def understand(self, question: str) -> Intent:
         """The intent a question is read as, by the offline rules, with the NetBox's names if needed."""
         text = check_question(question)
-        parser = Parser(self.resolver.loaded)
+        parser = Parser(self.resolver.loaded, custom=self.custom)
         if self.resolver.loaded is None and parser.needs_names(text):
-            parser = Parser(await self.resolver.names())
-        return parser.parse(text)
+            parser = Parser(await self.resolver.names(), custom=self.custom)
+        # The custom fields, like the names, only for words nothing else reads (the names read first: a
+        # provider's name is no custom field).
+        if self.custom is None and customfields.needed(parser, text):
+            parser = Parser(parser.names, custom=await self._custom_fields())
+        intent = parser.parse(text)
+        if self.custom is not None and customfields.wants_choices(self.custom, intent):
+            parser = Parser(parser.names, custom=await self._custom_fields(choices=True))
+            intent = parser.parse(text)
+        return intent
 
-    async def page(self, table: Table, offset: int, *, limit: Optional[int] = None, search: Optional[str] = None,
-                   refresh: bool = False) -> Table:
+    async def _custom_fields(self, choices: bool = False) -> customfields.CustomFields:
+        """The NetBox's custom fields, read once (their choices only when a question may say one)."""
+        if self.custom is None or choices and not self.custom.choices:
+            self.custom = await customfields.load(self.client, choices=choices)
+        customfields.use(self.custom)
+        return self.custom
+
+    async def page(
+        self,
+        table: Table,
+        offset: int,
+        *,
+        limit: Optional[int] = None,
+        search: Optional[str] = None,
+        refresh: bool = False,
+    ) -> Table:
         """Rows [offset, offset+limit) of a table (paging.py); `search` filters server-side with NetBox's `q`
         (None keeps the table's own filters, including a `q` its question used)."""
         with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
@@ -149,12 +181,22 @@ class Orchestrator:
         with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
             return _said_stale(await self._summaries.members(summary, row, self.page_size), q)
 
-    async def all_rows(self, table: Table, *, on_progress: ProgressCallback = None, cap: int = 50_000) -> list[dict[str, Any]]:
+    async def all_rows(
+        self, table: Table, *, on_progress: ProgressCallback = None, cap: int = 50_000
+    ) -> list[dict[str, Any]]:
         """Every row of a table (for an export), in bounded pages of 1,000, with progress; at most `cap`."""
         return await export.all_rows(self.client, self._local, table, on_progress=on_progress, cap=cap)
 
-    async def drill(self, object_type: str, row: dict[str, Any], *, on_progress: ProgressCallback = None, refresh: bool = False) -> Answer:
-        """Drill down on one row: a device's interfaces, IPs and cables; a VLAN's interfaces; a site's contents…"""
+    async def drill(
+        self,
+        object_type: str,
+        row: dict[str, Any],
+        *,
+        on_progress: ProgressCallback = None,
+        refresh: bool = False,
+    ) -> Answer:
+        """Drill down on one row: a device's interfaces, IPs and cables; a VLAN's interfaces; a site's
+        contents…"""
         follow = drill_question(object_type, row)
         if follow is not None:  # a port's trace, a prefix's free IPs: questions of their own
             return await self.ask(follow[0], on_progress=on_progress, intent=follow[1], refresh=refresh)
@@ -167,7 +209,9 @@ class Orchestrator:
     async def server_info(self) -> ServerInfo:
         status = await self.client.status()
         version = str(status.get("netbox-version", "?"))
-        return ServerInfo(url=self.client.base_url, version=version, label=f"NetBox {version} at {self.client.base_url}")
+        return ServerInfo(
+            url=self.client.base_url, version=version, label=f"NetBox {version} at {self.client.base_url}"
+        )
 
     def _keep_local(self, tables: dict[str, list[dict[str, Any]]]) -> None:
         """Client-side tables stay pageable; the oldest go first past LOCAL_TABLES (long TUI sessions)."""
@@ -196,12 +240,22 @@ class Orchestrator:
         except NetBoxTUIError as exc:
             q = current_question()
             failed = (q.down or q.last_error) if q is not None and not q.successes else None
-            # Reading the question needed NetBox's names and NetBox failed: that failure is the answer, not the wording.
+            # Reading the question needed NetBox's names and NetBox failed: that failure is the answer,
+            # not the wording.
             run.failure = failed if exc.kind == "bad_question" and isinstance(failed, NetBoxTUIError) else exc
             return "format"
         run.answer.intent = run.intent
-        self._emit(run, "classify", "info", f"{noun(run.intent.target)} ({run.intent.source})"
-                   + (f"; not understood: {', '.join(run.intent.not_understood)}" if run.intent.not_understood else ""))
+        self._emit(
+            run,
+            "classify",
+            "info",
+            f"{noun(run.intent.target)} ({run.intent.source})"
+            + (
+                f"; not understood: {', '.join(run.intent.not_understood)}"
+                if run.intent.not_understood
+                else ""
+            ),
+        )
         return "route"
 
     async def _classify(self, run: _Run) -> Intent:
@@ -209,6 +263,8 @@ class Orchestrator:
         refuse_writes(text)  # in the vocabulary's words, before an LLM could read "add VLAN 400" as a search
         if self.llm is None:
             return await self.understand(text)
+        if self.custom is None and customfields.needed(Parser(self.resolver.loaded), text):
+            await self._custom_fields(choices=True)  # the LLM prompt lists them, its reply is checked on them
         # The question's deadline is NetBox's: the LLM has its own (two rounds of llm.timeout: a format
         # or context refit is one more request), and its time leaves the requests, and the rules'
         # fallback with its names request, all of theirs.
@@ -217,7 +273,12 @@ class Orchestrator:
         except Exception as exc:  # invalid, slow or failed: the offline rules answer
             _restart_clock()
             run.answer.stats.llm_tokens += getattr(exc, "tokens", 0)
-            self._emit(run, "classify", "fallback", f"LLM unavailable ({exc.__class__.__name__}: {str(exc)[:80]}); using offline rules")
+            self._emit(
+                run,
+                "classify",
+                "fallback",
+                f"LLM unavailable ({exc.__class__.__name__}: {str(exc)[:80]}); using offline rules",
+            )
             return await self.understand(text)
         _restart_clock()
         run.answer.stats.llm_tokens += tokens
@@ -226,6 +287,8 @@ class Orchestrator:
 
     async def _node_route(self, run: _Run, offset: int) -> str:
         assert run.intent is not None
+        if self.custom is None and customfields.wanted(run.intent):  # an LLM's or a choice's intent
+            await self._custom_fields()
         try:
             run.plan = make_plan(run.intent)
         except Limitation as exc:
@@ -247,7 +310,10 @@ class Orchestrator:
         except Reroute as exc:
             run.reroutes += 1
             if run.reroutes > 2:
-                run.failure = NetBoxTUIError("the question kept changing what it is about", "Say what kind of object you mean, e.g. “device X”.")
+                run.failure = NetBoxTUIError(
+                    "the question kept changing what it is about",
+                    "Say what kind of object you mean, e.g. “device X”.",
+                )
                 return "format"
             run.intent = run.answer.intent = exc.intent
             run.edge_hint = ""
@@ -262,7 +328,8 @@ class Orchestrator:
             log.exception("internal error answering %r", run.question)
             run.failure = NetBoxTUIError(
                 f"internal error while answering ({exc.__class__.__name__}: {str(exc)[:120]})",
-                "Rephrase the question; if it persists, report it with the question (the log has the details).",
+                "Rephrase the question; if it persists, report it with the question (the log has "
+                "the details).",
             )
             run.failure.kind = "internal"
             return "format"
@@ -272,12 +339,22 @@ class Orchestrator:
         exc = run.failure
         self._emit(run, "limitations", "start", f"handling: {getattr(exc, 'message', exc)}")
         # A plain list is the simplified plan for anything orchestrated that timed out or failed server-side.
-        simplifiable = isinstance(exc, asyncio.TimeoutError) or getattr(exc, "kind", "") in ("timeout", "server", "too_large")
+        simplifiable = isinstance(exc, asyncio.TimeoutError) or getattr(exc, "kind", "") in (
+            "timeout",
+            "server",
+            "too_large",
+        )
         q = current_question()
         left = q.remaining() if q is not None else None
         if left is not None and left < 1.0:
             simplifiable = False  # the question's deadline leaves no time for a second plan
-        if simplifiable and not run.retried and run.plan is not None and run.plan.kind != "direct" and run.intent is not None:
+        if (
+            simplifiable
+            and not run.retried
+            and run.plan is not None
+            and run.plan.kind != "direct"
+            and run.intent is not None
+        ):
             run.retried = True
             simple = run.intent.model_copy(update={"pattern": None, "relations": [], "aggregate": None})
             try:
@@ -326,7 +403,11 @@ class Orchestrator:
             ans.error.alternatives = with_names(ans.error.alternatives, site)
             ans.error.hint, ans.answer = with_names([ans.error.hint, ans.answer], site)
         # Refused or malformed questions keep the template: their text is not worth sending anywhere.
-        if ans.error is not None and self.llm is not None and ans.error.kind not in ("bad_question", "write_refused"):
+        if (
+            ans.error is not None
+            and self.llm is not None
+            and ans.error.kind not in ("bad_question", "write_refused")
+        ):
             await self._llm_explain(run)
         return "done"
 
@@ -348,7 +429,11 @@ class Orchestrator:
         if guesses:
             said.append("Read " + "; ".join(guesses) + ".")
         if intent.not_understood:
-            said.append("Not understood: " + ", ".join(f"“{w}”" for w in intent.not_understood) + " (left out of this answer).")
+            said.append(
+                "Not understood: "
+                + ", ".join(f"“{w}”" for w in intent.not_understood)
+                + " (left out of this answer)."
+            )
         if ctx.notes:
             said.append("Note: " + " ".join(n.rstrip(".") + "." for n in ctx.notes))
         if run.plan is not None and run.plan.kind == "fallback":
@@ -356,7 +441,11 @@ class Orchestrator:
                         f"{run.extra.get('fallback_instead') or 'the same question as a plain list'}.")
         if said:
             ans.answer = ans.answer.rstrip() + " " + " ".join(said)
-        partial = ctx.partial or bool(intent.not_understood) or (run.plan is not None and run.plan.kind == "fallback")
+        partial = (
+            ctx.partial
+            or bool(intent.not_understood)
+            or (run.plan is not None and run.plan.kind == "fallback")
+        )
         ans.status = "partial" if partial else "ok"
         if ans.interpretation is not None:
             ans.interpretation = self._interpretation(run)
@@ -375,20 +464,53 @@ class Orchestrator:
         for f in shown:
             label = _choice_label(f)
             follow = _with_resolved(run.intent, cond, f.ref) if run.intent is not None else None
-            ans.choices.append(Choice(kind="candidate", label=label, question=_replace(run.question, res.text, f.ref.label), intent=follow))
+            ans.choices.append(
+                Choice(
+                    kind="candidate",
+                    label=label,
+                    question=_replace(run.question, res.text, f.ref.label),
+                    intent=follow,
+                )
+            )
 
     def _format_not_found(self, run: _Run, exc: NotFound) -> None:
         ans, res, cond = run.answer, exc.resolution, exc.cond
         closest = res.candidates[:3]
         ans.status = "not_found"
-        model = closest[0].ref.model if closest and cond.candidates else (cond.model or (run.intent.target if run.intent else "dcim.device"))
-        ans.answer = f"No {exc.noun} matches “{res.text}”." + (f" Closest: {', '.join(f.ref.label for f in closest)}." if closest else "")
+        model = (
+            closest[0].ref.model
+            if closest and cond.candidates
+            else (cond.model or (run.intent.target if run.intent else "dcim.device"))
+        )
+        ans.answer = f"No {exc.noun} matches “{res.text}”." + (
+            f" Closest: {', '.join(f.ref.label for f in closest)}." if closest else ""
+        )
         # The table is of what was asked for, unless the missing name was the object itself, of no known kind.
-        target = run.intent.target if run.intent is not None and not (cond.candidates and cond.field == "id") else model
-        ans.tables = [Table(title=cap(f"{noun(target)} matching “{res.text}”"), object_type=target, columns=table_columns(target), rows=[], total=0, limit=run.page_size)]
+        target = (
+            run.intent.target
+            if run.intent is not None and not (cond.candidates and cond.field == "id")
+            else model
+        )
+        ans.tables = [
+            Table(
+                title=cap(f"{noun(target)} matching “{res.text}”"),
+                object_type=target,
+                columns=table_columns(target),
+                rows=[],
+                total=0,
+                limit=run.page_size,
+            )
+        ]
         for f in closest:
             follow = _with_resolved(run.intent, cond, f.ref) if run.intent is not None else None
-            ans.choices.append(Choice(kind="suggestion", label=f.ref.label, question=_replace(run.question, res.text, f.ref.label), intent=follow))
+            ans.choices.append(
+                Choice(
+                    kind="suggestion",
+                    label=f.ref.label,
+                    question=_replace(run.question, res.text, f.ref.label),
+                    intent=follow,
+                )
+            )
 
     def _interpretation(self, run: _Run) -> Interpretation:
         intent = run.intent
@@ -402,21 +524,42 @@ class Orchestrator:
         if intent.aggregate is not None:
             from netbox_tui.core.planner import word_of as _word
 
-            agg = "count" if intent.aggregate.op == "count" else f"per {_word(intent.target, intent.aggregate.by or '')}"
-        limits = [n for n in (run.ctx.notes if run.ctx is not None else []) if "not applied" in n or "cannot" in n]
+            agg = (
+                "count"
+                if intent.aggregate.op == "count"
+                else f"per {_word(intent.target, intent.aggregate.by or '')}"
+            )
+        limits = [
+            n for n in (run.ctx.notes if run.ctx is not None else []) if "not applied" in n or "cannot" in n
+        ]
         from netbox_tui.core.planner import word_of
 
-        return Interpretation(model=intent.target, noun=noun(intent.target), conditions=applied, asked=[word_of(intent.target, a) for a in intent.attributes],
-                              aggregate=agg, not_understood=list(intent.not_understood), guesses=intent.guesses(), limits=limits)
+        return Interpretation(
+            model=intent.target,
+            noun=noun(intent.target),
+            conditions=applied,
+            asked=[word_of(intent.target, a) for a in intent.attributes],
+            aggregate=agg,
+            not_understood=list(intent.not_understood),
+            guesses=intent.guesses(),
+            limits=limits,
+        )
 
     async def _llm_explain(self, run: _Run) -> None:
         """Reword the template explanation with the LLM; on any failure the template stands."""
         ans = run.answer
         assert ans.error is not None
         try:
-            text, tokens = await asyncio.wait_for(self.llm.explain(run.question, ans.error.model_dump()), self.llm.settings.timeout)
+            text, tokens = await asyncio.wait_for(
+                self.llm.explain(run.question, ans.error.model_dump()), self.llm.settings.timeout
+            )
         except Exception as exc:
-            self._emit(run, "format", "fallback", f"LLM explanation unavailable ({exc.__class__.__name__}); using the template")
+            self._emit(
+                run,
+                "format",
+                "fallback",
+                f"LLM explanation unavailable ({exc.__class__.__name__}); using the template",
+            )
             return
         # Added to the exact message, never in its place: the error's facts (which may quote NetBox's
         # words) went into the prompt, so the model's wording is not to be taken on its own.
@@ -427,8 +570,17 @@ class Orchestrator:
 
     def _emit(self, run: _Run, phase: str, state: str, description: str) -> None:
         s = self.client.stats
-        run.emit(ProgressEvent(phase=phase, state=state, description=description, elapsed=time.perf_counter() - run.started,  # type: ignore[arg-type]
-                               api_calls=s.calls - run.calls0, cache_hits=s.cache_hits - run.hits0))
+        run.emit(
+            ProgressEvent(
+                # The flow's node names are the phases: checked by FLOW, not by the type.
+                phase=cast(Phase, phase),
+                state=cast(State, state),
+                description=description,
+                elapsed=time.perf_counter() - run.started,
+                api_calls=s.calls - run.calls0,
+                cache_hits=s.cache_hits - run.hits0,
+            )
+        )
 
     @contextmanager
     def _cache_mode(self, mode: Optional[CacheMode]) -> Iterator[Any]:
@@ -443,20 +595,30 @@ class Orchestrator:
             yield q
 
 
-_PATTERN_WORDS = {"vlan_topology": "their interfaces and devices", "rack_utilisation": "the rack units used",
-                  "trace": "the cable path", "free_ips": "the free IP addresses", "prefix_utilisation": "the utilisation",
-                  "site_summary": "the counts of what the site holds"}
+_PATTERN_WORDS = {
+    "vlan_topology": "their interfaces and devices",
+    "rack_utilisation": "the rack units used",
+    "trace": "the cable path",
+    "free_ips": "the free IP addresses",
+    "prefix_utilisation": "the utilisation",
+    "site_summary": "the counts of what the site holds",
+}
 
 
 def _instead(intent: Intent) -> str:
-    """What a simplified plan answers instead of the question: "the VLANs only, without their interfaces and devices"."""
+    """What a simplified plan answers instead of the question: "the VLANs only, without their
+    interfaces and devices"."""
     dropped = []
     if intent.pattern:
         dropped.append(_PATTERN_WORDS.get(intent.pattern, intent.pattern.replace("_", " ")))
     for r in intent.relations:
         dropped.append(f"the condition “{r.text or r.words(noun(r.model))}”")
     if intent.aggregate is not None:
-        dropped.append(f"the count per {intent.aggregate.by.replace('_', ' ')}" if intent.aggregate.op == "group" and intent.aggregate.by else "the count")
+        dropped.append(
+            f"the count per {intent.aggregate.by.replace('_', ' ')}"
+            if intent.aggregate.op == "group" and intent.aggregate.by
+            else "the count"
+        )
     return f"the {noun(intent.target)} only, without " + " and ".join(dropped) if dropped else ""
 
 
@@ -489,7 +651,10 @@ def _say_data(ans: Answer, q: Any) -> None:
         return
     said = []
     if q.unreadable:
-        said.append(f"{q.unreadable:,} object{'s' if q.unreadable != 1 else ''} unreadable (malformed data from NetBox, left out).")
+        said.append(
+            f"{q.unreadable:,} object{'s' if q.unreadable != 1 else ''} unreadable (malformed "
+            "data from NetBox, left out)."
+        )
     said += [n[:1].upper() + n[1:].rstrip(".") + "." for n in q.notes]
     if said and ans.status == "ok":
         ans.status = "partial"
@@ -505,7 +670,9 @@ def _say_data(ans: Answer, q: Any) -> None:
 def _choice_label(f: Any) -> str:
     """A candidate with what tells it apart: 'PP:MDF (site Butler Communications)'."""
     row = f.row or {}
-    where = [cell(row.get(k)) for k in ("site", "location", "group", "vrf", "cluster", "provider") if row.get(k)]
+    where = [
+        cell(row.get(k)) for k in ("site", "location", "group", "vrf", "cluster", "provider") if row.get(k)
+    ]
     return f.ref.label + (f" ({', '.join(where[:2])})" if where else "")
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Optional
 
 from netbox_tui.core.assemble import Assembler
+from netbox_tui.core.customfields import NONE as NO_CUSTOM_FIELDS
+from netbox_tui.core.customfields import CustomFields
 from netbox_tui.core.intent import Intent
 from netbox_tui.core.lexicon import lexicon
 from netbox_tui.core.names import NameIndex
@@ -23,15 +25,25 @@ from netbox_tui.schema import load as load_schema
 from netbox_tui.schema.vocab import Vocab
 from netbox_tui.schema.vocab import load as load_vocab
 
-__all__ = ["MAX_QUESTION_CHARS", "BadQuestionError", "Parser", "check_question", "clean_question", "parse", "tokenize"]
+__all__ = [
+    "MAX_QUESTION_CHARS",
+    "BadQuestionError",
+    "Parser",
+    "check_question",
+    "clean_question",
+    "parse",
+    "tokenize",
+]
 
 
 class Parser:
-    def __init__(self, names: Optional[NameIndex] = None, schema: Optional[Schema] = None, vocab: Optional[Vocab] = None) -> None:
+    def __init__(self, names: Optional[NameIndex] = None, schema: Optional[Schema] = None,
+                 vocab: Optional[Vocab] = None, custom: Optional[CustomFields] = None) -> None:
         self.schema = schema or load_schema()
         self.vocab = vocab or load_vocab()
         self.lex = lexicon()
         self.names = names or NameIndex()
+        self.custom = custom or NO_CUSTOM_FIELDS  # the NetBox's custom fields, read with its names
 
     # -- the whole way ------------------------------------------------------------------------------
 
@@ -55,8 +67,13 @@ class Parser:
         run.select()
         # A hostname-like word may be a site or a cluster ("DM-Akron", "DO-NYC1") unless a model
         # word says what it names ("device dmi01-akron-rtr01", "rack R105").
-        after_searched = {c.b for c in run.chosen if c.has("noun") and any(load_vocab().model(m.model or "").searched for m in c.of("noun"))}
-        beside_port = {c.a + d for c in run.chosen if c.has("iface") for d in (-1, 1)}  # "dmi01-akron-sw01 Gi1/0/1": a device
+        after_searched = {
+            c.b
+            for c in run.chosen
+            if c.has("noun") and any(load_vocab().model(m.model or "").searched for m in c.of("noun"))
+        }
+        # "dmi01-akron-sw01 Gi1/0/1": a device
+        beside_port = {c.a + d for c in run.chosen if c.has("iface") for d in (-1, 1)}
         after_searched |= beside_port
         for t in toks:
             if self.is_skip(t) or t.i in after_searched:

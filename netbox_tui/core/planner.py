@@ -17,17 +17,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from netbox_tui.core.columns import EMPTY, cell, fetch_fields, read, shape_row, table_columns
+from netbox_tui.core import customfields, ops
+from netbox_tui.core.columns import EMPTY, cell, fetch_fields, key_of, read, shape_row, table_columns
 from netbox_tui.core.intent import Condition, Intent, Relation
 from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Reroute, Step
 from netbox_tui.core.resolve import kind_of
 from netbox_tui.core.results import Applied, Choice, Column, Table, TableQuery
-from netbox_tui.schema import BOOL, CHOICE, Model
+from netbox_tui.core.tags import rows_found, tag_filter, used_elsewhere
+from netbox_tui.schema import BOOL, CHOICE, Field, Model
 from netbox_tui.schema import load as load_schema
 from netbox_tui.schema.vocab import load as load_vocab
 
 LOCAL_CAP = 5000  # rows read to filter, group or relate client-side; beyond it the answer says so
 PAGE = 1000  # NetBox's page limit
+ID_BATCH = 100  # ids per request when objects are read by id (a query string stays short)
 
 
 def schema() -> Any:
@@ -40,16 +43,32 @@ def model_of(name: str) -> Model:
 
 # -- words ----------------------------------------------------------------------------------------------
 
-_PLURAL_IRREGULAR = {"address": "addresses", "prefix": "prefixes", "switch": "switches", "chassis": "chassis", "status": "statuses",
-                     "entry": "entries", "policy": "policies", "property": "properties"}
+_PLURAL_IRREGULAR = {
+    "address": "addresses",
+    "prefix": "prefixes",
+    "switch": "switches",
+    "chassis": "chassis",
+    "status": "statuses",
+    "entry": "entries",
+    "policy": "policies",
+    "property": "properties",
+}
 
 
 def noun(model: str, n: int = 2) -> str:
     """'device'/'devices', 'IP address'/'IP addresses', 'ASN'/'ASNs' from the schema's verbose name."""
     m = load_schema().get(model)
     one = load_vocab().model(model).noun or (m.verbose if m is not None else model.split(".")[-1])
-    one = {"ip address": "IP address", "vlan": "VLAN", "vrf": "VRF", "vlan group": "VLAN group", "ip range": "IP range",
-           "mac address": "MAC address", "fhrp group": "FHRP group", "rir": "RIR"}.get(one, one)
+    one = {
+        "ip address": "IP address",
+        "vlan": "VLAN",
+        "vrf": "VRF",
+        "vlan group": "VLAN group",
+        "ip range": "IP range",
+        "mac address": "MAC address",
+        "fhrp group": "FHRP group",
+        "rir": "RIR",
+    }.get(one, one)
     if n == 1:
         return one
     last = one.split(" ")[-1]
@@ -70,7 +89,12 @@ def counted(n: int, model_or_label: str) -> str:
         return f"{n:,} {noun(model_or_label, n)}"
     label = model_or_label
     if n == 1:
-        for plural, one in (("addresses", "address"), ("prefixes", "prefix"), ("switches", "switch"), ("ies", "y")):
+        for plural, one in (
+            ("addresses", "address"),
+            ("prefixes", "prefix"),
+            ("switches", "switch"),
+            ("ies", "y"),
+        ):
             if label.endswith(plural):
                 return f"1 {label[: -len(plural)]}{one}"
         return f"1 {label[:-1]}" if label.endswith("s") else f"1 {label}"
@@ -112,14 +136,24 @@ def _fmt(v: Any) -> str:
 def filter_for(m: Model, cond: Condition) -> Optional[tuple[str, Any]]:
     """The one query parameter a condition becomes on this endpoint, or None if NetBox has none."""
     op = cond.op
+    # checked against the NetBox's custom fields, not the schema
+    if cond.field.startswith(customfields.PREFIX):
+        return customfields.cf_filter(m.name, cond)
     if cond.field == "id" and cond.model == m.name:
         if not cond.resolved:
             return ("id", [cond.value]) if str(cond.value).isdigit() else None
         return ("id__n" if op == "ne" else "id", [r.id for r in cond.resolved])
     if cond.model is not None and (cond.resolved or op in ("empty", "not_empty")):
-        name = cond.field if cond.field.endswith("_id") else f"{cond.field}_id"
-        flt = m.filters.get(name)
-        if flt is None or flt.to != cond.model:
+        # The field's own filter that takes ids (`import_policies`, `site_id`); another filter to the same
+        # model only when the field has none of its own (never `export_policies` for import policies).
+        names = [cond.field] if cond.field.endswith("_id") else [f"{cond.field}_id", cond.field]
+        own = [m.filters[n] for n in names if n in m.filters and m.filters[n].to == cond.model]
+        flt = next((f for f in own if f.key == "id"), None)
+        if flt is not None:
+            name = flt.name
+        elif own or m.ambiguous_ref(cond.model):
+            return None  # never another field's filter: `export_policies` for import policies
+        else:
             alt = m.ref_filter(cond.model)
             if alt is None:
                 return None
@@ -131,7 +165,9 @@ def filter_for(m: Model, cond: Condition) -> Optional[tuple[str, Any]]:
         ids = [r.id for r in cond.resolved]
         name = f"{name}__n" if op == "ne" else name
         if len(ids) > 1 and op == "eq" and m.accepts(f"{name}__any"):
-            name = f"{name}__any"  # tags: several values of `tag_id` must all be set; `__any` is NetBox's "or"
+            name = (
+                f"{name}__any"  # tags: several values of `tag_id` must all be set; `__any` is NetBox's "or"
+            )
         if len(ids) > 1 and not m.param_names.get(name, True):
             return None  # one value only (interfaces' vlan_id): NetBox would keep the last
         return name, ids
@@ -139,16 +175,16 @@ def filter_for(m: Model, cond: Condition) -> Optional[tuple[str, Any]]:
     if base is None:
         return None
     value = cond.value
-    if op in ("empty", "not_empty"):
-        if m.accepts(f"{cond.field}__empty"):
-            return f"{cond.field}__empty", "true" if op == "empty" else "false"
+    operation = ops.OPS[op]  # the lookup each op is sent as: core/ops.py
+    if not operation.takes_value:
+        if m.accepts(operation.param(cond.field)):
+            return operation.param(cond.field), "true" if op == "empty" else "false"
         if base.type == BOOL:
             return None
         return (cond.field, "null") if op == "empty" else None
-    if op == "within" or op == "contains":
+    if operation.lookup is None:  # a filter of its own (a prefix's `within`): the value as is
         return cond.field, value
-    suffix = {"eq": "", "ne": "__n", "ic": "__ic", "isw": "__isw", "gt": "__gt", "gte": "__gte", "lt": "__lt", "lte": "__lte"}[op]
-    name = cond.field + suffix
+    name = operation.param(cond.field)
     if not m.accepts(name):
         return None
     if base.type == BOOL:
@@ -184,6 +220,9 @@ def shown(cond: Condition) -> Applied:
     op = OP_WORDS.get(cond.op, cond.op)
     value = "" if cond.op in ("empty", "not_empty") else cond.shown_value()
     name = noun(cond.model, 1) if cond.field == "id" and cond.model else cond.field.replace("_", " ")
+    if cond.field.startswith(customfields.PREFIX):  # "warranty end (custom field) < 2027-01-01"
+        name = f"{customfields.label_of(cond.model or '', cond.field)} (custom field)"
+        value = customfields.shown_value(cond) or value
     return Applied(field=name, op=op, value=value, text=cond.text)
 
 
@@ -198,20 +237,28 @@ def build_query(m: Model, conds: list[Condition]) -> Query:
             value = value if merged is None else merged
             q.params[name] = value
             vals = value if isinstance(value, list) else [value]
-            a.filter = "&".join(f"{name}={_fmt(v)}" for v in vals[:4]) + (f" (+{len(vals) - 4})" if len(vals) > 4 else "")
-        elif got is not None and _locally(m, cond):  # NetBox ORs a repeated parameter: the second one is checked here
+            a.filter = "&".join(f"{name}={_fmt(v)}" for v in vals[:4]) + (
+                f" (+{len(vals) - 4})" if len(vals) > 4 else ""
+            )
+        # NetBox ORs a repeated parameter: the second one is checked here
+        elif got is not None and _locally(m, cond):
             q.local.append(cond)
             a.filter = f"applied by netbox-tui (a second {name} would widen NetBox's answer)"
         elif got is not None:
-            why = f"“{cond.text or cond.shown_value()}” and the condition before it on {cond.field.replace('_', ' ')} cannot both be sent to NetBox"
+            why = (
+                f"“{cond.text or cond.shown_value()}” and the condition before it on "
+                f"{cond.field.replace('_', ' ')} cannot both be sent to NetBox"
+            )
             q.limits.append(f"{why} (only the first applied)")
             a.filter = "not applied: " + why
         elif (bad := _bad_choice(m, cond)) is not None:
             q.limits.append(bad)
             a.filter = "not applied: " + bad
-        elif _locally(m, cond):
+        elif _locally(m, cond) or _locally_ref(m, cond):
             q.local.append(cond)
-            a.filter = "applied by netbox-tui (NetBox has no filter for it)"
+            one = one_value_only(m, cond)  # netbox-bgp's status takes one value: the list is checked here
+            none = "no NetBox filter takes it by id" if cond.model else "NetBox has no filter for it"
+            a.filter = f"applied by netbox-tui ({one or none})"
         elif (one := one_value_only(m, cond)) is not None:  # never one of the values in silence
             q.limits.append(f"{one} (“{cond.text}” not applied: ask for one value at a time)")
             a.filter = "not applied: " + one
@@ -265,7 +312,8 @@ def _merge(name: str, a: Any, b: Any) -> Any:
 
 
 def _bad_choice(m: Model, cond: Condition) -> Optional[str]:
-    """'“activ” is not a status NetBox has for devices (active, planned, …)': a choice filter given a value it lacks."""
+    """'“activ” is not a status NetBox has for devices (active, planned, …)': a choice filter given a
+    value it lacks."""
     base = m.filters.get(cond.field)
     if base is None or base.type != CHOICE or cond.model:
         return None
@@ -275,13 +323,24 @@ def _bad_choice(m: Model, cond: Condition) -> Optional[str]:
     if not wrong:
         return None
     more = ", …" if len(valid) > 8 else ""
-    return f"“{wrong[0]}” is not a {cond.field.replace('_', ' ')} NetBox has for {noun(m.name)} ({', '.join(valid[:8])}{more})"
+    return (
+        f"“{wrong[0]}” is not a {cond.field.replace('_', ' ')} NetBox has for {noun(m.name)} "
+        f"({', '.join(valid[:8])}{more})"
+    )
 
 
 def _locally(m: Model, cond: Condition) -> bool:
     """A condition on one of the model's own fields that NetBox cannot filter: checked on each row."""
     root = cond.field.split(".")[0]
     return root in m.fields and cond.op in ("eq", "ne", "empty", "not_empty", "ic") and not cond.model
+
+
+def _locally_ref(m: Model, cond: Condition) -> bool:
+    """An object no filter of the schema takes by id (netbox-bgp's `peer_group`, described by no key):
+    the model's own field pointing to it is compared on each row."""
+    own = m.fields.get(cond.field.split(".")[0])
+    return bool(cond.model and cond.resolved) and cond.op in ("eq", "ne") and own is not None \
+        and own.to == cond.model
 
 
 def matches_locally(row: dict[str, Any], cond: Condition) -> bool:
@@ -294,6 +353,10 @@ def matches_locally(row: dict[str, Any], cond: Condition) -> bool:
         return value not in (None, "", [])
     if cond.op == "ic":
         return str(cond.value).lower() in str(value or "").lower()
+    if cond.model and cond.resolved:  # the row's object (or objects: import policies) by id
+        ids = {r.id for r in cond.resolved}
+        held = {v.get("id") for v in (value if isinstance(value, list) else [value]) if isinstance(v, dict)}
+        return bool(ids & held) == (cond.op == "eq")
     wanted = cond.value if isinstance(cond.value, list) else [cond.value]
     hit = any(str(value).lower() == str(w).lower() for w in wanted)
     return hit if cond.op == "eq" else not hit
@@ -302,8 +365,14 @@ def matches_locally(row: dict[str, Any], cond: Condition) -> bool:
 # -- resolving names ---------------------------------------------------------------------------------------
 
 def ref_conditions(intent: Intent) -> list[Condition]:
-    out = [c for c in intent.conditions if (c.model or c.candidates) and not c.resolved and c.op not in ("empty", "not_empty")
-           and not (c.model == intent.target and c.field != "id")]
+    out = [
+        c
+        for c in intent.conditions
+        if (c.model or c.candidates)
+        and not c.resolved
+        and c.op not in ("empty", "not_empty")
+        and not (c.model == intent.target and c.field != "id")
+    ]
     for r in intent.relations:
         out += [c for c in r.conditions if c.model and not c.resolved and c.op not in ("empty", "not_empty")]
     return [c for c in out if c.field != "name" or c.model != "dcim.interface"]
@@ -329,7 +398,9 @@ def _resolve_step(name: str, cond: Condition, intent: Intent, deps: tuple[str, .
     words = [noun(m, 1) for m in models[:3]] + (["other object"] if len(models) > 3 else [])
     what = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
     # The object the question is about: fetch what the answer shows of it with the name look-up.
-    fields = list(intent.attributes) if cond.model == intent.target or intent.target in cond.candidates else []
+    fields = (
+        list(intent.attributes) if cond.model == intent.target or intent.target in cond.candidates else []
+    )
 
     async def run(ctx: Context) -> Any:
         if cond.resolved:  # a choice or an earlier step answered it
@@ -360,7 +431,8 @@ def found_as(cond: Condition, target: str, model: str) -> None:
     if model == target and cond.candidates:
         cond.field = "id"  # "racks in IDF117" named a rack, not a place: that rack itself
     elif flt is not None:
-        cond.field = flt.name[:-3] if flt.name.endswith("_id") else flt.name  # said as what it is: rack, not site
+        # said as what it is: rack, not site
+        cond.field = flt.name[:-3] if flt.name.endswith("_id") else flt.name
     cond.model = model
 
 
@@ -374,8 +446,14 @@ def plan_list(intent: Intent) -> Plan:
     attrs = [a for a in intent.attributes if a]
     named = intent.named()
     # One object: how many of each related kind it has, when NetBox counts them on the row itself.
-    counts = [c for c in (m.count_field(rel) for rel, _ in drill_relations(m.name)) if c] if named is not None and not attrs else []
-    fields = fetch_fields(m.name, attrs + counts)
+    counts = (
+        [c for c in (m.count_field(rel) for rel, _ in drill_relations(m.name)) if c]
+        if named is not None and not attrs
+        else []
+    )
+    # a custom field filtered on: shown
+    shown_cf = [c for c in customfields.columns(intent) if c not in attrs]
+    fields = fetch_fields(m.name, attrs + counts + shown_cf)
 
     async def fetch(ctx: Context) -> Any:
         if by_name is not None and not by_name.resolved:
@@ -388,8 +466,12 @@ def plan_list(intent: Intent) -> Plan:
                         a.filter = f"{c.field}={c.value}"
                 return ("page", page, q)
         q = start_query(ctx, m, ctx.intent.conditions)
-        if named is not None and any(c.model == named.model and c.field == "id" for c in ctx.intent.conditions) and \
-                named.resolved and all(r.model != m.name for r in named.resolved):
+        if (
+            named is not None
+            and any(c.model == named.model and c.field == "id" for c in ctx.intent.conditions)
+            and named.resolved
+            and all(r.model != m.name for r in named.resolved)
+        ):
             raise Reroute(_retarget(ctx.intent, named))
         if ctx.intent.relations:
             rows = await related_rows(ctx, m, q, ctx.intent.relations)
@@ -402,43 +484,87 @@ def plan_list(intent: Intent) -> Plan:
         if q.local:
             rows = local_rows(await read_rows(ctx, m, q.params, fields + local_fields(q)), q)
             return ("local", rows, q)
-        page = await ctx.client.page(m.path, q.params, limit=ctx.page_size, offset=ctx.offset, fields=fields, kind=kind_of(m.name))
+        page = await ctx.client.page(
+            m.path, q.params, limit=ctx.page_size, offset=ctx.offset, fields=fields, kind=kind_of(m.name)
+        )
         return ("page", page, q)
 
     async def fetch_brief(ctx: Context) -> Any:  # simplified view: brief rows, the cheap serializer
         q = build_query(m, ctx.intent.conditions)
-        page = await ctx.client.page(m.path, q.params, limit=ctx.page_size, offset=ctx.offset, brief=True, kind=kind_of(m.name))
+        page = await ctx.client.page(
+            m.path, q.params, limit=ctx.page_size, offset=ctx.offset, brief=True, kind=kind_of(m.name)
+        )
         if q.local:  # brief rows are not filtered here: this view answers a wider question, and says so
             ctx.note(f"the simplified view lists {noun(m.name)} without the condition "
                      + ", ".join(f"“{c.text or c.field}”" for c in q.local) + ": it is not filtered by "
                      + ("it" if len(q.local) == 1 else "them"))
         return ("page", page, q)
 
-    main = Step("fetch", _fetch_words(intent, m), fetch, deps=tuple(s.name for s in resolves), fallback=None if intent.relations else fetch_brief)
+    main = Step(
+        "fetch",
+        _fetch_words(intent, m),
+        fetch,
+        deps=tuple(s.name for s in resolves),
+        fallback=None if intent.relations else fetch_brief,
+    )
     steps = resolves + [main]
+    tagged = tag_filter(intent) if named is None and intent.aggregate is None else None
+    if tagged is not None:  # "devices tagged uplink" and none: where the tag is (one request, only then)
+        steps.append(Step("tag_use", "if none carries the tag, what does", optional=True, deps=("fetch",),
+                          run=lambda ctx: used_elsewhere(ctx, tagged, rows_found(ctx.results["fetch"]))))
     unset = _unset_fallback(m, attrs) if named is not None else None
     if unset is not None:
-        steps.append(Step("unset", f"if {' and '.join(word_of(m.name, f) for f in unset.fields)} are not set, the addresses on its "
-                                   f"{noun(unset.unset_then_ips_on['model'])} that say so", _ips_on_components(m, unset), deps=("fetch",), optional=True))
+        steps.append(
+            Step(
+                "unset",
+                f"if {' and '.join(word_of(m.name, f) for f in unset.fields)} are not set, the "
+                "addresses on its "
+                f"{noun(unset.unset_then_ips_on['model'])} that say so",
+                _ips_on_components(m, unset),
+                deps=("fetch",),
+                optional=True,
+            )
+        )
 
     def finish(ctx: Context) -> Outcome:
         how, got, q = ctx.results["fetch"]
         if how == "page" and len(got.results) == 1:
             ctx.results["one"] = got.results[0]
-        extra = [a for a in attrs] + [c.field for c in ctx.intent.conditions if c.field in m.fields and c.field not in attrs and not c.model]
+        extra = [a for a in attrs] + [
+            c.field
+            for c in ctx.intent.conditions
+            if c.field in m.fields and c.field not in attrs and not c.model
+        ]
+        extra += [c for c in customfields.columns(ctx.intent) if c not in extra]
         if how == "local":
             rows = [shape_row(m.name, r, extra) for r in got]
-            table = local_table(ctx, f"list:{id(ctx)}", m.name, title_for(ctx), rows, table_columns(m.name, extra))
-            table.query = TableQuery(local_key=table.query.local_key if table.query else None, path=m.path, params=_pairs(q.params), fields=fields, kind=kind_of(m.name))
+            table = local_table(
+                ctx, f"list:{id(ctx)}", m.name, title_for(ctx), rows, table_columns(m.name, extra)
+            )
+            table.query = TableQuery(
+                local_key=table.query.local_key if table.query else None,
+                path=m.path,
+                params=_pairs(q.params),
+                fields=fields,
+                kind=kind_of(m.name),
+            )
         else:
             table = server_table(m.name, title_for(ctx), m.path, q.params, fields, got, ctx, extra)
         if ctx.intent.aggregate is not None and ctx.intent.aggregate.op == "group":
             raise AssertionError("grouped questions use plan_group")
         out = list_outcome(ctx, m, table, attrs)
+        if ctx.results.get("tag_use"):
+            out.answer += " " + ctx.results["tag_use"]
         found = ctx.results.get("unset")
         if unset is not None and found is not None:
-            said = ", ".join(f"{cell(ip.get('address'))} ({cell(ip.get('assigned_object'))})" for ip in found) or "none"
-            where = " and ".join(f"{word_of(unset.unset_then_ips_on['model'], k)} = {_fmt(v)}" for k, v in unset.unset_then_ips_on.get("where", {}).items())
+            said = (
+                ", ".join(f"{cell(ip.get('address'))} ({cell(ip.get('assigned_object'))})" for ip in found)
+                or "none"
+            )
+            where = " and ".join(
+                f"{word_of(unset.unset_then_ips_on['model'], k)} = {_fmt(v)}"
+                for k, v in unset.unset_then_ips_on.get("where", {}).items()
+            )
             out.answer += f" Addresses on its {noun(unset.unset_then_ips_on['model'])} where {where}: {said}."
         return out
 
@@ -475,9 +601,13 @@ async def _page_by_name(ctx: Context, m: Model, cond: Condition, fields: list[st
     page = None
     if not others.local and not others.limits and not ctx.offset:
         try:
-            page = await ctx.client.page(m.path, {**others.params, cond.field: cond.value},
-                                         limit=ctx.page_size, fields=list(dict.fromkeys(fields + [cond.field])),
-                                         kind=kind_of(m.name))
+            page = await ctx.client.page(
+                m.path,
+                {**others.params, cond.field: cond.value},
+                limit=ctx.page_size,
+                fields=list(dict.fromkeys(fields + [cond.field])),
+                kind=kind_of(m.name),
+            )
         except NetBoxError as exc:
             if exc.kind != "bad_filter":
                 raise
@@ -508,13 +638,32 @@ def _ips_on_components(m: Model, fw: Any) -> Any:
     async def run(ctx: Context) -> Any:
         how, got, _ = ctx.results["fetch"]
         rows = got.results if how == "page" else got
-        if len(rows) != 1 or to_owner is None or to_component is None or any(rows[0].get(f) not in (None, "", []) for f in fw.fields):
+        if (
+            len(rows) != 1
+            or to_owner is None
+            or to_component is None
+            or any(rows[0].get(f) not in (None, "", []) for f in fw.fields)
+        ):
             return None
-        comps = await ctx.client.page(cm.path, {to_owner.name: rows[0]["id"], **spec.get("where", {})}, limit=100, fields=["id"], kind=kind_of(cm.name))
+        comps = await ctx.client.page(
+            cm.path,
+            {to_owner.name: rows[0]["id"], **spec.get("where", {})},
+            limit=100,
+            fields=["id"],
+            kind=kind_of(cm.name),
+        )
         if not comps.results:
             return []
-        return list(await ctx.client.list_many(ipm.path, None, to_component.name, [c["id"] for c in comps.results],
-                                               fields=["id", "address", "assigned_object"], kind=kind_of(ipm.name)))
+        return list(
+            await ctx.client.list_many(
+                ipm.path,
+                None,
+                to_component.name,
+                [c["id"] for c in comps.results],
+                fields=["id", "address", "assigned_object"],
+                kind=kind_of(ipm.name),
+            )
+        )
 
     return run
 
@@ -532,7 +681,10 @@ def _rows_in_hand(ctx: Context, m: Model, fields: list[str]) -> Optional[list[di
 
 def _retarget(intent: Intent, named: Condition) -> Intent:
     ref = named.resolved[0]
-    conds = [c.model_copy(update={"model": ref.model, "candidates": []}) if c is named else c for c in intent.conditions]
+    conds = [
+        c.model_copy(update={"model": ref.model, "candidates": []}) if c is named else c
+        for c in intent.conditions
+    ]
     return intent.model_copy(update={"target": ref.model, "conditions": conds})
 
 
@@ -572,10 +724,28 @@ def list_outcome(ctx: Context, m: Model, table: Table, attrs: list[str]) -> Outc
         if said and not attrs:
             text += " " + ", ".join(said) + "."
         label = str(table.rows[0].get("display"))
-        choices = [Choice(kind="drill_down", label=f"{noun(rel)} of {label}", question=f"{noun(rel)} of {label}",
-                          intent=Intent(target=rel, source="choice", conditions=[
-                              Condition(field=_stem(flt), model=m.name, value=label, text=label, resolved=[named.resolved[0]])]))
-                   for rel, flt in drill_relations(m.name) if named.resolved and found.get(rel) != 0]
+        choices = [
+            Choice(
+                kind="drill_down",
+                label=f"{noun(rel)} of {label}",
+                question=f"{noun(rel)} of {label}",
+                intent=Intent(
+                    target=rel,
+                    source="choice",
+                    conditions=[
+                        Condition(
+                            field=_stem(flt),
+                            model=m.name,
+                            value=label,
+                            text=label,
+                            resolved=[named.resolved[0]],
+                        )
+                    ],
+                ),
+            )
+            for rel, flt in drill_relations(m.name)
+            if named.resolved and found.get(rel) != 0
+        ]
         return Outcome(text, [table], choices)
     if intent.aggregate is not None and intent.aggregate.op == "count":
         text = f"{counted(table.total, m.name)}{where_words(ctx)}."
@@ -606,7 +776,11 @@ def where_words(ctx: Context) -> str:
         else:
             wheres.append(a.words())
     having = [f"with {r.words(noun(r.model))}" for r in ctx.intent.relations]
-    return (" " + " ".join(places) if places else "") + (" " + " and ".join(having) if having else "") + (" where " + ", ".join(wheres) if wheres else "")
+    return (
+        (" " + " ".join(places) if places else "")
+        + (" " + " and ".join(having) if having else "")
+        + (" where " + ", ".join(wheres) if wheres else "")
+    )
 
 
 def describe(model: str, row: dict[str, Any], attrs: list[str]) -> str:
@@ -615,19 +789,41 @@ def describe(model: str, row: dict[str, Any], attrs: list[str]) -> str:
     if attrs:
         bits = []
         for a in attrs:
-            key = a.split(".")[-1]
+            key = key_of(a)
             value = row.get(key, EMPTY)
             bits.append(f"{word_of(model, a)} {value if value != EMPTY else 'not set'}")
         return f"{name}: " + ", ".join(bits).rstrip(".") + "."
-    keys = [k for k in ("status", "role", "device_type", "type", "site", "rack", "position", "region", "cluster", "provider", "primary_ip", "vrf", "scope", "tenant",
-                        "title", "phone", "email")
-            if row.get(k) not in (None, EMPTY)]
+    keys = [
+        k
+        for k in (
+            "status",
+            "role",
+            "device_type",
+            "type",
+            "site",
+            "rack",
+            "position",
+            "region",
+            "cluster",
+            "provider",
+            "primary_ip",
+            "vrf",
+            "scope",
+            "tenant",
+            "title",
+            "phone",
+            "email",
+        )
+        if row.get(k) not in (None, EMPTY)
+    ]
     bits = [f"{word_of(model, k)} {row[k]}" for k in keys]
     return (f"{name}: " + ", ".join(bits).rstrip(".") + ".") if bits else f"{str(name).rstrip('.')}."
 
 
 def word_of(model: str, path: str) -> str:
     """A field as a sentence says it: 'position', 'primary IP', 'asset tag'."""
+    if path.startswith(customfields.PATH):
+        return customfields.label_of(model, path)
     key = path.split(".")[-1]
     said = load_vocab().words.get(key)
     if said is not None:
@@ -638,14 +834,10 @@ def word_of(model: str, path: str) -> str:
 
 
 def drill_relations(model: str) -> list[tuple[str, str]]:
-    """(related model, its filter taking this model's id) for the models a row of `model` leads to."""
-    out = []
-    for rel in load_vocab().model(model).drill:
-        rm = load_schema().get(rel)
-        flt = rm.ref_filter(model) if rm is not None else None
-        if flt is not None:
-            out.append((rel, flt.name))
-    return out
+    """(related model, its filter taking this model's id) for the models a named `model` offers."""
+    from netbox_tui.core.drill import related  # vocab.toml [drill]; drill.py imports this module
+
+    return related(model, named=True)
 
 
 # -- tables --------------------------------------------------------------------------------------------
@@ -655,46 +847,97 @@ def list_choices(table: Table, page_size: int) -> list[Choice]:
     if table.has_more:
         nxt = min(page_size, table.total - table.offset - len(table.rows))
         start = table.offset + len(table.rows)
-        out.append(Choice(kind="next_page", label=f"load next {nxt} ({start + 1}–{start + nxt} of {table.total:,})"))
+        out.append(
+            Choice(kind="next_page", label=f"load next {nxt} ({start + 1}–{start + nxt} of {table.total:,})")
+        )
     if table.total > page_size:
         out.append(Choice(kind="summary", label="summary view: counts by status, site, role, type…"))
     if table.total > 1:
         out.append(Choice(kind="filter", label="filter these rows"))
-    if table.rows and drill_relations(table.object_type) or table.object_type in ("dcim.interface", "ipam.prefix"):
+    if table.rows and drill_relations(table.object_type) or load_vocab().drill_rule(table.object_type).ask:
         one = noun(table.object_type, 1)
         article = "an" if one[:1].lower() in "aeio" else "a"
         out.append(Choice(kind="drill_down", label=f"drill into {article} {one}"))
     return out
 
 
-def server_table(model: str, title: str, path: str, params: dict[str, Any], fields: list[str], page: Any, ctx: Context,
-                 extra: Optional[list[str]] = None, columns: Optional[list[Column]] = None) -> Table:
+def server_table(
+    model: str,
+    title: str,
+    path: str,
+    params: dict[str, Any],
+    fields: list[str],
+    page: Any,
+    ctx: Context,
+    extra: Optional[list[str]] = None,
+    columns: Optional[list[Column]] = None,
+) -> Table:
     return Table(
-        title=title, object_type=model, columns=table_columns(model, extra, columns),
-        rows=[shape_row(model, r, extra) for r in page.results], total=page.count, offset=page.offset, limit=page.limit,
+        title=title,
+        object_type=model,
+        columns=table_columns(model, extra, columns),
+        rows=[shape_row(model, r, extra) for r in page.results],
+        total=page.count,
+        offset=page.offset,
+        limit=page.limit,
         partial=ctx.partial,
-        query=TableQuery(path=path, params=_pairs(params), fields=fields, kind=kind_of(model), extra=list(extra or [])),
+        query=TableQuery(
+            path=path, params=_pairs(params), fields=fields, kind=kind_of(model), extra=list(extra or [])
+        ),
     )
 
 
-def local_table(ctx: Context, key: str, model: str, title: str, rows: list[dict[str, Any]], columns: list[Column]) -> Table:
+def local_table(
+    ctx: Context, key: str, model: str, title: str, rows: list[dict[str, Any]], columns: list[Column]
+) -> Table:
     """A table computed client-side: all rows kept by the orchestrator, paged from memory."""
     ctx.local_rows[key] = rows
     page = rows[ctx.offset: ctx.offset + ctx.page_size]
-    return Table(title=title, object_type=model, columns=columns, rows=page, total=len(rows), offset=ctx.offset,
-                 limit=ctx.page_size, partial=ctx.partial, query=TableQuery(local_key=key))
+    return Table(
+        title=title,
+        object_type=model,
+        columns=columns,
+        rows=page,
+        total=len(rows),
+        offset=ctx.offset,
+        limit=ctx.page_size,
+        partial=ctx.partial,
+        query=TableQuery(local_key=key),
+    )
 
 
-async def read_rows(ctx: Context, m: Model, params: dict[str, Any], fields: list[str], cap: int = LOCAL_CAP) -> list[dict[str, Any]]:
+async def read_rows(
+    ctx: Context, m: Model, params: dict[str, Any], fields: list[str], cap: int = LOCAL_CAP
+) -> list[dict[str, Any]]:
     """Every row matching `params`, up to `cap` (then the answer says it read only part). The pages
     read are planned from the cap and NetBox's next links; its count can only lower them."""
-    rows = await ctx.client.list_all(m.path, params, page_size=PAGE, cap=cap, fields=list(dict.fromkeys(fields)), kind=kind_of(m.name))
+    rows = await ctx.client.list_all(
+        m.path, params, page_size=PAGE, cap=cap, fields=list(dict.fromkeys(fields)), kind=kind_of(m.name)
+    )
     if not rows.complete:
         ctx.note(f"only the first {len(rows):,} of {rows.total:,} {noun(m.name)} were read to answer this")
     return list(rows)
 
 
-# -- relations: "sites with no VLANs", "devices with IPs in 10.0.0.0/28" -----------------------------------------
+async def fill_nested(ctx: Context, m: Model, rows: list[dict[str, Any]], root: str, leaf: str) -> None:
+    """Each row's nested `root` object given its `leaf` where NetBox's brief form leaves it out (a device's
+    site holds no region): the objects read once, by id, in bounded batches, and put in place."""
+    ids = sorted({r[root]["id"] for r in rows if isinstance(r.get(root), dict) and "id" in r[root]
+                  and leaf not in r[root]})
+    if not ids:
+        return
+    batches = [ids[i:i + ID_BATCH] for i in range(0, len(ids), ID_BATCH)]
+    read_ = await ctx.client.gather([read_rows(ctx, m, {"id": batch}, ["id", "display", m.label, leaf])
+                                     for batch in batches])
+    full = {o["id"]: o for got in read_ for o in got}
+    for r in rows:
+        nested = r.get(root)
+        if isinstance(nested, dict) and nested.get("id") in full:
+            r[root] = {**nested, **full[nested["id"]]}
+
+
+# -- relations: "sites with no VLANs", "devices with IPs in 10.0.0.0/28" -------------------------------------
+
 
 async def related_rows(ctx: Context, m: Model, q: Query, relations: list[Relation],
                        fields: Optional[list[str]] = None) -> list[dict[str, Any]]:
@@ -713,7 +956,11 @@ async def related_rows(ctx: Context, m: Model, q: Query, relations: list[Relatio
         if count and not rel.conditions:
             got = rows if rows is not None else await read_rows(ctx, m, q.params, fields + [count])
             if rows is not None and got and count not in got[0]:
-                got = [r for r in await read_rows(ctx, m, q.params, fields + [count]) if r.get("id") in {x.get("id") for x in rows}]
+                got = [
+                    r
+                    for r in await read_rows(ctx, m, q.params, fields + [count])
+                    if r.get("id") in {x.get("id") for x in rows}
+                ]
             rows = [r for r in got if (int(r.get(count) or 0) == 0) == rel.negate]
             continue
         owners = await _owners(ctx, m, rm, rel, rq)
@@ -728,9 +975,12 @@ async def related_rows(ctx: Context, m: Model, q: Query, relations: list[Relatio
             if not owners:
                 rows = []
                 continue
-            rows = await ctx.client.list_many(m.path, q.params, "id", sorted(owners), fields=fields, kind=kind_of(m.name))
-            if not rows.complete:
-                ctx.note(f"only the first {len(rows):,} {noun(m.name)} were read to answer this")
+            listed = await ctx.client.list_many(
+                m.path, q.params, "id", sorted(owners), fields=fields, kind=kind_of(m.name)
+            )
+            if not listed.complete:
+                ctx.note(f"only the first {len(listed):,} {noun(m.name)} were read to answer this")
+            rows = listed
     return local_rows(rows, q)
 
 
@@ -741,8 +991,15 @@ def _relation_words(m: Model, rm: Model, rel: Relation, count: Optional[str], rq
     if how is not None and how.through:
         t = model_of(how.through)
         return f"{t.path} read, the {noun(rm.name)} they carry matched to {noun(m.name)} by netbox-tui"
-    where = "&".join(f"{k}={_fmt(v) if not isinstance(v, list) else ','.join(map(str, v[:3]))}" for k, v in rq.params.items())
-    return f"{rm.path}?{where} read, matched to {noun(m.name)} by netbox-tui" if where else f"{rm.path} read, matched to {noun(m.name)} by netbox-tui"
+    where = "&".join(
+        f"{k}={_fmt(v) if not isinstance(v, list) else ','.join(map(str, v[:3]))}"
+        for k, v in rq.params.items()
+    )
+    return (
+        f"{rm.path}?{where} read, matched to {noun(m.name)} by netbox-tui"
+        if where
+        else f"{rm.path} read, matched to {noun(m.name)} by netbox-tui"
+    )
 
 
 async def _owners(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query) -> Optional[set[int]]:
@@ -756,8 +1013,10 @@ async def _owners(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query) -
     if not via:
         f = rm.field_to(m.name)
         if f is None:
-            raise Limitation(f"NetBox has no link from {noun(rm.name)} to {noun(m.name)}",
-                             f"Ask for the {noun(rm.name)} of one {noun(m.name, 1)}, e.g. “{noun(rm.name)} at <site>”.")
+            raise Limitation(
+                f"NetBox has no link from {noun(rm.name)} to {noun(m.name)}",
+                f"Ask for the {noun(rm.name)} of one {noun(m.name, 1)}, e.g. “{noun(rm.name)} at <site>”.",
+            )
         via = [f.name]
     params = dict(rq.params)
     if how is not None:
@@ -783,21 +1042,31 @@ async def _owners_through(ctx: Context, m: Model, rm: Model, t: Model, rq: Query
     back = load_vocab().relation(rm.name, t.name)  # how the third points at the related (interface -> VLAN)
     link = t.field_to(m.name)  # and at the target (interface -> device)
     if back is None or not back.via or link is None:
-        raise Limitation(f"NetBox has no link from {noun(rm.name)} to {noun(m.name)}",
-                         f"Ask for the {noun(rm.name)} of one {noun(m.name, 1)}, e.g. “{noun(rm.name)} at <site>”.")
+        raise Limitation(
+            f"NetBox has no link from {noun(rm.name)} to {noun(m.name)}",
+            f"Ask for the {noun(rm.name)} of one {noun(m.name, 1)}, e.g. “{noun(rm.name)} at <site>”.",
+        )
     wanted = {r.get("id") for r in await read_rows(ctx, rm, rq.params, ["id"])} if rq.params else None
     roots = list(dict.fromkeys(p.split(".")[0] for p in back.via))
     owners: set[int] = set()
     for r in await read_rows(ctx, t, dict(back.where), ["id", link.name] + roots):
         values = [read(r, p) for p in back.via]
-        carried = [v for got in values for v in (got if isinstance(got, list) else [got]) if isinstance(v, dict)]
+        carried = [
+            v for got in values for v in (got if isinstance(got, list) else [got]) if isinstance(v, dict)
+        ]
         owner = r.get(link.name)
-        if any(wanted is None or v.get("id") in wanted for v in carried) and isinstance(owner, dict) and owner.get("id") is not None:
+        if (
+            any(wanted is None or v.get("id") in wanted for v in carried)
+            and isinstance(owner, dict)
+            and owner.get("id") is not None
+        ):
             owners.add(int(owner["id"]))
     return owners
 
 
-async def _contained(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query, base: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def _contained(
+    ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query, base: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Prefixes that hold (or hold none of) the related addresses, VRF by VRF as NetBox counts them."""
     import ipaddress
 
@@ -810,7 +1079,9 @@ async def _contained(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query
     addrs: dict[Any, list[Any]] = {}
     for r in related:
         try:
-            addrs.setdefault((r.get("vrf") or {}).get("id"), []).append(ipaddress.ip_interface(str(r.get("address"))).ip)
+            addrs.setdefault((r.get("vrf") or {}).get("id"), []).append(
+                ipaddress.ip_interface(str(r.get("address"))).ip
+            )
         except ValueError:
             continue
     out = []
@@ -825,7 +1096,8 @@ async def _contained(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query
     return out
 
 
-# -- grouped counts: "devices per role", "racks in each status" ----------------------------------------------------
+# -- grouped counts: "devices per role", "racks in each status" ----------------------------------------------
+
 
 def plan_group(intent: Intent) -> Plan:
     from netbox_tui.core.lists import listed_groups
@@ -833,9 +1105,14 @@ def plan_group(intent: Intent) -> Plan:
     m = model_of(intent.target)
     by = intent.aggregate.by if intent.aggregate else None
     root = (by or "").split(".")[0]
-    if not by or root not in m.fields:
-        raise Limitation(f"{noun(m.name)} cannot be grouped by {by}", f"Ask e.g. “{noun(m.name)} per site” or “{noun(m.name)} in each status”.")
-    f = m.fields[root]
+    # "devices per support tier": a custom field's path, custom_fields.<name>, read from each row
+    custom = bool(by) and customfields.current().get(m.name, by or "") is not None
+    if not by or root not in m.fields and not custom:
+        raise Limitation(
+            f"{noun(m.name)} cannot be grouped by {by}",
+            f"Ask e.g. “{noun(m.name)} per site” or “{noun(m.name)} in each status”.",
+        )
+    f = m.fields[root] if not custom else Field(name=root, type="any")
     target_model = f.to
     if "." in by and f.to:  # "devices per manufacturer": device_type.manufacturer
         leaf = model_of(f.to).fields.get(by.split(".", 1)[1])
@@ -847,11 +1124,24 @@ def plan_group(intent: Intent) -> Plan:
         gm = model_of(target_model) if target_model else None
         count = gm.count_field(m.name) if gm is not None else None
         single = not f.many
-        if gm is not None and count and single and "." not in by and not q.params and not q.local and not ctx.intent.relations:
-            # NetBox counts for us: one request for every group ("devices per role": roles with device_count),
-            # and one count of all, whose rest is the objects in no group ("(none)": devices without a tenant).
-            groups, every = await ctx.client.gather([read_rows(ctx, gm, {}, ["id", "display", gm.label, count]),
-                                                     ctx.client.page(m.path, {}, limit=1, fields=["id"], kind=kind_of(m.name))])
+        if (
+            gm is not None
+            and count
+            and single
+            and "." not in by
+            and not q.params
+            and not q.local
+            and not ctx.intent.relations
+        ):
+            # NetBox counts for us: one request for every group ("devices per role": roles with
+            # device_count), and one count of all, whose rest is the objects in no group ("(none)": devices
+            # without a tenant).
+            groups, every = await ctx.client.gather(
+                [
+                    read_rows(ctx, gm, {}, ["id", "display", gm.label, count]),
+                    ctx.client.page(m.path, {}, limit=1, fields=["id"], kind=kind_of(m.name)),
+                ]
+            )
             pairs = [(g, int(g.get(count) or 0)) for g in groups]
             rest = every.count - sum(n for _, n in pairs)
             return ("counted", pairs + ([(None, rest)] if rest > 0 else []), q, count)
@@ -860,11 +1150,14 @@ def plan_group(intent: Intent) -> Plan:
             rows = await related_rows(ctx, m, q, ctx.intent.relations, keep)
         else:
             rows = local_rows(await read_rows(ctx, m, q.params, keep), q)
+        if "." in by and f.to:
+            await fill_nested(ctx, model_of(f.to), rows, root, by.split(".", 1)[1])
         tally: Counter[Any] = Counter()
         objs: dict[Any, Any] = {}
         for r in rows:
             v = read(r, by)
-            for one in (v or [None]) if isinstance(v, list) else [v]:  # a list field (tags): one count per value
+            # a list field (tags): one count per value
+            for one in (v or [None]) if isinstance(v, list) else [v]:
                 key = (one.get("id") if "id" in one else one.get("value")) if isinstance(one, dict) else one
                 tally[key] += 1
                 objs[key] = one
@@ -876,12 +1169,22 @@ def plan_group(intent: Intent) -> Plan:
     def finish(ctx: Context) -> Outcome:
         how, groups, q, count, *objects = ctx.results["fetch"]
         gmodel = target_model or m.name
-        rows = []
+        rows: list[dict[str, Any]] = []
         for g, n in sorted(groups, key=lambda p: (-p[1], cell(p[0]))):
             label = cell(g) if g is not None else "(none)"
-            value = g.get("id") if isinstance(g, dict) and target_model else (g.get("value") if isinstance(g, dict) else g)
-            rows.append({"id": g.get("id") if isinstance(g, dict) and target_model else None, "display": label, "group": label, "count": f"{n:,}",
-                         "_by": by, "_value": value})
+            # a custom object field: its id
+            by_id = isinstance(g, dict) and (target_model or "value" not in g)
+            value = g.get("id") if by_id else (g.get("value") if isinstance(g, dict) else g)
+            rows.append(
+                {
+                    "id": g.get("id") if isinstance(g, dict) and target_model else None,
+                    "display": label,
+                    "group": label,
+                    "count": f"{n:,}",
+                    "_by": by,
+                    "_value": value,
+                }
+            )
         words = word_of(m.name, by)
         title = cap(f"{noun(m.name)} per {words}") + (where_words(ctx) if ctx.applied else "")
         cols = [Column(key="group", title=cap(words)), Column(key="count", title=cap(noun(m.name)))]
@@ -890,9 +1193,17 @@ def plan_group(intent: Intent) -> Plan:
         said = [r for r in rows if r["count"] != "0"]  # groups with none are said apart, never as "more"
         top = ", ".join(f"{r['group']} {r['count']}" for r in said[:6])
         top += f" and {len(said) - 6} more" if len(said) > 6 else ""
-        n_groups = len([r for r in rows if r["count"] != "0" and r["id"] is not None or not target_model and r["_value"] is not None])
+        n_groups = len(
+            [
+                r
+                for r in rows
+                if r["count"] != "0" and r["id"] is not None or not target_model and r["_value"] is not None
+            ]
+        )
         groups_word = noun(gmodel, n_groups) if target_model else ("group" if n_groups == 1 else "groups")
-        text = f"{counted(total, m.name)} in {n_groups} {groups_word} by {words}{where_words(ctx)}" + (f": {top}." if top else ".")
+        text = f"{counted(total, m.name)} in {n_groups} {groups_word} by {words}{where_words(ctx)}" + (
+            f": {top}." if top else "."
+        )
         if len(said) < len(rows):
             text += f" {counted(len(rows) - len(said), gmodel if target_model else 'groups')} with none."
         if any(r["_value"] is None for r in rows):
@@ -901,7 +1212,19 @@ def plan_group(intent: Intent) -> Plan:
             text += f" (counted by NetBox: {count})"
         return Outcome(text, [table], list_choices(table, ctx.page_size))
 
-    return Plan("multi_step" if resolves else "direct", resolves + [Step("fetch", f"count {noun(m.name)} by {word_of(m.name, by)}", fetch, deps=tuple(s.name for s in resolves))], finish)
+    return Plan(
+        "multi_step" if resolves else "direct",
+        resolves
+        + [
+            Step(
+                "fetch",
+                f"count {noun(m.name)} by {word_of(m.name, by)}",
+                fetch,
+                deps=tuple(s.name for s in resolves),
+            )
+        ],
+        finish,
+    )
 
 
 # -- routing --------------------------------------------------------------------------------------------
@@ -911,11 +1234,18 @@ def make_plan(intent: Intent) -> Plan:
 
     if intent.pattern is not None and intent.pattern != "find":
         return recipes.PATTERNS[intent.pattern](intent)
-    if intent.target == "ipam.ipaddress" and intent.named() is not None and intent.named().field == "address":  # type: ignore[union-attr]
+    if intent.target == "ipam.ipaddress" and (nm := intent.named()) is not None and nm.field == "address":
         return recipes.plan_ip(intent)
-    if intent.target == "ipam.prefix" and intent.named() is not None and intent.named().field == "prefix" and not intent.attributes:  # type: ignore[union-attr]
+    if (
+        intent.target == "ipam.prefix"
+        and (nm := intent.named()) is not None
+        and nm.field == "prefix"
+        and not intent.attributes
+    ):
         return recipes.plan_prefix(intent)
-    if intent.target == "dcim.interface" and any(c.field == "name" and c.model == "dcim.interface" for c in intent.conditions):
+    if intent.target == "dcim.interface" and any(
+        c.field == "name" and c.model == "dcim.interface" for c in intent.conditions
+    ):
         return recipes.plan_interface(intent)
     if intent.aggregate is not None and intent.aggregate.op == "group":
         return plan_group(intent)

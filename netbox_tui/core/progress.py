@@ -24,7 +24,10 @@ class ProgressEvent:
     def line(self) -> str:
         where = f"step {self.step}/{self.total_steps} " if self.total_steps else ""
         extra = f" · {self.partial_rows} rows" if self.partial_rows else ""
-        return f"[{self.elapsed:5.2f}s] {self.phase}: {where}{self.description} ({self.state}) · {self.api_calls} calls · {self.cache_hits} cached{extra}"
+        return (
+            f"[{self.elapsed:5.2f}s] {self.phase}: {where}{self.description} ({self.state}) · "
+            f"{self.api_calls} calls · {self.cache_hits} cached{extra}"
+        )
 
 
 ProgressCallback = Optional[Callable[[ProgressEvent], None]]

@@ -15,16 +15,25 @@ MAX_QUESTION_CHARS = 500
 class BadQuestionError(NetBoxTUIError):
     kind = "bad_question"
     title = "Question not understood"
-    default_hint = 'Ask about NetBox objects, e.g. "VLANs at <site>", "interfaces on <device>", "free IPs in <prefix>".'
+    default_hint = (
+        'Ask about NetBox objects, e.g. "VLANs at <site>", "interfaces on <device>", "free IPs in <prefix>".'
+    )
 
 
 # -- the question as text ---------------------------------------------------------------------------
 
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]|\x1b[@-_]")
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]|\x1b[@-_]"
+)
+
+
 def clean_question(raw: str) -> str:
     """Drop control and format characters (terminal escapes included), collapse whitespace."""
     text = _ESCAPES.sub(" ", raw)
-    text = "".join("" if unicodedata.category(c) == "Cf" else " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    text = "".join(
+        "" if unicodedata.category(c) == "Cf" else " " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+        for c in text
+    )
     return re.sub(r"\s+", " ", text).strip()
 
 

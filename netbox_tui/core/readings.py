@@ -9,12 +9,13 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 
+from netbox_tui.core.customfields import cands as custom_field_cands
 from netbox_tui.core.lexicon import Meaning, fold
 from netbox_tui.core.names import Named
 from netbox_tui.core.tags import tag_name_spots
-from netbox_tui.core.text import norm, norm_words
+from netbox_tui.core.text import norm, norm_words, typo_score
 from netbox_tui.core.tokens import _IFACE_STRICT, _IFACE_WEAK, Tok, _looks_like_device
 from netbox_tui.core.writes import refuse_writes
 
@@ -22,8 +23,18 @@ if TYPE_CHECKING:
     from netbox_tui.core.parser import Parser
 
 DEVICE, VM, INTERFACE, PREFIX, IP, VLAN, SITE, RACK, CABLE, CIRCUIT, ASN = (
-    "dcim.device", "virtualization.virtualmachine", "dcim.interface", "ipam.prefix", "ipam.ipaddress", "ipam.vlan",
-    "dcim.site", "dcim.rack", "dcim.cable", "circuits.circuit", "ipam.asn")
+    "dcim.device",
+    "virtualization.virtualmachine",
+    "dcim.interface",
+    "ipam.prefix",
+    "ipam.ipaddress",
+    "ipam.vlan",
+    "dcim.site",
+    "dcim.rack",
+    "dcim.cable",
+    "circuits.circuit",
+    "ipam.asn",
+)
 # The model a pattern word makes the target ("trace" -> interfaces).
 PATTERN_TARGET = {"trace": INTERFACE, "vlan_topology": VLAN, "rack_utilisation": RACK, "free_ips": PREFIX,
                   "prefix_utilisation": PREFIX, "site_summary": SITE, "journal": "extras.journalentry"}
@@ -124,16 +135,24 @@ class Readings:
                     if b - a == 1 and (self.p.is_skip(toks[a]) or toks[a].keys in (("no",), ("not",))):
                         continue  # "in" is not India (slug "in"), "at" not Austria
                     surface = self._surface(a, b)
-                    found = self.p.names.exact(surface) or self.p.names.exact(" ".join(self._key(a, b)))
-                    if found:
-                        # Matched by slug only ("ncsu117" is D. S. Weaver Labs' slug ncsu-117): say whom it named.
-                        by_slug = all(norm_words(e.name) != norm_words(surface) and norm(e.name) != norm(surface) for e in found)
-                        self.cands.append(Cand(a, b, "name", names=found, prio=12 + (b - a) * 10,
-                                               guess=found[0].name if by_slug and len(found) == 1 else None))
-                        self.models.update(e.model for e in found)
+                    named = self.p.names.exact(surface) or self.p.names.exact(" ".join(self._key(a, b)))
+                    if named:
+                        # Matched by slug only ("ncsu117" is D. S. Weaver Labs' slug ncsu-117): say whom it
+                        # named.
+                        by_slug = all(
+                            norm_words(e.name) != norm_words(surface) and norm(e.name) != norm(surface)
+                            for e in named
+                        )
+                        self.cands.append(Cand(a, b, "name", names=named, prio=12 + (b - a) * 10,
+                                               guess=named[0].name if by_slug and len(named) == 1 else None))
+                        self.models.update(e.model for e in named)
                 t = toks[a]
                 if t.kind == "word" and not self.p.is_skip(t) and not self.p.lex.base.phrases.get(t.keys):
-                    heads = [e for e in self.p.names.heads(" ".join(t.keys)) if self.p.vocab.model(e.model).stands_for]
+                    heads = [
+                        e
+                        for e in self.p.names.heads(" ".join(t.keys))
+                        if self.p.vocab.model(e.model).stands_for
+                    ]
                     if heads:
                         self.cands.append(Cand(a, a + 1, "name", names=heads, prio=8))
                         self.models.update(e.model for e in heads)
@@ -145,11 +164,15 @@ class Readings:
             if t.kind == "word" and _IFACE_WEAK.match(t.text) and any(o.host for o in toks if o is not t):
                 self.cands.append(Cand(t.i, t.i + 1, "iface", prio=90))
                 self.models.add(INTERFACE)
-            elif t.host or (t.kind == "word" and t.text.isdigit() and len(t.text) >= 5):  # a circuit id "1002843428"
+            # a circuit id "1002843428"
+            elif t.host or (t.kind == "word" and t.text.isdigit() and len(t.text) >= 5):
                 self.cands.append(Cand(t.i, t.i + 1, "host", prio=3))
-                self.models.update(self.p.vocab.find_models)  # whatever a bare name is looked for among: its fields are words
+                # whatever a bare name is looked for among (that this NetBox has): its fields are words
+                self.models.update(m for m in self.p.vocab.find_models if self.p.schema.get(m) is not None)
                 # "DM-Bingahmton" is shaped like a hostname but is a misspelt site: a clear guess wins.
-                hit = self.p.names.guess(t.text) if self.use_names and not self.p.names.exact(t.text) else None
+                hit = (
+                    self.p.names.guess(t.text) if self.use_names and not self.p.names.exact(t.text) else None
+                )
                 if hit is not None and hit[1] >= 85 and not _looks_like_device(t.text):
                     self.cands.append(Cand(t.i, t.i + 1, "name", names=[hit[0]], prio=4, guess=hit[0].name))
                     self.models.add(hit[0].model)
@@ -157,6 +180,7 @@ class Readings:
         for m in list(self.models):
             self.models.update(self._near(m))
         self.cands += self._model_cands(sorted(self.models))
+        self.cands += custom_field_cands(self)  # the connected NetBox's custom fields (customfields.py)
 
     def _model_cands(self, models: list[str]) -> list[Cand]:
         out = []
@@ -218,21 +242,62 @@ class Readings:
 
     def fuzzy(self) -> None:
         toks = self.toks
+        # Two words that together misspell a two-word model word ("devcie tpyes" is "device types"),
+        # before a misspelt word after a model word is taken for a name ("circuit tpyes").
+        pairs = self._known_pairs()
+        for t in toks:
+            nxt = toks[t.i + 1] if t.i + 1 < len(toks) else None
+            if nxt is None or len(t.text) + len(nxt.text) < 8:
+                continue
+            # One of the two may be read alone already, as a model word ("pwoer feeds", "circuit tpyes").
+            alone = [c for c in (self.claimed[t.i], self.claimed[nxt.i]) if c is not None]
+            if not (self._loose(t) or self._loose(nxt)) or any(
+                "noun" not in c.kinds or c.length != 1 for c in alone
+            ):
+                continue
+            typed = f"{t.low} {nxt.low}"
+            hit = next(
+                (
+                    h
+                    for h in process.extract(typed, pairs.keys(), scorer=typo_score, score_cutoff=80, limit=3)
+                    if _word_by_word(typed, h[0])
+                ),
+                None,
+            )
+            if hit is not None and hit[0] != typed:
+                for c in alone:
+                    self.unclaim(c)
+                meanings = pairs[hit[0]]
+                self.take(Cand(t.i, t.i + 2, "noun", meanings, prio=1, guess=hit[0]))
+                self.models |= {m.model for m in meanings if m.model}
         after_noun = {c.b for c in self.chosen if c.has("noun")}
-        free = [t for t in toks if self.claimed[t.i] is None and not self.p.is_skip(t) and t.kind == "word" and t.i not in after_noun]
+        free = [
+            t
+            for t in toks
+            if self.claimed[t.i] is None
+            and not self.p.is_skip(t)
+            and t.kind == "word"
+            and t.i not in after_noun
+        ]
         if not free:
             return
         # Names first (a misspelt site, "JBB Branch" for the JBB branches), runs of up to four words
         # that nothing else reads or that only name a model ("branch"), holding at least one free word.
         if self.use_names and self.p.names.entries:
             free_ids = {t.i for t in free}
-            soft = {t.i for t in toks if (c := self.claimed[t.i]) is not None and c.kinds == {"noun"} and c.length == 1}
+            soft = {
+                t.i
+                for t in toks
+                if (held := self.claimed[t.i]) is not None and held.kinds == {"noun"} and held.length == 1
+            }
             runs = _runs(sorted(free_ids | soft))
             for run in runs:
                 for size in range(min(4, len(run)), 0, -1):
                     for s in range(0, len(run) - size + 1):
                         a, b = run[s], run[s + size - 1] + 1
-                        if not free_ids & set(range(a, b)) or any(self.claimed[i] is not None and i not in soft for i in range(a, b)):
+                        if not free_ids & set(range(a, b)) or any(
+                            self.claimed[i] is not None and i not in soft for i in range(a, b)
+                        ):
                             continue
                         surface = self._surface(a, b)
                         close = self.p.names.close(surface)
@@ -248,16 +313,23 @@ class Readings:
                             self.models.add(named.model)
                         else:  # "JBB Branch": six branches match alike; the user picks one
                             same = len({e.name for e, _ in close}) == 1  # "Alpah": the VRF and the tag Alpha
-                            c = Cand(a, b, "name", names=[e for e, _ in close], prio=2, guess=close[0][0].name if same else None)
+                            c = Cand(
+                                a,
+                                b,
+                                "name",
+                                names=[e for e, _ in close],
+                                prio=2,
+                                guess=close[0][0].name if same else None,
+                            )
                             c.loose = True  # type: ignore[attr-defined]
                             self.take(c)
                             self.models.update(e.model for e, _ in close)
         # Then words of the lexicon ("devcies", "intrefaces"), long enough to be sure of.
         known = self._known_words()
         for t in toks:
-            if self.claimed[t.i] is not None or self.p.is_skip(t) or t.kind != "word" or t.host or len(t.text) < 5:
+            if not self._loose(t) or len(t.text) < 5:
                 continue
-            best = process.extractOne(t.low, known.keys(), scorer=fuzz.ratio, score_cutoff=80)
+            best = process.extractOne(t.low, known.keys(), scorer=_word_typo, score_cutoff=80)
             if best is None:
                 continue
             word = best[0]
@@ -274,6 +346,20 @@ class Readings:
                     if all(self.claimed[i] is None for i in range(extra.a, extra.b)):
                         self.take(extra)
 
+    def _loose(self, t: Tok) -> bool:
+        """A word no reading claims, that carries something and is no name's shape: a typo candidate."""
+        return self.claimed[t.i] is None and not self.p.is_skip(t) and t.kind == "word" and not t.host
+
+    def _known_pairs(self) -> dict[str, list[Meaning]]:
+        """Two-word model words ("device types", "power feeds"), in the plural too."""
+        out: dict[str, list[Meaning]] = {}
+        for key, ms in self.p.lex.base.phrases.items():
+            nouns = [m for m in ms if m.kind == "noun"]
+            if len(key) == 2 and nouns:
+                out[" ".join(key)] = nouns
+                out[" ".join(key) + ("es" if key[1].endswith(("s", "x", "ch", "sh")) else "s")] = nouns
+        return out
+
     def _known_words(self) -> dict[str, list[Meaning]]:
         out: dict[str, list[Meaning]] = {}
         phrases = dict(self.p.lex.base.phrases)
@@ -287,6 +373,20 @@ class Readings:
                     out[key[0] + ("es" if key[0].endswith(("s", "x", "ch", "sh")) else "s")] = good
         return out
 
+
+
+def _word_typo(typed: str, word: str, *, score_cutoff: float | None = 0) -> float:
+    """typo_score for one word of the vocabulary, which must begin as typed (or with its first two letters
+    swapped): a typo seldom hits the first letter, a name often differs there ("dwight" is no "weight")."""
+    if typed[:1] != word[:1] and typed[:2] != word[1::-1]:
+        return 0.0
+    return typo_score(typed, word, score_cutoff=score_cutoff)
+
+
+def _word_by_word(typed: str, phrase: str, cutoff: float = 75) -> bool:
+    """Each typed word is close to its word of the phrase: "devices purple" is not "device roles"."""
+    a, b = typed.split(), phrase.split()
+    return len(a) == len(b) and all(typo_score(x, y) >= cutoff for x, y in zip(a, b))
 
 
 def _runs(indices: list[int]) -> list[list[int]]:

@@ -12,15 +12,14 @@ from typing import Any, Callable, Optional
 from netbox_tui.core.changes import plan_changes, plan_journal
 from netbox_tui.core.columns import EMPTY, cell, end_label, fetch_fields, shape_row, table_columns
 from netbox_tui.core.intent import Condition, Intent, Ref
-from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Step
+from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Reroute, Step
 from netbox_tui.core.planner import (
-    keep_local,
-    local_fields,
-    start_query,
     cap,
     counted,
     drill_relations,
+    keep_local,
     list_choices,
+    local_fields,
     local_table,
     model_of,
     noun,
@@ -28,11 +27,12 @@ from netbox_tui.core.planner import (
     read_rows,
     resolve_steps,
     server_table,
+    start_query,
     where_words,
 )
 from netbox_tui.core.resolve import Resolution, interface_spellings, match_interface
-from netbox_tui.errors import NetBoxError
 from netbox_tui.core.results import Applied, Choice, Column, Table, TableQuery, plural
+from netbox_tui.errors import NetBoxError
 
 DEVICE, INTERFACE, VLAN, RACK, PREFIX, IP, SITE = (
     "dcim.device", "dcim.interface", "ipam.vlan", "dcim.rack", "ipam.prefix", "ipam.ipaddress", "dcim.site")
@@ -71,7 +71,13 @@ def _find_interface_step(intent: Intent, deps: tuple[str, ...]) -> Step:
         else:
             by_dev = {"device": str(dev.value)}
         try:
-            page = await ctx.client.page(m.path, {**by_dev, "name__ie": interface_spellings(typed)}, limit=5, fields=fields, kind="interface")
+            page = await ctx.client.page(
+                m.path,
+                {**by_dev, "name__ie": interface_spellings(typed)},
+                limit=5,
+                fields=fields,
+                kind="interface",
+            )
             rows = page.results
         except NetBoxError as exc:  # the device name is not exact (NetBox answers 400): find the device first
             if exc.kind != "bad_filter":
@@ -93,7 +99,9 @@ def _find_interface_step(intent: Intent, deps: tuple[str, ...]) -> Step:
             if res.guessed:
                 dev.guess = res.matches[0].ref.label
         # The device's ports with what the answer shows: the match is one of them, no second request.
-        names = await ctx.client.list_all(m.path, {"device_id": [r.id for r in dev.resolved]}, fields=fields, kind="interface")
+        names = await ctx.client.list_all(
+            m.path, {"device_id": [r.id for r in dev.resolved]}, fields=fields, kind="interface"
+        )
         res = match_interface(typed, names)
         if res.status == "ambiguous":
             raise NeedsChoice(iface, res)
@@ -102,14 +110,34 @@ def _find_interface_step(intent: Intent, deps: tuple[str, ...]) -> Step:
         iface.resolved = res.refs
         return res.matches[0].row
 
-    return Step("interface", f"find interface “{iface.value if iface else '?'}” on “{dev.value if dev else '?'}”", run, deps=deps)
+    return Step(
+        "interface",
+        f"find interface “{iface.value if iface else '?'}” on “{dev.value if dev else '?'}”",
+        run,
+        deps=deps,
+    )
 
 
 def plan_interface(intent: Intent) -> Plan:
     """“show Gi1/0/1 on dmi01-akron-sw01”, “is Fa0/1 on X enabled”, “what vlan is Gi1/0/5 on X in”."""
     iface, dev = _iface_and_device(intent)
+    if dev is None and iface is not None and intent.pattern is None:
+        # "which devices have an interface named xe-0/0/10": every port of that name, each with its
+        # device, the name in each of its spellings (NetBox's repeated `name`, an OR): a list, planned
+        # again for the intent that says so.
+        spelt = iface.model_copy(update={"value": interface_spellings(str(iface.value)), "model": None})
+        conds = [spelt if c is iface else c for c in intent.conditions]
+        listed = intent.model_copy(update={"conditions": conds})
+
+        async def every_port(ctx: Context) -> Any:
+            raise Reroute(listed)
+
+        return Plan("direct", [Step("ports", f"every interface named {iface.value}", every_port)],
+                    lambda ctx: Outcome(""))
     if dev is None:
-        raise Limitation("an interface is named without its device", "Ask e.g. “Gi1/0/1 on dmi01-akron-sw01”.")
+        raise Limitation(
+            "an interface is named without its device", "Ask e.g. “Gi1/0/1 on dmi01-akron-sw01”."
+        )
     others = _without(intent, iface, dev)
     resolves = resolve_steps(others)
     find = _find_interface_step(intent, _deps(resolves))
@@ -118,12 +146,37 @@ def plan_interface(intent: Intent) -> Plan:
     def finish(ctx: Context) -> Outcome:
         row = ctx.results["interface"]
         assert iface is not None and dev is not None
-        ctx.applied += [Applied(field="device", op="=", value=dev.shown_value(), text=dev.text, filter=f"device_id={dev.resolved[0].id}" if dev.resolved else ""),
-                        Applied(field="name", op="=", value=iface.shown_value(), text=iface.text, filter=f"id={iface.resolved[0].id}" if iface.resolved else "")]
+        ctx.applied += [
+            Applied(
+                field="device",
+                op="=",
+                value=dev.shown_value(),
+                text=dev.text,
+                filter=f"device_id={dev.resolved[0].id}" if dev.resolved else "",
+            ),
+            Applied(
+                field="name",
+                op="=",
+                value=iface.shown_value(),
+                text=iface.text,
+                filter=f"id={iface.resolved[0].id}" if iface.resolved else "",
+            ),
+        ]
         shaped = shape_row(INTERFACE, row, attrs)
-        table = Table(title=cap(f"interface {dev.shown_value()} {shaped.get('name')}"), object_type=INTERFACE,
-                      columns=table_columns(INTERFACE, attrs), rows=[shaped], total=1, limit=ctx.page_size,
-                      query=TableQuery(path="dcim/interfaces/", params=[("id", str(row.get("id")))], fields=fetch_fields(INTERFACE, attrs), kind="interface"))
+        table = Table(
+            title=cap(f"interface {dev.shown_value()} {shaped.get('name')}"),
+            object_type=INTERFACE,
+            columns=table_columns(INTERFACE, attrs),
+            rows=[shaped],
+            total=1,
+            limit=ctx.page_size,
+            query=TableQuery(
+                path="dcim/interfaces/",
+                params=[("id", str(row.get("id")))],
+                fields=fetch_fields(INTERFACE, attrs),
+                kind="interface",
+            ),
+        )
         from netbox_tui.core.planner import describe
 
         text = describe(INTERFACE, shaped, attrs or ["type", "enabled", "mode", "link_peers", "description"])
@@ -136,17 +189,30 @@ def plan_trace(intent: Intent) -> Plan:
     """A port's cable path, hop by hop; a device alone: its connected ports and where each goes."""
     iface, dev = _iface_and_device(intent)
     if dev is None and iface is None:
-        raise Limitation("a cable trace needs a device and an interface", "Ask e.g. “what is connected to ncsu-coreswitch1 et-0/0/1”.")
+        raise Limitation(
+            "a cable trace needs a device and an interface",
+            "Ask e.g. “what is connected to ncsu-coreswitch1 et-0/0/1”.",
+        )
     if iface is None:
         # "what is connected to dmi01-akron-sw01": its cabled ports and their far ends.
-        conds = [c for c in intent.conditions if c is not dev] + ([dev.model_copy(update={"field": "device"})] if dev else [])
+        conds = [c for c in intent.conditions if c is not dev] + (
+            [dev.model_copy(update={"field": "device"})] if dev else []
+        )
         from netbox_tui.core.planner import plan_list
 
-        listed = intent.model_copy(update={"pattern": None, "conditions": conds + [Condition(field="cabled", value=True, text="connected")],
-                                           "attributes": ["link_peers", "cable"]})
+        listed = intent.model_copy(
+            update={
+                "pattern": None,
+                "conditions": conds + [Condition(field="cabled", value=True, text="connected")],
+                "attributes": ["link_peers", "cable"],
+            }
+        )
         return plan_list(listed)
     if dev is None:
-        raise Limitation(f"the interface {iface.value} is named without its device", f"Ask e.g. “what is connected to <device> {iface.value}”.")
+        raise Limitation(
+            f"the interface {iface.value} is named without its device",
+            f"Ask e.g. “what is connected to <device> {iface.value}”.",
+        )
     resolves = resolve_steps(_without(intent, iface, dev))
     find = _find_interface_step(intent, _deps(resolves))
 
@@ -161,23 +227,53 @@ def plan_trace(intent: Intent) -> Plan:
         row = ctx.results["interface"]
         segments = ctx.results.get("trace") or []
         dname = dev.resolved[0].label if dev.resolved else str(dev.value)
-        ctx.applied += [Applied(field="device", op="=", value=dname, text=dev.text, filter=f"device_id={dev.resolved[0].id}" if dev.resolved else f"device={dev.value}"),
-                        Applied(field="interface", op="=", value=str(row.get("name")), text=iface.text, filter=f"interfaces/{row.get('id')}/trace/")]
-        out_rows = []
+        ctx.applied += [
+            Applied(
+                field="device",
+                op="=",
+                value=dname,
+                text=dev.text,
+                filter=f"device_id={dev.resolved[0].id}" if dev.resolved else f"device={dev.value}",
+            ),
+            Applied(
+                field="interface",
+                op="=",
+                value=str(row.get("name")),
+                text=iface.text,
+                filter=f"interfaces/{row.get('id')}/trace/",
+            ),
+        ]
+        out_rows: list[dict[str, Any]] = []
         for seg in segments if isinstance(segments, list) else []:
             near, cable, far = (list(seg) + [None, None, None])[:3]
             n = (near or [{}])[0] if isinstance(near, list) else {}
-            out_rows.append({
-                "id": n.get("id"), "display": cell(n.get("display")),
-                "near": end_label(n),
-                "cable": cable_label(cable),
-                "far": ", ".join(end_label(f) for f in (far or [])) if isinstance(far, list) and far else "open end",
-            })
-        cols = [Column(key="near", title="Near end"), Column(key="cable", title="Cable"), Column(key="far", title="Far end")]
+            out_rows.append(
+                {
+                    "id": n.get("id"),
+                    "display": cell(n.get("display")),
+                    "near": end_label(n),
+                    "cable": cable_label(cable),
+                    "far": ", ".join(end_label(f) for f in (far or []))
+                    if isinstance(far, list) and far
+                    else "open end",
+                }
+            )
+        cols = [
+            Column(key="near", title="Near end"),
+            Column(key="cable", title="Cable"),
+            Column(key="far", title="Far end"),
+        ]
         # The answer is about the interface (the acceptance sets' object_type); a hop's near end may be a
         # rear port or a circuit termination, so front-ends must not drill a hop as an interface
         # (the TUI tells trace tables by their near/far columns).
-        table = local_table(ctx, f"trace:{row.get('id')}", INTERFACE, f"Cable path from {dname} {row.get('name')}", out_rows, cols)
+        table = local_table(
+            ctx,
+            f"trace:{row.get('id')}",
+            INTERFACE,
+            f"Cable path from {dname} {row.get('name')}",
+            out_rows,
+            cols,
+        )
         if not out_rows:
             text = f"{dname} {row.get('name')} has no cable."
         else:
@@ -186,7 +282,11 @@ def plan_trace(intent: Intent) -> Plan:
             text = f"{dname} {row.get('name')} → {last} ({counted(len(out_rows), 'hops')}: {cables})."
         return Outcome(text, [table], [])
 
-    return Plan("multi_step", resolves + [find, Step("trace", f"trace the cable from {iface.value}", trace, deps=("interface",))], finish)
+    return Plan(
+        "multi_step",
+        resolves + [find, Step("trace", f"trace the cable from {iface.value}", trace, deps=("interface",))],
+        finish,
+    )
 
 
 def cable_label(cable: Any) -> str:
@@ -394,12 +494,30 @@ def plan_rack_utilisation(intent: Intent) -> Plan:
         rk, _ = ctx.results["racks"]
         if not rk:
             return [], {}
-        rows = await ctx.client.list_many("dcim/devices/", None, "rack_id", [r["id"] for r in rk],
-                                          fields=["id", "rack", "position", "device_type", "parent_device"], kind="utilisation")
-        type_ids = sorted({r["device_type"]["id"] for r in rows if r.get("rack") and r.get("position") is not None and isinstance(r.get("device_type"), dict)})
-        types = await ctx.client.list_many("dcim/device-types/", None, "id", type_ids, fields=["id", "u_height"]) if type_ids else []
+        rows = await ctx.client.list_many(
+            "dcim/devices/",
+            None,
+            "rack_id",
+            [r["id"] for r in rk],
+            fields=["id", "rack", "position", "device_type", "parent_device"],
+            kind="utilisation",
+        )
+        type_ids = sorted(
+            {
+                r["device_type"]["id"]
+                for r in rows
+                if r.get("rack") and r.get("position") is not None and isinstance(r.get("device_type"), dict)
+            }
+        )
+        types = (
+            await ctx.client.list_many("dcim/device-types/", None, "id", type_ids, fields=["id", "u_height"])
+            if type_ids
+            else []
+        )
         if not rows.complete or type_ids and not types.complete:  # type: ignore[union-attr]
-            ctx.note(f"only the first {len(rows):,} racked devices were read: the units used are a lower bound")
+            ctx.note(
+                f"only the first {len(rows):,} racked devices were read: the units used are a lower bound"
+            )
         return rows, {t["id"]: float(t.get("u_height") or 0) for t in types}
 
     def finish(ctx: Context) -> Outcome:
@@ -416,20 +534,35 @@ def plan_rack_utilisation(intent: Intent) -> Plan:
             height = float(r.get("u_height") or 0)
             u = used.get(r["id"], 0)
             row = shape_row(RACK, r)
-            row.update(devices=str(count.get(r["id"], 0)), used_u=f"{u:g}", free_u=f"{max(height - u, 0):g}", util=f"{(100 * u / height if height else 0):.0f}%")
+            row.update(
+                devices=str(count.get(r["id"], 0)),
+                used_u=f"{u:g}",
+                free_u=f"{max(height - u, 0):g}",
+                util=f"{(100 * u / height if height else 0):.0f}%",
+            )
             row["_util"] = u / height if height else 0
             rows.append(row)
         rows.sort(key=lambda r: (-r.pop("_util"), r.get("name") or ""))
-        cols = table_columns(RACK)[:4] + [Column(key="devices", title="Devs"), Column(key="used_u", title="Used U"), Column(key="free_u", title="Free U"), Column(key="util", title="Used %")]
+        cols = table_columns(RACK)[:4] + [
+            Column(key="devices", title="Devs"),
+            Column(key="used_u", title="Used U"),
+            Column(key="free_u", title="Free U"),
+            Column(key="util", title="Used %"),
+        ]
         table = local_table(ctx, "rack-utilisation", RACK, f"Rack utilisation{where_words(ctx)}", rows, cols)
         total_u = sum(float(r.get("u_height") or 0) for r in rk)
         all_used = sum(used.values())
-        text = f"{counted(len(rk), RACK)}{where_words(ctx)}: {all_used:g} of {total_u:g} rack units used ({(100 * all_used / total_u if total_u else 0):.0f}%)"
+        text = (
+            f"{counted(len(rk), RACK)}{where_words(ctx)}: {all_used:g} of {total_u:g} rack units used "
+            f"({(100 * all_used / total_u if total_u else 0):.0f}%)"
+        )
         text += f"; fullest first, {page_text(table)}." if table.total else "."
         return Outcome(text, [table], list_choices(table, ctx.page_size))
 
-    steps = resolves + [Step("racks", "fetch the racks", racks, deps=_deps(resolves)),
-                        Step("devices", "fetch racked devices and their heights (batched)", devices, deps=("racks",))]
+    steps = resolves + [
+        Step("racks", "fetch the racks", racks, deps=_deps(resolves)),
+        Step("devices", "fetch racked devices and their heights (batched)", devices, deps=("racks",)),
+    ]
     return Plan("orchestrated", steps, finish)
 
 
@@ -448,27 +581,41 @@ def plan_ip(intent: Intent) -> Plan:
     async def fetch(ctx: Context) -> Any:
         q = start_query(ctx, m, [c for c in ctx.intent.conditions if c is not named])
         params = {"address": ip, **q.params}
-        page = await ctx.client.page(m.path, params, limit=ctx.page_size, offset=ctx.offset, fields=fields + local_fields(q))
+        page = await ctx.client.page(
+            m.path, params, limit=ctx.page_size, offset=ctx.offset, fields=fields + local_fields(q)
+        )
         page = keep_local(page, q)
         return params, page
 
     async def containing(ctx: Context) -> Any:
-        page = await ctx.client.page("ipam/prefixes/", {"contains": ip.split("/")[0]}, limit=50, fields=fetch_fields(PREFIX))
+        page = await ctx.client.page(
+            "ipam/prefixes/", {"contains": ip.split("/")[0]}, limit=50, fields=fetch_fields(PREFIX)
+        )
         return page.results
 
     def finish(ctx: Context) -> Outcome:
         params, page = ctx.results["fetch"]
-        ctx.applied.insert(0, Applied(field="address", op="=", value=ip, text=named.text, filter=f"address={ip}"))
+        ctx.applied.insert(
+            0, Applied(field="address", op="=", value=ip, text=named.text, filter=f"address={ip}")
+        )
         table = server_table(IP, f"IP address {ip}", m.path, params, fields, page, ctx, attrs)
         prefixes = ctx.results.get("containing") or []
-        inside = ", ".join(f"{p.get('prefix')} ({cell(p.get('scope'))}, VRF {cell(p.get('vrf'))})" for p in prefixes[-3:] if isinstance(p, dict))
+        inside = ", ".join(
+            f"{p.get('prefix')} ({cell(p.get('scope'))}, VRF {cell(p.get('vrf'))})"
+            for p in prefixes[-3:]
+            if isinstance(p, dict)
+        )
         if page.results:
             lines = []
             for row in table.rows:
                 where = row.get("assigned_object", EMPTY)
                 status = str(row.get("status", "")).lower()
-                lines.append(f"{row.get('address')} in VRF {row.get('vrf')} is {status}, assigned to {where}" if where != EMPTY
-                             else f"{row.get('address')} in VRF {row.get('vrf')} is {status} and not assigned to an interface")
+                lines.append(
+                    f"{row.get('address')} in VRF {row.get('vrf')} is {status}, assigned to {where}"
+                    if where != EMPTY
+                    else f"{row.get('address')} in VRF {row.get('vrf')} is {status} and not assigned "
+                    "to an interface"
+                )
             text = "; ".join(lines) + "."
         else:
             text = f"{ip} is not recorded in NetBox."
@@ -481,7 +628,8 @@ def plan_ip(intent: Intent) -> Plan:
     return Plan("orchestrated", steps, finish)
 
 
-# -- a prefix, its utilisation, its free IPs ------------------------------------------------------------------
+# -- a prefix, its utilisation, its free IPs -----------------------------------------------------------------
+
 
 def _usable(net: Any, is_pool: bool) -> int:
     size = net.num_addresses
@@ -493,7 +641,9 @@ def _usable(net: Any, is_pool: bool) -> int:
 def plan_prefix(intent: Intent) -> Plan:
     named = intent.named()
     if named is None or named.field != "prefix":
-        raise Limitation("this needs a prefix", "Ask e.g. “free IPs in 10.112.129.0/24” or “how full is 10.112.129.0/24”.")
+        raise Limitation(
+            "this needs a prefix", "Ask e.g. “free IPs in 10.112.129.0/24” or “how full is 10.112.129.0/24”."
+        )
     cidr = str(named.value).strip()
     m = model_of(PREFIX)
     want_free = intent.pattern == "free_ips"
@@ -505,14 +655,27 @@ def plan_prefix(intent: Intent) -> Plan:
     async def find(ctx: Context) -> Any:
         q = start_query(ctx, m, [c for c in ctx.intent.conditions if c is not named])
         params = {"prefix": cidr, **q.params}
-        page = keep_local(await ctx.client.page(m.path, params, limit=50, fields=pfields + local_fields(q)), q)
+        page = keep_local(
+            await ctx.client.page(m.path, params, limit=50, fields=pfields + local_fields(q)), q
+        )
         if len(page.results) > 1:
             from netbox_tui.core.resolve import Found
 
-            cands = [Found(Ref(model=PREFIX, id=int(r["id"]), label=f"{r.get('prefix')} VRF {cell(r.get('vrf'))}"), 100.0, r) for r in page.results]
-            raise NeedsChoice(named, Resolution(cidr, "ambiguous", PREFIX, candidates=cands, total=len(cands)))
+            cands = [
+                Found(
+                    Ref(model=PREFIX, id=int(r["id"]), label=f"{r.get('prefix')} VRF {cell(r.get('vrf'))}"),
+                    100.0,
+                    r,
+                )
+                for r in page.results
+            ]
+            raise NeedsChoice(
+                named, Resolution(cidr, "ambiguous", PREFIX, candidates=cands, total=len(cands))
+            )
         if len(page.results) == 1:
-            named.resolved = [Ref(model=PREFIX, id=int(page.results[0]["id"]), label=str(page.results[0].get("prefix")))]
+            named.resolved = [
+                Ref(model=PREFIX, id=int(page.results[0]["id"]), label=str(page.results[0].get("prefix")))
+            ]
         return params, page, page.results
 
     async def usage(ctx: Context) -> dict[str, Any]:
@@ -529,42 +692,92 @@ def plan_prefix(intent: Intent) -> Plan:
         whole = _free_size(net, bool(p.get("is_pool"))) <= FREE_PAGE and not one_by_one \
             and (want_free or not container)
         if container:  # used = what its child prefixes cover
-            children, free = await ctx.client.gather([
-                ctx.client.page("ipam/prefixes/", {"within": p["prefix"], **scope}, limit=1000, fields=["id", "prefix"],
-                                kind="utilisation"),
-                _available(ctx, p) if whole else _nothing()])
+            children, free = await ctx.client.gather(
+                [
+                    ctx.client.page(
+                        "ipam/prefixes/",
+                        {"within": p["prefix"], **scope},
+                        limit=1000,
+                        fields=["id", "prefix"],
+                        kind="utilisation",
+                    ),
+                    _available(ctx, p) if whole else _nothing(),
+                ]
+            )
             return {"children": [c["prefix"] for c in children.results], "free": free}
         if whole:
             return {"free": await _available(ctx, p)}
         small = net.num_addresses <= RANGES_UP_TO  # the used addresses themselves: free ranges computed here
-        ips, ranges = await ctx.client.gather([
-            ctx.client.page("ipam/ip-addresses/", {"parent": p["prefix"], **scope}, limit=1000 if small else 1,
-                            fields=["id", "address"] if small else None, brief=not small, kind="utilisation"),
-            ctx.client.page("ipam/ip-ranges/", {"parent": p["prefix"], "mark_populated": "true", **scope}, limit=1000,
-                            fields=["id", "start_address", "end_address"], kind="utilisation") if small else _nothing(),
-        ])
+        ips, ranges = await ctx.client.gather(
+            [
+                ctx.client.page(
+                    "ipam/ip-addresses/",
+                    {"parent": p["prefix"], **scope},
+                    limit=1000 if small else 1,
+                    fields=["id", "address"] if small else None,
+                    brief=not small,
+                    kind="utilisation",
+                ),
+                ctx.client.page(
+                    "ipam/ip-ranges/",
+                    {"parent": p["prefix"], "mark_populated": "true", **scope},
+                    limit=1000,
+                    fields=["id", "start_address", "end_address"],
+                    kind="utilisation",
+                )
+                if small
+                else _nothing(),
+            ]
+        )
         used = [r.get("address") for r in ips.results] if small and ips.count <= len(ips.results) else None
-        populated = [(r.get("start_address"), r.get("end_address")) for r in ranges.results] if ranges is not None else []
+        populated = (
+            [(r.get("start_address"), r.get("end_address")) for r in ranges.results]
+            if ranges is not None
+            else []
+        )
         return {"ips": ips.count, "used": used, "populated": populated}
 
     async def free(ctx: Context) -> Any:
         _, _, found = ctx.results["find"]
         if not found:
             return []
-        return await ctx.client.get(f"ipam/prefixes/{found[0]['id']}/available-ips/", {"limit": ctx.offset + ctx.page_size}, kind="utilisation")
+        return await ctx.client.get(
+            f"ipam/prefixes/{found[0]['id']}/available-ips/",
+            {"limit": ctx.offset + ctx.page_size},
+            kind="utilisation",
+        )
 
     async def containing(ctx: Context) -> Any:
         _, _, found = ctx.results["find"]
         if found:
             return []
-        page = await ctx.client.page("ipam/prefixes/", {"contains": cidr.split("/")[0]}, limit=50, fields=["id", "prefix", "vrf", "scope"])
+        page = await ctx.client.page(
+            "ipam/prefixes/",
+            {"contains": cidr.split("/")[0]},
+            limit=50,
+            fields=["id", "prefix", "vrf", "scope"],
+        )
         return page.results
 
     def finish(ctx: Context) -> Outcome:
         params, page, found = ctx.results["find"]
-        ctx.applied.insert(0, Applied(field="prefix", op="=", value=cidr, text=named.text, filter=f"prefix={cidr}"))
-        table = server_table(PREFIX, f"Prefix {cidr}", "ipam/prefixes/", params, pfields, page, ctx,
-                             columns=[Column(key="utilisation", title="Used %"), Column(key="used", title="Used"), Column(key="size", title="Size")])
+        ctx.applied.insert(
+            0, Applied(field="prefix", op="=", value=cidr, text=named.text, filter=f"prefix={cidr}")
+        )
+        table = server_table(
+            PREFIX,
+            f"Prefix {cidr}",
+            "ipam/prefixes/",
+            params,
+            pfields,
+            page,
+            ctx,
+            columns=[
+                Column(key="utilisation", title="Used %"),
+                Column(key="used", title="Used"),
+                Column(key="size", title="Size"),
+            ],
+        )
         if not found:
             parents = ctx.results.get("containing") or []
             text = f"No prefix {cidr} in NetBox."
@@ -576,7 +789,9 @@ def plan_prefix(intent: Intent) -> Plan:
         u = ctx.results.get("usage") or {}
         status = (p.get("status") or {}).get("value")
         if status == "container":
-            covered = sum(ipaddress.ip_network(c).num_addresses for c in _collapse(u.get("children", []), net))
+            covered = sum(
+                ipaddress.ip_network(c).num_addresses for c in _collapse(u.get("children", []), net)
+            )
             size, used = net.num_addresses, covered
         elif u.get("free") is not None:  # NetBox's whole free list: taken is what it does not offer
             size = _free_size(net, bool(p.get("is_pool")))
@@ -584,39 +799,86 @@ def plan_prefix(intent: Intent) -> Plan:
         else:
             size, used = _usable(net, bool(p.get("is_pool"))), int(u.get("ips", 0))
         if used > size:  # a count the prefix itself contradicts: not believed, and said
-            ctx.note(f"NetBox counted {plural(used, 'address', 'addresses')} used in {p['prefix']}, which holds {size:,}: that count is not believed")
+            ctx.note(
+                f"NetBox counted {plural(used, 'address', 'addresses')} used in {p['prefix']}, "
+                f"which holds {size:,}: that count is not believed"
+            )
             used = size
         pct = 100.0 if p.get("mark_utilized") else (100.0 * used / size if size else 0.0)
         row = table.rows[0]
         row.update(utilisation=f"{pct:.1f}%", used=f"{used:,}", size=f"{size:,}")
         what = "child prefixes cover" if status == "container" else \
             "IP addresses and populated ranges take" if u.get("free") is not None else "IP addresses use"
-        text = f"{p['prefix']} ({cell(p.get('status'))}, {cell(p.get('scope'))}, VRF {cell(p.get('vrf'))}): {what} {used:,} of {plural(size, 'address', 'addresses')}, {pct:.1f}% utilised."
+        text = (
+            f"{p['prefix']} ({cell(p.get('status'))}, {cell(p.get('scope'))}, VRF "
+            f"{cell(p.get('vrf'))}): {what} {used:,} of {plural(size, 'address', 'addresses')}, "
+            f"{pct:.1f}% utilised."
+        )
         tables = [table]
         choices: list[Choice] = []
         computable = u.get("used") is not None and status != "container" and not one_by_one
-        runs = free_ranges(net, u["used"], u.get("populated") or [], bool(p.get("is_pool"))) if computable else None
+        runs = (
+            free_ranges(net, u["used"], u.get("populated") or [], bool(p.get("is_pool")))
+            if computable
+            else None
+        )
         if u.get("free") is not None:  # NetBox's own free list, as runs
             runs = runs_of(u["free"])
         if runs is not None:
             # The free space as ranges; the addresses themselves are one drill away (available-ips).
-            range_rows = [{"id": None, "display": f"{a}–{b}" if a != b else str(a), "first": str(a), "last": str(b),
-                           "count": f"{int(b) - int(a) + 1:,}"} for a, b in runs]
+            range_rows = [
+                {
+                    "id": None,
+                    "display": f"{a}–{b}" if a != b else str(a),
+                    "first": str(a),
+                    "last": str(b),
+                    "count": f"{int(b) - int(a) + 1:,}",
+                }
+                for a, b in runs
+            ]
             ctx.local_rows[f"free-ranges:{p['id']}"] = range_rows
-            range_table = Table(title=f"Free ranges in {p['prefix']}", object_type=IP,
-                                columns=[Column(key="first", title="From"), Column(key="last", title="To"), Column(key="count", title="Free")],
-                                rows=range_rows[ctx.offset: ctx.offset + ctx.page_size], total=len(range_rows), offset=ctx.offset,
-                                limit=ctx.page_size, query=TableQuery(local_key=f"free-ranges:{p['id']}"))
+            range_table = Table(
+                title=f"Free ranges in {p['prefix']}",
+                object_type=IP,
+                columns=[
+                    Column(key="first", title="From"),
+                    Column(key="last", title="To"),
+                    Column(key="count", title="Free"),
+                ],
+                rows=range_rows[ctx.offset : ctx.offset + ctx.page_size],
+                total=len(range_rows),
+                offset=ctx.offset,
+                limit=ctx.page_size,
+                query=TableQuery(local_key=f"free-ranges:{p['id']}"),
+            )
             free_total = sum(int(b) - int(a) + 1 for a, b in runs)
-            free_follow = Intent(target=PREFIX, pattern="free_ips", source="choice", attributes=["address"],
-                                 conditions=[Condition(field="prefix", value=str(p["prefix"]), text=str(p["prefix"]), model=PREFIX)])
-            text = (f"{plural(free_total, 'free IP address', 'free IP addresses')} in {p['prefix']}: {range_words(runs)}." if want_free else text + f" Free: {range_words(runs)}.") \
-                + ("" if not want_free else " " + text)
+            free_follow = Intent(
+                target=PREFIX,
+                pattern="free_ips",
+                source="choice",
+                attributes=["address"],
+                conditions=[
+                    Condition(field="prefix", value=str(p["prefix"]), text=str(p["prefix"]), model=PREFIX)
+                ],
+            )
+            text = (
+                f"{plural(free_total, 'free IP address', 'free IP addresses')} in {p['prefix']}: "
+                f"{range_words(runs)}."
+                if want_free
+                else text + f" Free: {range_words(runs)}."
+            ) + ("" if not want_free else " " + text)
             if not runs:
                 text = f"No free IP addresses in {p['prefix']}. " + text if want_free else text
             tables = [range_table, table] if want_free else [table, range_table]
             choices = list_choices(range_table, ctx.page_size) if want_free else []
-            choices.append(Choice(kind="drill_down", label=f"each free address in {p['prefix']}", question=f"each free address in {p['prefix']}", intent=free_follow))
+            choices.append(
+                Choice(
+                    kind="drill_down",
+                    label=f"each free address in {p['prefix']}",
+                    question=f"each free address in {p['prefix']}",
+                    intent=free_follow,
+                )
+            )
         elif want_free or status != "container":
             free_rows = free_ip_rows(ctx.results.get("free") or [])
             total_free = max(size - used, 0) if status != "container" else len(free_rows)
@@ -630,12 +892,35 @@ def plan_prefix(intent: Intent) -> Plan:
             )
             if want_free:
                 tables = [free_table, table]
-                text = f"{plural(total_free, 'free IP address', 'free IP addresses')} in {p['prefix']}" + (f"; first: {', '.join(r['address'] for r in shown[:3])}." if shown else ".") + " " + text
+                text = (
+                    f"{plural(total_free, 'free IP address', 'free IP addresses')} in {p['prefix']}"
+                    + (f"; first: {', '.join(r['address'] for r in shown[:3])}." if shown else ".")
+                    + " "
+                    + text
+                )
                 choices = list_choices(free_table, ctx.page_size)
             elif free_rows:
                 tables.append(free_table)
-        follow = Intent(target=IP, conditions=[Condition(field="parent", op="within", value=str(p["prefix"]), text=str(p["prefix"]))], source="choice")
-        return Outcome(text, tables, choices + [Choice(kind="drill_down", label=f"IP addresses in {p['prefix']}", question=f"IP addresses in {p['prefix']}", intent=follow)])
+        follow = Intent(
+            target=IP,
+            conditions=[
+                Condition(field="parent", op="within", value=str(p["prefix"]), text=str(p["prefix"]))
+            ],
+            source="choice",
+        )
+        return Outcome(
+            text,
+            tables,
+            choices
+            + [
+                Choice(
+                    kind="drill_down",
+                    label=f"IP addresses in {p['prefix']}",
+                    question=f"IP addresses in {p['prefix']}",
+                    intent=follow,
+                )
+            ],
+        )
 
     steps = resolves + [
         Step("find", f"find prefix {cidr}", find, deps=_deps(resolves)),
@@ -648,7 +933,9 @@ def plan_prefix(intent: Intent) -> Plan:
     return Plan("orchestrated", steps, finish)
 
 
-RANGES_UP_TO = 4096  # prefixes this size or smaller get their free space as ranges (one request of used addresses)
+RANGES_UP_TO = (
+    4096  # prefixes this size or smaller get their free space as ranges (one request of used addresses)
+)
 
 
 async def _nothing() -> None:
@@ -688,7 +975,9 @@ def runs_of(addresses: list[str]) -> list[tuple[Any, Any]]:
     return runs
 
 
-def free_ranges(net: Any, used: list[Any], populated: list[tuple[Any, Any]], is_pool: bool) -> list[tuple[Any, Any]]:
+def free_ranges(
+    net: Any, used: list[Any], populated: list[tuple[Any, Any]], is_pool: bool
+) -> list[tuple[Any, Any]]:
     """The free addresses of a prefix as (first, last) runs, as NetBox's available-ips counts them:
     not the network and broadcast addresses (unless a pool), not a used address, not a populated range."""
     first, last = int(net.network_address), int(net.broadcast_address)
@@ -735,8 +1024,16 @@ def range_words(runs: list[tuple[Any, Any]], limit: int = 4) -> str:
 
 def free_ip_rows(free: Any) -> list[dict[str, Any]]:
     """Rows of NetBox's available-ips answer (free addresses have no id)."""
-    return [{"id": None, "display": cell(f.get("address")), "address": cell(f.get("address")), "vrf": cell(f.get("vrf"))}
-            for f in (free if isinstance(free, list) else []) if isinstance(f, dict)]
+    return [
+        {
+            "id": None,
+            "display": cell(f.get("address")),
+            "address": cell(f.get("address")),
+            "vrf": cell(f.get("vrf")),
+        }
+        for f in (free if isinstance(free, list) else [])
+        if isinstance(f, dict)
+    ]
 
 
 def _network(cidr: str) -> Any:
@@ -761,20 +1058,64 @@ def plan_prefix_pattern(intent: Intent) -> Plan:
     """Utilisation or free IPs of prefixes named by their CIDR, or of every prefix under conditions."""
     if intent.named() is not None and intent.named().field == "prefix":  # type: ignore[union-attr]
         return plan_prefix(intent)
+    if intent.pattern == "free_ips" and intent.conditions:
+        return plan_free_ips_of_found(intent)
     from netbox_tui.core.planner import plan_list
 
     return plan_list(intent.model_copy(update={"pattern": None}))
 
 
+def plan_free_ips_of_found(intent: Intent) -> Plan:
+    """"Free IPs in Akron's data prefix": the free addresses of the one prefix the conditions find (its
+    CIDR then named, the conditions kept in the interpretation); several found are listed, each row
+    leading to its own free IPs; free addresses of several prefixes at once are never merged."""
+    from netbox_tui.core.planner import plan_list
+
+    listing = plan_list(intent.model_copy(update={"pattern": None}))
+    resolves = resolve_steps(intent)
+
+    async def find(ctx: Context) -> Any:
+        for step in listing.steps:  # the prefixes the conditions find, as their list would show them
+            if step.name not in ctx.results:
+                ctx.results[step.name] = await step.run(ctx)
+        how, got, _ = ctx.results["fetch"][:3]
+        rows = got if how == "local" else got.results
+        count = len(rows) if how == "local" else int(got.count or 0)
+        if count == 1 and rows:
+            p = rows[0]
+            named = Condition(field="prefix", value=str(p["prefix"]), text=str(p["prefix"]), model=PREFIX,
+                              resolved=[Ref(model=PREFIX, id=int(p["id"]), label=str(p["prefix"]))])
+            raise Reroute(ctx.intent.model_copy(update={"conditions": [named, *ctx.intent.conditions]}))
+        return count
+
+    def finish(ctx: Context) -> Outcome:
+        out = listing.finish(ctx)
+        n = ctx.results["find"]
+        if n:
+            out.answer = f"Free IPs are per prefix and {n:,} match: drill into one for its free addresses. " \
+                + out.answer
+        return out
+
+    return Plan("orchestrated", resolves + [Step("find", "find the prefix the conditions name", find,
+                                                 deps=_deps(resolves))], finish)
+
+
 # -- site summary ----------------------------------------------------------------------------------------
 
 def plan_site_summary(intent: Intent) -> Plan:
-    named = intent.named() or next((c for c in intent.conditions if c.model == SITE or SITE in c.candidates), None)
+    named = intent.named() or next(
+        (c for c in intent.conditions if c.model == SITE or SITE in c.candidates), None
+    )
     if named is None:
         raise Limitation("a summary needs a site", "Ask e.g. “summarize site DM-Nashua”.")
     if named.model != SITE:
         named = named.model_copy(update={"model": SITE, "field": "id"})
-        intent = intent.model_copy(update={"conditions": [named] + [c for c in intent.conditions if c.model != SITE and SITE not in c.candidates]})
+        intent = intent.model_copy(
+            update={
+                "conditions": [named]
+                + [c for c in intent.conditions if c.model != SITE and SITE not in c.candidates]
+            }
+        )
     resolves = resolve_steps(intent)
     counts = drill_relations(SITE)
     site_model = model_of(SITE)
@@ -788,7 +1129,10 @@ def plan_site_summary(intent: Intent) -> Plan:
         missing = [(rel, flt) for rel, flt in counts if not by_field.get(rel)]
         page, *related = await ctx.client.gather(
             [ctx.client.page("dcim/sites/", {"id": sid}, limit=1, fields=fields, kind="device")]
-            + [ctx.client.page(model_of(rel).path, {flt: sid}, limit=1, brief=True, kind="utilisation") for rel, flt in missing]
+            + [
+                ctx.client.page(model_of(rel).path, {flt: sid}, limit=1, brief=True, kind="utilisation")
+                for rel, flt in missing
+            ]
         )
         row = page.results[0] if page.results else {}
         found = {rel: int(row.get(by_field[rel]) or 0) for rel, _ in counts if by_field.get(rel)}
@@ -798,10 +1142,14 @@ def plan_site_summary(intent: Intent) -> Plan:
     def finish(ctx: Context) -> Outcome:
         page, found = ctx.results["fetch"]
         site = (ctx.intent.named() or named).resolved[0]
-        ctx.applied.append(Applied(field="site", op="=", value=site.label, text=named.text, filter=f"site_id={site.id}"))
+        ctx.applied.append(
+            Applied(field="site", op="=", value=site.label, text=named.text, filter=f"site_id={site.id}")
+        )
         key = {rel: noun(rel).lower().replace(" ", "_") for rel in found}  # "racks", "vlans", "ip_addresses"
         extra = [Column(key=key[rel], title=cap(noun(rel))) for rel in found]
-        table = server_table(SITE, f"Site {site.label}", "dcim/sites/", {"id": site.id}, fields, page, ctx, columns=extra)
+        table = server_table(
+            SITE, f"Site {site.label}", "dcim/sites/", {"id": site.id}, fields, page, ctx, columns=extra
+        )
         from netbox_tui.core.planner import describe
 
         head = describe(SITE, table.rows[0], []) if table.rows else f"{site.label}."
@@ -812,11 +1160,42 @@ def plan_site_summary(intent: Intent) -> Plan:
         for (rel, flt), n in zip(counts, found.values(), strict=True):
             if not n:
                 continue
-            follow = Intent(target=rel, conditions=[Condition(field=flt[:-3] if flt.endswith("_id") else flt, model=SITE, value=site.label, text=site.label, resolved=[site])], source="choice")
-            choices.append(Choice(kind="drill_down", label=f"{noun(rel)} at {site.label}", question=f"{noun(rel)} at site {site.label}", intent=follow))
+            follow = Intent(
+                target=rel,
+                conditions=[
+                    Condition(
+                        field=flt[:-3] if flt.endswith("_id") else flt,
+                        model=SITE,
+                        value=site.label,
+                        text=site.label,
+                        resolved=[site],
+                    )
+                ],
+                source="choice",
+            )
+            choices.append(
+                Choice(
+                    kind="drill_down",
+                    label=f"{noun(rel)} at {site.label}",
+                    question=f"{noun(rel)} at site {site.label}",
+                    intent=follow,
+                )
+            )
         return Outcome(text, [table], choices)
 
-    return Plan("orchestrated", resolves + [Step("fetch", "fetch the site with its counts of " + ", ".join(noun(r) for r, _ in counts), fetch, deps=_deps(resolves))], finish)
+    return Plan(
+        "orchestrated",
+        resolves
+        + [
+            Step(
+                "fetch",
+                "fetch the site with its counts of " + ", ".join(noun(r) for r, _ in counts),
+                fetch,
+                deps=_deps(resolves),
+            )
+        ],
+        finish,
+    )
 
 
 PATTERNS: dict[str, Callable[[Intent], Plan]] = {
@@ -905,7 +1284,9 @@ def plan_assigned(intent: Intent) -> Plan:
         assignments, targets = ctx.results["fetch"]
         by_id = {row["id"]: row for row in targets}
         several = len({(a.get("object_type"), a.get("object_id")) for a in assignments}) > 1
-        order = {str(c.value): i for i, c in enumerate(t.choices("priority") if "priority" in t.fields else [])}
+        order = {
+            str(c.value): i for i, c in enumerate(t.choices("priority") if "priority" in t.fields else [])
+        }
 
         def rank(a: dict[str, Any]) -> tuple[int, str]:  # NetBox's priority order: primary first
             return order.get(str((a.get("priority") or {}).get("value")), len(order)), cell(a.get(via))

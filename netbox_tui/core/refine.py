@@ -13,79 +13,83 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Literal, Optional
+from functools import lru_cache
+from typing import Any, Awaitable, Callable, Literal, Optional
 
 from pydantic import BaseModel, Field
 
 from netbox_tui.core.intent import Aggregate, Condition, Intent
+from netbox_tui.schema.vocab import load as load_vocab
 
 Kind = Literal["narrow", "replace", "exclude", "place", "show", "count", "group", "order", "cut", "drill"]
 Understand = Callable[[str], Awaitable[Intent]]
 
 # Models a place is named as: a new place replaces the old one ("and at DM-Camden?" after DM-Akron).
 PLACES = {"dcim.site", "dcim.location", "dcim.region", "dcim.sitegroup", "dcim.rack"}
-ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "last": -1,
-}
 
-_AND = r"(?:(?:and|but|ok|okay|now|then|so)\s+)*"
-_THEM = r"(?:them|those|these|they|that|it|the list|the result)"
-_DRILL = re.compile(
-    rf"^{_AND}(?:open\s+|drill into\s+|show(?: me)?\s+)?(?:the\s+)?"
-    rf"(?P<nth>{'|'.join(ORDINALS)}|\d{{1,4}}(?:st|nd|rd|th)|#\d{{1,4}})"
-    rf"(?:\s+(?:one|row|result|item|line|entry|of\s+{_THEM}))?$",
-    re.I,
-)
-_FAR_END = re.compile(
-    rf"^{_AND}(?:what(?:'s| is)\s+(?:on\s+|at\s+)?|follow\s+|trace\s+)?"
-    r"(?:that|this|the|its)\s+(?:(?:port|interface|one)(?:'s)?\s+)?"
-    r"(?:far end|other end|other side|peer|cable path|trace)$",
-    re.I,
-)
-_CUT = re.compile(
-    rf"^{_AND}(?:(?:just|only|show(?: me)?)\s+)?(?:the\s+)?(?:first|top)\s+(?P<n>\d{{1,4}})"
-    rf"(?:\s+(?:of\s+{_THEM}|rows|results|ones))?$",
-    re.I,
-)
-_ORDER = re.compile(
-    rf"^{_AND}(?:(?:sort|order)(?:ed)?\s+(?:{_THEM}\s+)?by|by order of)\s+(?P<by>.+?)"
-    r"(?P<desc>\s+(?:desc|descending|reversed|in reverse|from z to a|largest first))?$",
-    re.I,
-)
-_COUNT = re.compile(
-    rf"^{_AND}(?:how many(?:\s+(?:of\s+{_THEM}|are there|is that|{_THEM}))?"
-    rf"|count\s+{_THEM}|the count|(?:give me\s+)?(?:a|the) total)$",
-    re.I,
-)
-_GROUP = re.compile(
-    rf"^{_AND}(?:how many\s+(?:of\s+{_THEM}\s+)?|count\s+(?:of\s+)?{_THEM}\s+)?"
-    r"(?P<cue>per|by|for each|in each|for every|each|grouped by|group(?:ed)? by|broken down by|"
-    r"split by|counted by)\s+(?P<by>.+)$",
-    re.I,
-)
-_SHOW = re.compile(
-    rf"^{_AND}(?:(?:show|with|plus|including|and show|also)\s+)*(?:(?:their|its)\s+|"
-    r"(?:show|with|plus|including)\s+(?:the\s+)?)(?P<rest>.+)$",
-    re.I,
-)
-_EXCLUDE = re.compile(
-    rf"^{_AND}(?:not|except(?: for)?|excluding|without|minus|leave out|drop)\s+(?:the\s+)?(?P<rest>.+)$", re.I
-)
-_NARROW = re.compile(rf"^{_AND}(?:only|just)\s+(?:(?:the|those|ones)\s+)?(?P<rest>.+?)(?:\s+ones?)?$", re.I)
-_NARROW_TAIL = re.compile(r"^(?:(?:the|those)\s+)?(?P<rest>.+?)(?:\s+ones?)?\s+only$", re.I)
-_SWAP = re.compile(
-    rf"^(?:and|what about|how about|and what about|same for|same at|now for|ok and)\s+(?P<rest>.+)$", re.I
-)
+
+@dataclass(frozen=True)
+class _Cues:
+    """The follow-up patterns, made from the vocabulary's [followups] and [cues] words (one line there
+    per synonym); the shapes around the words stay here."""
+
+    ordinals: dict[str, int]
+    drill: re.Pattern[str]
+    far_end: re.Pattern[str]
+    cut: re.Pattern[str]
+    order: re.Pattern[str]
+    count: re.Pattern[str]
+    group: re.Pattern[str]
+    show: re.Pattern[str]
+    exclude: re.Pattern[str]
+    narrow: re.Pattern[str]
+    narrow_tail: re.Pattern[str]
+    swap: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    vocab = load_vocab()
+    words: dict[str, Any] = vocab.followups
+    them = f"(?:{_alt(words.get('them', ()))})"
+
+    def w(key: str, *more: Any) -> str:
+        """The words of `key` (and any more), as one alternation; a phrase's "{them}" is any of `them`."""
+        return _alt([*words.get(key, ()), *(x for m in more for x in m)], them)
+
+    lead = rf"(?:(?:{w('lead')})\s+)*"
+    ordinals = {str(k): int(v) for k, v in words.get("ordinals", {}).items()}
+    nth = rf"{_alt(ordinals)}|\d{{1,4}}(?:st|nd|rd|th)|#\d{{1,4}}"
+    return _Cues(
+        ordinals=ordinals,
+        drill=_rx(rf"^{lead}(?:(?:{w('drill')})\s+)?(?:the\s+)?(?P<nth>{nth})(?:\s+(?:{w('drill_units')}))?$"),
+        far_end=_rx(rf"^{lead}(?:what(?:'s| is)\s+(?:on\s+|at\s+)?|follow\s+|trace\s+)?"
+                    rf"(?:that|this|the|its)\s+(?:(?:port|interface|one)(?:'s)?\s+)?(?:{w('far_end')})$"),
+        cut=_rx(rf"^{lead}(?:(?:{w('narrow', ['show', 'show me'])})\s+)?(?:the\s+)?"
+                rf"(?:{w('cut')})\s+(?P<n>\d{{1,4}})(?:\s+(?:{w('cut_units')}))?$"),
+        order=_rx(rf"^{lead}(?:{w('order')})\s+(?P<by>.+?)(?P<desc>\s+(?:{w('descending')}))?$"),
+        count=_rx(rf"^{lead}(?:{w('count', [c for c in vocab.count if c == 'count'])})$"),
+        group=_rx(rf"^{lead}(?:how many\s+(?:of\s+{them}\s+)?|count\s+(?:of\s+)?{them}\s+)?"
+                  rf"(?P<cue>{w('group', vocab.group)})\s+(?P<by>.+)$"),
+        show=_rx(rf"^{lead}(?:(?:{w('show')})\s+)*(?:(?:{w('own')})\s+|(?:{w('show')})\s+(?:the\s+)?)(?P<rest>.+)$"),
+        exclude=_rx(rf"^{lead}(?:{w('exclude')})\s+(?:the\s+)?(?P<rest>.+)$"),
+        narrow=_rx(rf"^{lead}(?:{w('narrow')})\s+(?:(?:the|those|ones)\s+)?(?P<rest>.+?)(?:\s+ones?)?$"),
+        narrow_tail=_rx(rf"^(?:(?:the|those)\s+)?(?P<rest>.+?)(?:\s+ones?)?\s+(?:{w('narrow')})$"),
+        swap=_rx(rf"^(?:{w('swap')})\s+(?P<rest>.+)$"),
+    )
+
+
+def _alt(phrases: Any, them: str = "") -> str:
+    """A regex alternation of phrases, longest first; spaces match any run of spaces."""
+    out = []
+    for p in sorted({str(p) for p in phrases}, key=len, reverse=True):
+        parts = [re.escape(x) for x in p.split("{them}")]
+        out.append(them.join(parts).replace(r"\ ", r"\s+"))
+    return "|".join(out) or "(?!)"
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
 
 
 class Refinement(BaseModel):
@@ -126,29 +130,30 @@ async def read_follow_up(
     def made(kind: Kind, **kw: object) -> FollowUp:
         return FollowUp(Refinement(kind=kind, context=context), **kw)  # type: ignore[arg-type]
 
-    if m := _DRILL.match(text):
+    cues = _cues()
+    if m := cues.drill.match(text):
         nth = m.group("nth").lower().lstrip("#")
-        n = ORDINALS.get(nth) or int(re.sub(r"\D", "", nth))
+        n = cues.ordinals.get(nth) or int(re.sub(r"\D", "", nth))
         out = made("drill", row=n - 1 if n > 0 else -1)
         out.refinement.changes.append(f"drill into row {n}" if n > 0 else "drill into the last row")
         return out
-    if _FAR_END.match(text):
+    if cues.far_end.match(text):
         out = made("drill", row=0)
         out.refinement.changes.append("the far end")
         return out
-    if m := _CUT.match(text):
+    if m := cues.cut.match(text):
         n = int(m.group("n"))
         out = made("cut", limit=max(n, 1))
         out.refinement.changes.append(f"the first {n}")
         return out
-    if _COUNT.match(text):
+    if cues.count.match(text):
         intent = prev.model_copy(
             deep=True, update={"aggregate": Aggregate(op="count", text=text), "source": "choice"}
         )
         out = made("count", intent=intent)
         out.refinement.changes.append("count")
         return out
-    if m := _ORDER.match(text):
+    if m := cues.order.match(text):
         by = await _field_of(m.group("by"), noun, understand, prev.target)
         if by is None:
             return _unapplied(made("order"), prev, f"sorting by “{m.group('by')}”", [m.group("by")])
@@ -157,7 +162,7 @@ async def read_follow_up(
             f"sorted by {by.replace('_', ' ')}" + (" (descending)" if m.group("desc") else "")
         )
         return out
-    if m := _GROUP.match(text):
+    if m := cues.group.match(text):
         by = await _field_of(m.group("by"), noun, understand)
         if by is None:
             return _unapplied(made("group"), prev, f"counting per “{m.group('by')}”", [m.group("by")])
@@ -167,7 +172,7 @@ async def read_follow_up(
         out = made("group", intent=intent)
         out.refinement.changes.append(f"per {by.replace('_', ' ')}")
         return out
-    if m := _EXCLUDE.match(text):
+    if m := cues.exclude.match(text):
         return await _conditions(
             made("exclude"),
             prev,
@@ -175,7 +180,7 @@ async def read_follow_up(
             understand,
             m.group("rest"),
         )
-    if m := _NARROW.match(text) or _NARROW_TAIL.match(text):
+    if m := cues.narrow.match(text) or cues.narrow_tail.match(text):
         return await _conditions(
             made("narrow"),
             prev,
@@ -183,7 +188,7 @@ async def read_follow_up(
             understand,
             m.group("rest"),
         )
-    if m := _SWAP.match(text):
+    if m := cues.swap.match(text):
         rest = m.group("rest")
         return await _conditions(
             made("place"),
@@ -193,7 +198,7 @@ async def read_follow_up(
             rest,
             standalone=rest,
         )
-    if m := _SHOW.match(text):
+    if m := cues.show.match(text):
         return await _show(made("show"), prev, m.group("rest"), noun, understand)
     return None
 

@@ -108,7 +108,9 @@ class Resolver:
 
     # -- one condition ----------------------------------------------------------------------------
 
-    async def resolve(self, cond: Condition, scope: Sequence[Condition] = (), fields: Sequence[str] = ()) -> Resolution:
+    async def resolve(
+        self, cond: Condition, scope: Sequence[Condition] = (), fields: Sequence[str] = ()
+    ) -> Resolution:
         """The objects a reference condition names. `scope` holds the question's other resolved
         conditions: a VLAN named at a site is that site's VLAN. `fields`: what the answer will show
         of the object, fetched by the same request so it needs no second one."""
@@ -117,7 +119,10 @@ class Resolver:
         models = [m for m in models if self.schema.get(m) is not None]
         text = str(cond.value if cond.value is not None else cond.text).strip()
         if not models:
-            raise NetBoxTUIError(f"“{text}” is named as a kind of object this NetBox does not have", "Ask with a model word: device, site, rack…")
+            raise NetBoxTUIError(
+                f"“{text}” is named as a kind of object this NetBox does not have",
+                "Ask with a model word: device, site, rack…",
+            )
         if len(models) == 1:
             return await self.resolve_in(models[0], text, scope, fields=fields)
         if self._names is None and not fields:
@@ -185,7 +190,9 @@ class Resolver:
         if not found and closest:
             stem = re.match(r"[A-Za-z]{2,}", text)
             if stem:
-                data = await self.client.graphql(query.replace("LOOKUP", "i_starts_with"), {"t": stem.group(0)}, kind="device")
+                data = await self.client.graphql(
+                    query.replace("LOOKUP", "i_starts_with"), {"t": stem.group(0)}, kind="device"
+                )
                 found = self._found_rows(data, lists, text)
         return found
 
@@ -195,13 +202,22 @@ class Resolver:
             for r in data.get(key) or []:
                 try:
                     label = str(r.get(m.label) or "")
-                    out.append(Found(Ref(model=m.name, id=int(r["id"]), label=label), score(text, label), dict(r)))
+                    out.append(
+                        Found(Ref(model=m.name, id=int(r["id"]), label=label), score(text, label), dict(r))
+                    )
                 except (KeyError, TypeError, ValueError):
                     continue
         return out
 
-    async def resolve_in(self, model: str, text: str, scope: Sequence[Condition] = (), *, exact_only: bool = False,
-                         fields: Sequence[str] = ()) -> Resolution:
+    async def resolve_in(
+        self,
+        model: str,
+        text: str,
+        scope: Sequence[Condition] = (),
+        *,
+        exact_only: bool = False,
+        fields: Sequence[str] = (),
+    ) -> Resolution:
         names = await self.names() if model in self.vocab.name_models else self._names
         if names is not None and names.knows(model):
             return self._from_index(names, model, text, exact_only)
@@ -211,16 +227,30 @@ class Resolver:
         exact = [e for e in names.exact(text) if e.model == model]
         if exact:
             ranked = [Found(Ref(model=model, id=e.id, label=e.name), 100.0) for e in exact]
-            return Resolution(text, "ok" if len(ranked) == 1 else "ambiguous", model, ranked if len(ranked) == 1 else [], ranked, len(ranked))
+            return Resolution(
+                text,
+                "ok" if len(ranked) == 1 else "ambiguous",
+                model,
+                ranked if len(ranked) == 1 else [],
+                ranked,
+                len(ranked),
+            )
         if exact_only:
             return Resolution(text, "not_found", model)
-        ranked = sorted((Found(Ref(model=model, id=e.id, label=e.name), sc) for e, sc in names.fuzzy(text, [model])), key=lambda f: rank(text, f.ref.label, f.score))
+        ranked = sorted(
+            (Found(Ref(model=model, id=e.id, label=e.name), sc) for e, sc in names.fuzzy(text, [model])),
+            key=lambda f: rank(text, f.ref.label, f.score),
+        )
         found = decide(model, text, ranked)
         if found.status == "not_found":  # "critical-infra": no name holds every word; offer those holding one
-            found.candidates = sorted(ranked, key=lambda f: (-_best_word(text, f.ref.label), rank(text, f.ref.label, f.score)))[:5]
+            found.candidates = sorted(
+                ranked, key=lambda f: (-_best_word(text, f.ref.label), rank(text, f.ref.label, f.score))
+            )[:5]
         return found
 
-    async def _search(self, model: str, text: str, scope: Sequence[Condition], exact_only: bool, want: Sequence[str] = ()) -> Resolution:
+    async def _search(
+        self, model: str, text: str, scope: Sequence[Condition], exact_only: bool, want: Sequence[str] = ()
+    ) -> Resolution:
         """A large table: exact label first, then the typed words, in NetBox (never the whole table)."""
         from netbox_tui.core.columns import fetch_fields
 
@@ -232,13 +262,32 @@ class Resolver:
         # Numbers: a VLAN's VID, a cable's id (cables are displayed #id when they have no label).
         if text.lstrip("#").isdigit():
             if m.accepts("vid"):
-                found = (await self.client.page(m.path, {**base, "vid": int(text)}, limit=100, fields=fields, kind=kind_of(model))).results
+                found = (
+                    await self.client.page(
+                        m.path, {**base, "vid": int(text)}, limit=100, fields=fields, kind=kind_of(model)
+                    )
+                ).results
             elif label == "label" or text.startswith("#"):
-                found = (await self.client.page(m.path, {**base, "id": int(text.lstrip("#"))}, limit=2, fields=fields, kind=kind_of(model))).results
+                found = (
+                    await self.client.page(
+                        m.path,
+                        {**base, "id": int(text.lstrip("#"))},
+                        limit=2,
+                        fields=fields,
+                        kind=kind_of(model),
+                    )
+                ).results
+            elif (by_number := m.filters.get(label)) is not None and by_number.type == "num":  # an ASN: 3356
+                found = (await self.client.page(m.path, {**base, label: int(text)}, limit=2, fields=fields,
+                                                kind=kind_of(model))).results
             if found or text.startswith("#"):
                 return self._decide_rows(m, text, found, exact=True)
         if m.accepts(f"{label}__ie"):
-            found = (await self.client.page(m.path, {**base, f"{label}__ie": text}, limit=100, fields=fields, kind=kind_of(model))).results
+            found = (
+                await self.client.page(
+                    m.path, {**base, f"{label}__ie": text}, limit=100, fields=fields, kind=kind_of(model)
+                )
+            ).results
             if not found:
                 found = await self._chassis_member(m, text, base, fields)
             if found or exact_only:
@@ -246,16 +295,32 @@ class Resolver:
         if exact_only or not m.accepts(f"{label}__ic"):
             return Resolution(text, "not_found", model)
         words = [w for w in re.split(r"[\s\-_./:]+", text) if len(w) >= 2 and not w.isdigit()] or [text]
-        page = await self.client.page(m.path, {**base, f"{label}__ic": words[:8]}, limit=1000, fields=fields, kind=kind_of(model))
+        page = await self.client.page(
+            m.path, {**base, f"{label}__ic": words[:8]}, limit=1000, fields=fields, kind=kind_of(model)
+        )
         rows = page.results
         if not rows:
             # Nothing holds the words: names that start alike ("KKDG9999" -> KKDG4923), for "Closest:".
-            stem = max((re.match(r"[A-Za-z]{3,}", w) for w in words), key=lambda x: len(x.group(0)) if x else 0, default=None)
+            stem = max(
+                (re.match(r"[A-Za-z]{3,}", w) for w in words),
+                key=lambda x: len(x.group(0)) if x else 0,
+                default=None,
+            )
             if stem is not None and m.accepts(f"{label}__isw"):
-                rows = (await self.client.page(m.path, {**base, f"{label}__isw": stem.group(0)}, limit=100, fields=fields, kind=kind_of(model))).results
+                rows = (
+                    await self.client.page(
+                        m.path,
+                        {**base, f"{label}__isw": stem.group(0)},
+                        limit=100,
+                        fields=fields,
+                        kind=kind_of(model),
+                    )
+                ).results
         return self._decide_rows(m, text, rows, exact=False)
 
-    async def _chassis_member(self, m: Model, text: str, base: dict[str, Any], fields: list[str]) -> list[dict[str, Any]]:
+    async def _chassis_member(
+        self, m: Model, text: str, base: dict[str, Any], fields: list[str]
+    ) -> list[dict[str, Any]]:
         """NetBox shows a virtual chassis member without a name as '<chassis>:<position>' (r106-torsw:1)."""
         hit = re.fullmatch(r"(.+?):(\d{1,3})", text.strip())
         if hit is None or not m.accepts("virtual_chassis_id") or not m.accepts("vc_position"):
@@ -263,15 +328,26 @@ class Resolver:
         vc = self.schema.get("dcim.virtualchassis")
         if vc is None:
             return []
-        chassis = (await self.client.page(vc.path, {"name__ie": hit.group(1)}, limit=5, fields=["id", "name"], kind="device")).results
+        chassis = (
+            await self.client.page(
+                vc.path, {"name__ie": hit.group(1)}, limit=5, fields=["id", "name"], kind="device"
+            )
+        ).results
         if not chassis:
             return []
         params = {**base, "virtual_chassis_id": [c["id"] for c in chassis], "vc_position": int(hit.group(2))}
         return (await self.client.page(m.path, params, limit=10, fields=fields, kind=kind_of(m.name))).results
 
     def _decide_rows(self, m: Model, text: str, rows: list[dict[str, Any]], *, exact: bool) -> Resolution:
-        found = [Found(Ref(model=m.name, id=int(r["id"]), label=label_of(m, r)), 100.0 if exact else score(text, str(r.get(m.label) or "")), r)
-                 for r in rows if isinstance(r, dict) and "id" in r]
+        found = [
+            Found(
+                Ref(model=m.name, id=int(r["id"]), label=label_of(m, r)),
+                100.0 if exact else score(text, str(r.get(m.label) or "")),
+                r,
+            )
+            for r in rows
+            if isinstance(r, dict) and "id" in r
+        ]
         if exact:
             if len(found) == 1:
                 return Resolution(text, "ok", m.name, found, found)
@@ -284,7 +360,12 @@ class Resolver:
 
 def kind_of(model: str) -> str:
     """The cache class of a model's answers (config.DEFAULT_TTL)."""
-    return {"dcim.device": "device", "dcim.interface": "interface", "ipam.vlan": "vlan", "dcim.cable": "cable"}.get(model, "default")
+    return {
+        "dcim.device": "device",
+        "dcim.interface": "interface",
+        "ipam.vlan": "vlan",
+        "dcim.cable": "cable",
+    }.get(model, "default")
 
 
 def scoped_params(m: Model, scope: Iterable[Condition]) -> dict[str, Any]:
@@ -314,9 +395,20 @@ _IFACE_PREFIX = {
 }
 
 
-_FULL = {"gi": ["GigabitEthernet"], "te": ["TenGigabitEthernet"], "fa": ["FastEthernet"], "eth": ["Ethernet", "eth"],
-         "po": ["Port-channel", "port-channel"], "lo": ["Loopback"], "tu": ["Tunnel"], "vl": ["Vlan"], "twe": ["TwentyFiveGigE"],
-         "fo": ["FortyGigabitEthernet"], "hu": ["HundredGigE"], "mgmt": ["Management", "mgmt"]}
+_FULL = {
+    "gi": ["GigabitEthernet"],
+    "te": ["TenGigabitEthernet"],
+    "fa": ["FastEthernet"],
+    "eth": ["Ethernet", "eth"],
+    "po": ["Port-channel", "port-channel"],
+    "lo": ["Loopback"],
+    "tu": ["Tunnel"],
+    "vl": ["Vlan"],
+    "twe": ["TwentyFiveGigE"],
+    "fo": ["FortyGigabitEthernet"],
+    "hu": ["HundredGigE"],
+    "mgmt": ["Management", "mgmt"],
+}
 
 
 def interface_spellings(text: str) -> list[str]:
@@ -339,7 +431,9 @@ def canonical_interface(name: str) -> str:
 
 
 def match_interface(text: str, rows: Sequence[dict[str, Any]], model: str = "dcim.interface") -> Resolution:
-    """The interface of one device named `text` ("Gi0/0/0" = GigabitEthernet0/0/0); never a guess on a digit."""
+    """The interface of one device named `text` ("Gi0/0/0" = GigabitEthernet0/0/0); never a guess on a
+    digit."""
+
     def found(r: dict[str, Any], sc: float = 100.0) -> Found:
         return Found(Ref(model=model, id=int(r["id"]), label=str(r.get("name") or r.get("display"))), sc, r)
 
@@ -353,5 +447,8 @@ def match_interface(text: str, rows: Sequence[dict[str, Any]], model: str = "dci
     if same:
         return Resolution(text, "ambiguous", model, candidates=[found(r) for r in same], total=len(same))
     # Interface names differ by a digit: no fuzzy guess, only the closest names to choose from.
-    ranked = sorted((found(r, float(fuzz.ratio(canon, canonical_interface(str(r.get("name", "")))))) for r in rows), key=lambda f: -f.score)
+    ranked = sorted(
+        (found(r, float(fuzz.ratio(canon, canonical_interface(str(r.get("name", "")))))) for r in rows),
+        key=lambda f: -f.score,
+    )
     return Resolution(text, "not_found", model, candidates=ranked[:5])

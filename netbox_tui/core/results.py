@@ -41,7 +41,9 @@ class Table(BaseModel):
     offset: int = 0
     limit: int = 25
     partial: bool = False
-    stale: Optional[str] = None  # rows from an expired cache entry, NetBox failing: "From cache, 3 h old — NetBox unreachable."
+    stale: Optional[str] = (
+        None  # rows from an expired cache entry, NetBox failing: "From cache, 3 h old — NetBox unreachable."
+    )
     query: Optional[TableQuery] = Field(default=None, exclude=True)
 
     @property
@@ -53,7 +55,9 @@ class Choice(BaseModel):
     kind: Literal["next_page", "filter", "summary", "candidate", "drill_down", "suggestion", "export_all"]
     label: str
     question: Optional[str] = None  # the follow-up in words, for a person or a script to ask
-    intent: Optional[Intent] = Field(None, description="the follow-up itself, names already resolved: asked as is, never re-read")
+    intent: Optional[Intent] = Field(
+        None, description="the follow-up itself, names already resolved: asked as is, never re-read"
+    )
 
 
 class Applied(BaseModel):
@@ -80,7 +84,8 @@ class Interpretation(BaseModel):
     not_understood: list[str] = Field(default_factory=list)
     guesses: list[str] = Field(default_factory=list)  # fuzzy corrections, each said
     limits: list[str] = Field(default_factory=list)  # conditions NetBox could not apply, and why
-    # A follow-up: the answer it refines and what it changed ("refining: devices · site = DM-Akron · + role = Router").
+    # A follow-up: the answer it refines and what it changed
+    # ("refining: devices · site = DM-Akron · + role = Router").
     refining: str = ""
 
     def line(self) -> str:
@@ -147,7 +152,9 @@ def _pruned(value: Any) -> Any:
     """Drop empty lists, dicts and strings (recursively), and the intent's bookkeeping."""
     if isinstance(value, dict):
         out = {k: _pruned(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v not in ([], {}, "", None) or k in ("rows", "total", "count")}
+        return {
+            k: v for k, v in out.items() if v not in ([], {}, "", None) or k in ("rows", "total", "count")
+        }
     if isinstance(value, list):
         return [_pruned(v) for v in value]
     return value

@@ -97,7 +97,7 @@ class Summaries:
     async def members(self, summary: Table, row: dict[str, Any], page_size: int) -> Table:
         ref = row.get("_members")
         ids = self._members.get(str(ref)) if ref else None
-        source = self._sources.get(summary.query.local_key if summary.query else "")
+        source = self._sources.get((summary.query.local_key or "") if summary.query else "")
         if ids is None or source is None:
             raise NetBoxTUIError(
                 "this summary line cannot be opened", "Open the summary view again (s) and pick the line."

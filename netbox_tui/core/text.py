@@ -5,12 +5,39 @@ from __future__ import annotations
 import re
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
-_IRREGULAR = {"addresses": "address", "prefixes": "prefix", "indices": "index", "statuses": "status", "aliases": "alias",
-              "gear": "gear", "equipment": "equipment", "series": "series", "chassis": "chassis", "bus": "bus",
-              "vms": "vm", "ips": "ip", "os": "os", "dns": "dns", "this": "this", "has": "has", "was": "was", "is": "is",
-              "its": "its", "us": "us", "yes": "yes", "gas": "gas", "plus": "plus", "campus": "campus", "status": "status",
-              "thus": "thus", "lens": "lens", "less": "less", "ssh": "ssh"}
+_IRREGULAR = {
+    "addresses": "address",
+    "prefixes": "prefix",
+    "indices": "index",
+    "statuses": "status",
+    "aliases": "alias",
+    "gear": "gear",
+    "equipment": "equipment",
+    "series": "series",
+    "chassis": "chassis",
+    "bus": "bus",
+    "vms": "vm",
+    "ips": "ip",
+    "os": "os",
+    "dns": "dns",
+    "this": "this",
+    "has": "has",
+    "was": "was",
+    "is": "is",
+    "its": "its",
+    "us": "us",
+    "yes": "yes",
+    "gas": "gas",
+    "plus": "plus",
+    "campus": "campus",
+    "status": "status",
+    "thus": "thus",
+    "lens": "lens",
+    "less": "less",
+    "ssh": "ssh",
+}
 
 
 def singular(word: str) -> str:
@@ -19,7 +46,13 @@ def singular(word: str) -> str:
     if w in _IRREGULAR:
         return _IRREGULAR[w]
     # A name with digits is not a plural ("sw01s"), unless its last word is ("L2VPNs").
-    if len(w) <= 3 or not w.endswith("s") or w.endswith(("ss", "is")) or any(c.isdigit() for c in w) and not re.search(r"\d[a-z]{2,}s$", w):
+    if (
+        len(w) <= 3
+        or not w.endswith("s")
+        or w.endswith(("ss", "is"))
+        or any(c.isdigit() for c in w)
+        and not re.search(r"\d[a-z]{2,}s$", w)
+    ):
         return w
     for suffix, repl in (("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("ies", "y"), ("ses", "s")):
         if w.endswith(suffix) and len(w) > len(suffix) + 1:
@@ -65,7 +98,8 @@ def score(query: str, name: str, slug: str = "") -> float:
         if qw.isdigit():
             per.append(100.0 if qw in n_words else 0.0)
         else:
-            per.append(max(fuzz.ratio(qw, nw) for nw in letters) if letters else 0.0)
+            typed = {qw, singular(qw)}  # "routres" is a typo of the plural of "Router"
+            per.append(max(typo_score(t, nw) for t in typed for nw in letters) if letters else 0.0)
     worst = min(per)
     # One badly matched word sinks the match: "dmi01-hartford-rtr01" is not "dmi01-stamford-rtr01".
     wordwise = worst if worst < 70 else worst * 0.7 + (sum(per) / len(per)) * 0.3
@@ -77,4 +111,11 @@ def rank(query: str, name: str, sc: float) -> tuple[float, float, str]:
     """Sort key, best first: the score, then the likeness of the whole name, so that among names
     that fail alike ("sw03" matches no digit group) dmi01-akron-sw01 comes before dmi01-akron-pdu01."""
     return (-sc, -fuzz.ratio(norm(query), norm(name)), name)
+
+
+def typo_score(typed: str, word: str, *, score_cutoff: float | None = 0) -> float:
+    """0-100: how close a typed word is to a known one, two swapped letters counting as one typo
+    ("routres", "tpyes", "devcie"), which the Indel ratio alone counts as two."""
+    sim = max(fuzz.ratio(typed, word), OSA.normalized_similarity(typed, word) * 100)
+    return sim if score_cutoff is None or sim >= score_cutoff else 0.0
 

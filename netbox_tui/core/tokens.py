@@ -21,10 +21,14 @@ _TOKEN = re.compile(
     re.I,
 )
 # Interface names: slash or Juniper forms are unmistakable; the others only beside a device.
-_IFACE_STRICT = re.compile(r"^(?:[a-z]{1,3}-\d+(?:/\d+){1,3}(?::\d+)?(?:\.\d+)?|[a-z][a-z\-]*?\d+(?:/\d+)+(?:\.\d+)?)$", re.I)
+_IFACE_STRICT = re.compile(
+    r"^(?:[a-z]{1,3}-\d+(?:/\d+){1,3}(?::\d+)?(?:\.\d+)?|[a-z][a-z\-]*?\d+(?:/\d+)+(?:\.\d+)?)$", re.I
+)
 _IFACE_WEAK = re.compile(
     r"^(?:gi|gig|te|ten|fa|fas|eth|et|po|lo|vl|tu|mgmt|ma|fxp|em|ens|enp|bond|ae|irb|management|ethernet|gigabitethernet|"
-    r"tengigabitethernet|fastethernet|port-channel|portchannel|loopback|vlan|tunnel|cellular|stack)\d+(?:\.\d+)?$", re.I)
+    r"tengigabitethernet|fastethernet|port-channel|portchannel|loopback|vlan|tunnel|cellular|stack)\d+(?:\.\d+)?$",
+    re.I,
+)
 
 
 @dataclass
@@ -43,10 +47,15 @@ class Tok:
 
     @property
     def host(self) -> bool:
-        """Shaped like a hostname: letters with digits, dashes, underscores or colons (dmi01-akron-rtr01, PP:B118)."""
+        """Shaped like a hostname: letters with digits, dashes, underscores or colons (dmi01-akron-rtr01,
+        PP:B118)."""
         t = self.text
-        return self.kind == "word" and bool(re.search(r"[a-z]", t, re.I)) and bool(re.search(r"[\d_:]|[a-z]-[a-z0-9]", t, re.I)) \
+        return (
+            self.kind == "word"
+            and bool(re.search(r"[a-z]", t, re.I))
+            and bool(re.search(r"[\d_:]|[a-z]-[a-z0-9]", t, re.I))
             and not _IFACE_STRICT.match(t)
+        )
 
     @property
     def number(self) -> Optional[int]:
@@ -56,6 +65,9 @@ class Tok:
 
 def tokenize(text: str, lex: Lexicon) -> list[Tok]:
     out: list[Tok] = []
+    # A question typed in capitals ("DEVICES AT DM-AKRON") says nothing by its case: read it lower-cased,
+    # so that no common word passes for a name because it is capitalised.
+    shouted = sum(1 for w in text.split() if any(ch.isalpha() for ch in w)) > 1 and text == text.upper()
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "word"
         raw = m.group(0)
@@ -89,13 +101,39 @@ def tokenize(text: str, lex: Lexicon) -> list[Tok]:
             keys = (raw.lower(),)
         else:
             keys = (raw.lower(),)
-        out.append(Tok(len(out), raw, start, end, kind, keys))
+        out.append(Tok(len(out), raw.lower() if shouted and kind == "word" else raw, start, end, kind, keys))
+    out = _join_spaced_ports(out)
     for phrase in lex.skip_phrases:  # "look up devices": "up" here is no state
         n = len(phrase)
         for i in range(len(out) - n + 1):
             if tuple(t.low for t in out[i:i + n]) == phrase:
                 for t in out[i:i + n]:
                     t.idle = True
+    return out
+
+
+# "Gi 1/0/3", "xe 0/0/1": a port's type typed apart from its numbers. Juniper names join with a dash.
+_PORT_TYPE = re.compile(_IFACE_WEAK.pattern.replace(r")\d+(?:\.\d+)?$", ")$"), re.I)
+_PORT_NUMBERS = re.compile(r"^-?\d+(?:/\d+)+(?::\d+)?(?:\.\d+)?$")
+_DASHED_TYPES = frozenset({"xe", "ge", "et", "fe"})
+
+
+def _join_spaced_ports(toks: list[Tok]) -> list[Tok]:
+    """A port type word followed by slash-separated numbers is one interface name ("Gi 1/0/3" -> Gi1/0/3)."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is not None and t.kind == nxt.kind == "word" and nxt.start - t.end <= 2 \
+                and (_PORT_TYPE.match(t.text) or t.low in _DASHED_TYPES) and _PORT_NUMBERS.match(nxt.text):
+            dash = "-" if t.low in _DASHED_TYPES and not nxt.text.startswith("-") else ""
+            name = t.text + dash + nxt.text
+            out.append(Tok(len(out), name, t.start, nxt.end, "word", (name.lower(),)))
+            i += 2
+            continue
+        out.append(Tok(len(out), t.text, t.start, t.end, t.kind, t.keys, t.idle))
+        i += 1
     return out
 
 

@@ -76,9 +76,14 @@ class HandleStore:
         held = self._items.get(key)
         if held is None:
             if key in self._gone:
-                raise ExpiredHandle(f"handle {key} expired: this server keeps the last {self.size} tables and choices",
-                                    "Call the tool that made it again for a new handle.")
-            raise ExpiredHandle(f"handle {key!r} is unknown or expired (handles last while the server runs; it keeps the last {self.size})",
-                                "Call the tool that made it again for a new handle.")
+                raise ExpiredHandle(
+                    f"handle {key} expired: this server keeps the last {self.size} tables and choices",
+                    "Call the tool that made it again for a new handle.",
+                )
+            raise ExpiredHandle(
+                f"handle {key!r} is unknown or expired (handles last while the server runs; it "
+                f"keeps the last {self.size})",
+                "Call the tool that made it again for a new handle.",
+            )
         self._items.move_to_end(key)
         return held

@@ -14,16 +14,23 @@ from typing import Any, Optional
 
 from rapidfuzz import fuzz, process
 
+from netbox_tui.core import ops
 from netbox_tui.core.intent import Aggregate, Condition, Intent, Ref
 from netbox_tui.core.llm import LLMError, validate
 from netbox_tui.errors import NetBoxTUIError
 from netbox_tui.schema import BOOL, CHOICE, NUM, REF, Model
 from netbox_tui.schema import load as load_schema
 
-OPS = ("eq", "ne", "ic", "isw", "gt", "gte", "lt", "lte", "empty", "not_empty")
-SUFFIX_OP = {"n": "ne", "ic": "ic", "isw": "isw", "gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte", "empty": "empty"}
-OP_SUFFIX = {"ne": "n", "ic": "ic", "isw": "isw", "gt": "gt", "gte": "gte", "lt": "lt", "lte": "lte"}
-HIDDEN_FILTERS = {"q", "created_by_request", "modified_by_request", "updated_by_request", "tag__any", "tag_id__any"}
+OPS = ops.LOOKUP_OPS  # the operations and their lookups: core/ops.py
+SUFFIX_OP = ops.BY_LOOKUP  # `name__ic` read as op ic
+HIDDEN_FILTERS = {
+    "q",
+    "created_by_request",
+    "modified_by_request",
+    "updated_by_request",
+    "tag__any",
+    "tag_id__any",
+}
 MAX_LIMIT = 1000  # NetBox's page limit
 
 
@@ -48,17 +55,26 @@ def model_named(name: str) -> Model:
     # "interfaces", "dcim/interfaces", "interface": the verbose name or the path says it.
     for cand in schema.names:
         cm = schema.model(cand)
-        if key in (cm.verbose.lower(), cm.path.strip("/"), cm.path.strip("/").split("/")[-1], cand.split(".")[1]):
+        if key in (
+            cm.verbose.lower(),
+            cm.path.strip("/"),
+            cm.path.strip("/").split("/")[-1],
+            cand.split(".")[1],
+        ):
             return cm
     near = closest(key, schema.names)
-    raise Refused(f"unknown model {name!r}; closest: {', '.join(near)}",
-                  "Give a model as app_label.model, e.g. dcim.device, dcim.interface, ipam.vlan, ipam.prefix.")
+    raise Refused(
+        f"unknown model {name!r}; closest: {', '.join(near)}",
+        "Give a model as app_label.model, e.g. dcim.device, dcim.interface, ipam.vlan, ipam.prefix.",
+    )
 
 
 def _ops_of(m: Model, base: str) -> list[str]:
     f = m.filters[base]
     ops = ["eq"]
-    ops += [SUFFIX_OP[lk] for lk in sorted(f.lookups | f.lookups1) if lk in SUFFIX_OP and SUFFIX_OP[lk] not in ops]
+    ops += [
+        SUFFIX_OP[lk] for lk in sorted(f.lookups | f.lookups1) if lk in SUFFIX_OP and SUFFIX_OP[lk] not in ops
+    ]
     if "empty" in ops:
         ops.append("not_empty")
     if f.type == REF and "empty" not in ops:
@@ -94,10 +110,16 @@ def _number(value: Any, field: str) -> Any:
 def condition(m: Model, raw: Any) -> Condition:
     """One `{field, op, value}` -> a Condition the planner turns into exactly one NetBox filter."""
     if not isinstance(raw, dict) or "field" not in raw:
-        raise Refused(f"a condition is an object {{field, op, value}}, not {raw!r}", 'E.g. {"field": "site", "value": "DM-Akron"}.')
+        raise Refused(
+            f"a condition is an object {{field, op, value}}, not {raw!r}",
+            'E.g. {"field": "site", "value": "DM-Akron"}.',
+        )
     unknown = set(raw) - {"field", "op", "value"}
     if unknown:
-        raise Refused(f"a condition has field, op and value, not {', '.join(sorted(unknown))}", 'E.g. {"field": "enabled", "value": false}.')
+        raise Refused(
+            f"a condition has field, op and value, not {', '.join(sorted(unknown))}",
+            'E.g. {"field": "enabled", "value": false}.',
+        )
     field = str(raw["field"]).strip()
     op = str(raw.get("op") or "eq").strip().lower()
     value = raw.get("value")
@@ -111,13 +133,17 @@ def condition(m: Model, raw: Any) -> Condition:
             if op == "empty" and value is not None and not _bool(value, field):
                 op, value = "not_empty", None
         elif base in m.filters:
-            raise Refused(f"{m.name} filter {base} has no lookup {suffix!r} here; ops: {', '.join(_ops_of(m, base))}",
-                          f'Use op instead, e.g. {{"field": "{base}", "op": "ic", "value": "…"}}.')
+            raise Refused(
+                f"{m.name} filter {base} has no lookup {suffix!r} here; ops: {', '.join(_ops_of(m, base))}",
+                f'Use op instead, e.g. {{"field": "{base}", "op": "ic", "value": "…"}}.',
+            )
     if base == "id":
         values = value if isinstance(value, list) else [value]
         ids = _number(values, "id")
         if op not in ("eq", "ne") or any(not isinstance(i, int) for i in ids):
-            raise Refused("id takes object ids (numbers) with op eq or ne", 'E.g. {"field": "id", "value": [1, 2]}.')
+            raise Refused(
+                "id takes object ids (numbers) with op eq or ne", 'E.g. {"field": "id", "value": [1, 2]}.'
+            )
         refs = [Ref(model=m.name, id=i, label=str(i)) for i in ids]
         return Condition(field="id", op=op, value=ids, text=f"id {ids}", model=m.name, resolved=refs)
     if base not in m.filters or base in HIDDEN_FILTERS:
@@ -127,7 +153,10 @@ def condition(m: Model, raw: Any) -> Condition:
     f = m.filters[base]
     ops = _ops_of(m, base)
     if op not in ops:
-        raise Refused(f"{m.name} filter {base} does not take op {op}; ops: {', '.join(ops)}", "Nothing was sent to NetBox.")
+        raise Refused(
+            f"{m.name} filter {base} does not take op {op}; ops: {', '.join(ops)}",
+            "Nothing was sent to NetBox.",
+        )
     if op in ("empty", "not_empty"):
         value = None
     elif value is None:
@@ -135,18 +164,30 @@ def condition(m: Model, raw: Any) -> Condition:
     text = f"{base} {op} {value}" if value is not None else f"{base} {op}"
     if f.type == REF:
         if op not in ("eq", "ne", "empty", "not_empty"):
-            raise Refused(f"{base} names objects: ops eq, ne, empty, not_empty", "Nothing was sent to NetBox.")
+            raise Refused(
+                f"{base} names objects: ops eq, ne, empty, not_empty", "Nothing was sent to NetBox."
+            )
         if f.key == "id" and value is not None:
             values = value if isinstance(value, list) else [value]
             ids = _number(values, base)
             if any(not isinstance(i, int) for i in ids):
-                raise Refused(f"{base} takes ids of {f.to}", f'Give ids, or the filter {base[:-3]} with names.')
+                raise Refused(
+                    f"{base} takes ids of {f.to}", f'Give ids, or the filter {base[:-3]} with names.'
+                )
             refs = [Ref(model=f.to or "", id=i, label=f"#{i}") for i in ids]
             return Condition(field=base, op=op, value=ids, text=text, model=f.to, resolved=refs)
         if isinstance(value, list):
-            raise Refused(f"{base} takes one name per condition", f"Give ids with {base}_id for several objects.")
+            raise Refused(
+                f"{base} takes one name per condition", f"Give ids with {base}_id for several objects."
+            )
         stem = base[:-3] if base.endswith("_id") else base
-        return Condition(field=stem, op=op, value=None if value is None else str(value), text=str(value or base), model=f.to)
+        return Condition(
+            field=stem,
+            op=op,
+            value=None if value is None else str(value),
+            text=str(value or base),
+            model=f.to,
+        )
     if f.type == BOOL:
         if op in ("empty", "not_empty"):
             raise Refused(f"{base} is true or false: ops eq, ne", "Nothing was sent to NetBox.")
@@ -178,7 +219,9 @@ def build_intent(model: str, conditions: Any, fields: Any = None, aggregate: Any
     if isinstance(conditions, dict):  # {"site": "DM-Akron", "enabled": false}: the filters' own form
         conditions = [{"field": k, "value": v} for k, v in conditions.items()]
     if not isinstance(conditions, list):
-        raise Refused("conditions is a list of {field, op, value}", 'E.g. [{"field": "site", "value": "DM-Akron"}].')
+        raise Refused(
+            "conditions is a list of {field, op, value}", 'E.g. [{"field": "site", "value": "DM-Akron"}].'
+        )
     conds = [condition(m, c) for c in conditions]
     attrs: list[str] = []
     for name in fields or []:
@@ -186,8 +229,11 @@ def build_intent(model: str, conditions: Any, fields: Any = None, aggregate: Any
         if root == "id":
             continue
         if root not in m.fields:
-            raise Refused(f"{m.name} has no field {name!r}; closest: {', '.join(closest(root, [f for f in m.fields if not f.startswith('_')]))}",
-                          f'describe("{m.name}") lists its fields.')
+            raise Refused(
+                f"{m.name} has no field {name!r}; closest: "
+                f"{', '.join(closest(root, [f for f in m.fields if not f.startswith('_')]))}",
+                f'describe("{m.name}") lists its fields.',
+            )
         attrs.append(str(name))
     agg = None
     if aggregate:
@@ -197,14 +243,19 @@ def build_intent(model: str, conditions: Any, fields: Any = None, aggregate: Any
         else:
             by = word.removeprefix("group:").removeprefix("by ").strip()
             if by.split(".")[0] not in m.fields:
-                raise Refused(f"aggregate is \"count\" or a field of {m.name} to group by; {by!r} is not one; closest: "
-                              + ", ".join(closest(by, [f for f in m.fields if not f.startswith('_')])), f'describe("{m.name}") lists its fields.')
+                raise Refused(
+                    f"aggregate is \"count\" or a field of {m.name} to group by; {by!r} is not one; closest: "
+                    + ", ".join(closest(by, [f for f in m.fields if not f.startswith('_')])),
+                    f'describe("{m.name}") lists its fields.',
+                )
             agg = Aggregate(op="group", by=by, text=f"per {by}")
     intent = Intent(target=m.name, conditions=conds, attributes=attrs, aggregate=agg, source="choice")
     try:
         return validate(intent)  # the core's own check, as for an LLM's intent
     except LLMError as exc:
-        raise Refused(str(exc), f'describe("{m.name}") lists its fields and filters. Nothing was sent to NetBox.') from None
+        raise Refused(
+            str(exc), f'describe("{m.name}") lists its fields and filters. Nothing was sent to NetBox.'
+        ) from None
 
 
 def check_limit(limit: Any, offset: Any) -> tuple[int, int]:
@@ -236,16 +287,27 @@ def describe_lines(model: str, field: Optional[str] = None) -> tuple[str, list[s
         base = field.split("__")[0]
         if base not in m.filters and base not in m.fields:
             names = list(m.filters) + [f for f in m.fields if not f.startswith("_")]
-            raise Refused(f"{m.name} has no field or filter {field!r}; closest: {', '.join(closest(base, names))}", f'describe("{m.name}") lists them.')
+            raise Refused(
+                f"{m.name} has no field or filter {field!r}; closest: {', '.join(closest(base, names))}",
+                f'describe("{m.name}") lists them.',
+            )
         lines = []
         if base in m.filters:
             lines.append(f"filter {base}: {_type_word(m, base)}; ops: {', '.join(_ops_of(m, base))}")
         if base in m.fields:
             fl = m.fields[base]
-            lines.append(f"field {base}: {fl.type}" + (f" → {fl.to}" if fl.to else "") + (" (many)" if fl.many else ""))
+            lines.append(
+                f"field {base}: {fl.type}" + (f" → {fl.to}" if fl.to else "") + (" (many)" if fl.many else "")
+            )
         values = m.choices(base)
         if values:
-            lines.append("values: " + ", ".join(c.value if c.label.lower() == c.value.lower() else f"{c.value} ({c.label})" for c in values))
+            lines.append(
+                "values: "
+                + ", ".join(
+                    c.value if c.label.lower() == c.value.lower() else f"{c.value} ({c.label})"
+                    for c in values
+                )
+            )
         return f"{m.name} {base}", lines
     groups: dict[str, list[str]] = {}
     for name, f in m.filters.items():
@@ -256,17 +318,32 @@ def describe_lines(model: str, field: Optional[str] = None) -> tuple[str, list[s
             groups.setdefault(f"{key} (ops eq ne empty not_empty)", []).append(f"{name}→{f.to}")
             continue
         ops = " ".join(o for o in _ops_of(m, name) if o != "eq")
-        kind = {"str": "text", "num": "numbers", "bool": "true/false", "choice": "choices"}.get(f.type, f.type)
+        kind = {"str": "text", "num": "numbers", "bool": "true/false", "choice": "choices"}.get(
+            f.type, f.type
+        )
         groups.setdefault(f"{kind}" + (f" (ops eq {ops})" if ops else " (op eq)"), []).append(name)
-    fields = [f for f in m.fields if not f.startswith("_") and f not in ("url", "display_url", "custom_fields", "tags", "created", "last_updated", "owner")]
+    fields = [
+        f
+        for f in m.fields
+        if not f.startswith("_")
+        and f not in ("url", "display_url", "custom_fields", "tags", "created", "last_updated", "owner")
+    ]
     lines = ["fields (for `fields`): " + ", ".join(fields)]
-    lines += [f"filters, {kind}: {', '.join(names)}" for kind, names in sorted(groups.items(), key=lambda kv: -len(kv[1]))]
+    lines += [
+        f"filters, {kind}: {', '.join(names)}"
+        for kind, names in sorted(groups.items(), key=lambda kv: -len(kv[1]))
+    ]
     choice_filters = [n for n, f in m.filters.items() if f.type == CHOICE]
     for name in choice_filters:
         values = [c.value for c in m.choices(name)]
         if values:
-            shown = ", ".join(values[:12]) + (f" (+{len(values) - 12}: describe(\"{m.name}\", \"{name}\"))" if len(values) > 12 else "")
+            shown = ", ".join(values[:12]) + (
+                f" (+{len(values) - 12}: describe(\"{m.name}\", \"{name}\"))" if len(values) > 12 else ""
+            )
             lines.append(f"values of {name}: {shown}")
-    summary = (f"{m.name}: {m.verbose} objects at /api/{m.path}, named by {m.label}. Conditions: {{field, op, value}} on the filters "
-               "below; a name is matched to its object, *_id filters take ids.")
+    summary = (
+        f"{m.name}: {m.verbose} objects at /api/{m.path}, named by {m.label}. Conditions: "
+        "{field, op, value} on the filters "
+        "below; a name is matched to its object, *_id filters take ids."
+    )
     return summary, lines

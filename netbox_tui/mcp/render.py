@@ -120,7 +120,9 @@ def _one_object(b: Block) -> bool:
 
 
 def _block_head(b: Block) -> str:
-    return f"## {flat(b.title)} ({b.model}) {_range(b)}" + (f" · handle {b.handle}" if _more(b) is not None else "")
+    return f"## {flat(b.title)} ({b.model}) {_range(b)}" + (
+        f" · handle {b.handle}" if _more(b) is not None else ""
+    )
 
 
 def _object_text(b: Block) -> str:
@@ -135,7 +137,11 @@ def _block_foot(b: Block) -> Optional[str]:
     nxt = _more(b)
     if nxt is None:
         return None
-    return f'more: page("{b.handle}", {nxt})' if not b.count_only or b.shown else f'list them: page("{b.handle}", 0)'
+    return (
+        f'more: page("{b.handle}", {nxt})'
+        if not b.count_only or b.shown
+        else f'list them: page("{b.handle}", 0)'
+    )
 
 
 DITTO = "^"  # a cell the same as the one above it (long tables repeat the device, the type, the site)
@@ -197,7 +203,13 @@ def _json_obj(r: Reply) -> dict[str, Any]:
         obj["choices"] = {"pick": f'ask("pick {r.choice_handle} N")', "options": r.choices}
     tables = []
     for b in r.blocks:
-        t: dict[str, Any] = {"title": b.title, "model": b.model, "total": b.total, "offset": b.offset, "shown": b.shown}
+        t: dict[str, Any] = {
+            "title": b.title,
+            "model": b.model,
+            "total": b.total,
+            "offset": b.offset,
+            "shown": b.shown,
+        }
         if _more(b) is not None:
             t["handle"] = b.handle
         if b.shown:
@@ -224,7 +236,9 @@ def render(reply: Reply, budget: int, encoder: Encoder, *, as_json: bool = False
     for b in reply.blocks:
         b.shown = 0
     base = encoder.count(build(reply))
-    room = budget - base - 8 * len(reply.blocks) - 10  # the range, "more" and "^" lines grow a little once rows show
+    room = (
+        budget - base - 8 * len(reply.blocks) - 10
+    )  # the range, "more" and "^" lines grow a little once rows show
     for b in reply.blocks:
         if b.count_only:
             continue
@@ -235,7 +249,14 @@ def render(reply: Reply, budget: int, encoder: Encoder, *, as_json: bool = False
         while n < cap:
             row = b.rows[n]
             above = b.rows[n - 1] if n else None
-            cost = encoder.count(json.dumps([cell(row.get(c)) for c in b.columns], ensure_ascii=False) if as_json else _row_text(b, row, above)) + 1
+            cost = (
+                encoder.count(
+                    json.dumps([cell(row.get(c)) for c in b.columns], ensure_ascii=False)
+                    if as_json
+                    else _row_text(b, row, above)
+                )
+                + 1
+            )
             if cost > room:
                 break
             room -= cost

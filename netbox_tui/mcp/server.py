@@ -29,7 +29,9 @@ ToolsFor = Union[Tools, Callable[[Any], Awaitable[Tools]]]
 
 
 def build_server(tools_for: ToolsFor) -> Server[Any]:
-    listed = [types.Tool(name=t["name"], description=t["description"], input_schema=t["inputSchema"]) for t in TOOLS]
+    listed = [
+        types.Tool(name=t["name"], description=t["description"], input_schema=t["inputSchema"]) for t in TOOLS
+    ]
 
     async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
         return types.ListToolsResult(tools=listed)
@@ -40,12 +42,28 @@ def build_server(tools_for: ToolsFor) -> Server[Any]:
             result = await tools.call(params.name, params.arguments)
         except Exception as exc:  # a bug of ours: a tool error, never a dead server
             log.exception("tool %s failed", params.name)
-            return types.CallToolResult(content=[types.TextContent(type="text", text=f"internal error in {params.name}: {exc.__class__.__name__}: {str(exc)[:200]}")],
-                                        is_error=True)
-        return types.CallToolResult(content=[types.TextContent(type="text", text=result.text)], is_error=result.is_error,
-                                    _meta={"netbox-tui": result.meta})
+            return types.CallToolResult(
+                content=[
+                    types.TextContent(
+                        type="text",
+                        text=f"internal error in {params.name}: {exc.__class__.__name__}: {str(exc)[:200]}",
+                    )
+                ],
+                is_error=True,
+            )
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text=result.text)],
+            is_error=result.is_error,
+            _meta={"netbox-tui": result.meta},
+        )
 
-    return Server("netbox-tui", version=__version__, instructions=INSTRUCTIONS, on_list_tools=list_tools, on_call_tool=call_tool)
+    return Server(
+        "netbox-tui",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
 
 
 async def serve(settings: Settings, *, demo: bool, snapshot: Optional[Path], cache_mode: CacheMode,
@@ -78,9 +96,15 @@ async def serve(settings: Settings, *, demo: bool, snapshot: Optional[Path], cac
 
 def run_server(settings: Settings, *, demo: bool, snapshot: Optional[Path], cache_mode: CacheMode,
                token_budget: Optional[int] = None) -> int:
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="netbox-tui mcp: %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="netbox-tui mcp: %(levelname)s %(name)s: %(message)s"
+    )
     try:
-        anyio.run(lambda: serve(settings, demo=demo, snapshot=snapshot, cache_mode=cache_mode, token_budget=token_budget))
+        anyio.run(
+            lambda: serve(
+                settings, demo=demo, snapshot=snapshot, cache_mode=cache_mode, token_budget=token_budget
+            )
+        )
     except KeyboardInterrupt:
         pass
     return 0

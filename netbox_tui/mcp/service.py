@@ -20,6 +20,7 @@ from typing import Any, Optional
 
 from netbox_tui.core.budget import Encoder, get_encoder
 from netbox_tui.core.conversation import Conversation
+from netbox_tui.core.drill import free_ips_intent, trace_intent
 from netbox_tui.core.intent import Condition, Intent
 from netbox_tui.core.results import Answer, Choice, Table
 from netbox_tui.errors import NetBoxTUIError
@@ -85,7 +86,9 @@ class Tools:
         try:
             inspect.signature(method).bind(**args)
         except TypeError as exc:
-            return self._error(ToolError(f"{name}: {_arg_problem(exc)}", "See the tool's input schema."), 0, 0)
+            return self._error(
+                ToolError(f"{name}: {_arg_problem(exc)}", "See the tool's input schema."), 0, 0
+            )
         async with self._lock:
             schema_note = await self._learn_schema()
             stats = self.orch.client.stats
@@ -104,8 +107,13 @@ class Tools:
             for b in reply.blocks:
                 if isinstance(b.held, HeldTable):
                     b.held.last_shown = b.shown
-        meta = {"tokens": self.encoder.count(text), "netbox_calls": stats.calls - calls0, "cache_hits": stats.cache_hits - hits0,
-                "elapsed_ms": int((time.perf_counter() - t0) * 1000), "source": self.session.source}
+        meta = {
+            "tokens": self.encoder.count(text),
+            "netbox_calls": stats.calls - calls0,
+            "cache_hits": stats.cache_hits - hits0,
+            "elapsed_ms": int((time.perf_counter() - t0) * 1000),
+            "source": self.session.source,
+        }
         return Result(text, meta=meta)
 
     async def _learn_schema(self) -> Optional[str]:
@@ -119,7 +127,11 @@ class Tools:
 
     def _error(self, exc: ToolError, calls: int, t0: float) -> Result:
         text = self.encoder.truncate(exc.text(), self.budget)
-        meta = {"tokens": self.encoder.count(text), "netbox_calls": calls, "elapsed_ms": int((time.perf_counter() - t0) * 1000) if t0 else 0}
+        meta = {
+            "tokens": self.encoder.count(text),
+            "netbox_calls": calls,
+            "elapsed_ms": int((time.perf_counter() - t0) * 1000) if t0 else 0,
+        }
         return Result(text, is_error=True, meta=meta)
 
     # -- the tools -----------------------------------------------------------------------------------------
@@ -131,7 +143,10 @@ class Tools:
         if pick:
             held = self.handles.get(pick.group(1).lower())
             if not isinstance(held, HeldChoices):
-                raise ToolError(f"{pick.group(1)} is a table handle, not choices", "Page a table with page(handle, offset).")
+                raise ToolError(
+                    f"{pick.group(1)} is a table handle, not choices",
+                    "Page a table with page(handle, offset).",
+                )
             n = int(pick.group(2))
             if not 1 <= n <= len(held.options):
                 raise ToolError(f"choose 1-{len(held.options)}, not {n}", "")
@@ -194,7 +209,9 @@ class Tools:
             m = load_schema().model(intent.target)
             label = m.label if m.label in shown else "display"
             wanted = [key_of(str(f)) for f in fields]
-            columns = list(dict.fromkeys((["id"] if "id" in wanted else []) + [label] + [w for w in wanted if w != "id"]))
+            columns = list(
+                dict.fromkeys((["id"] if "id" in wanted else []) + [label] + [w for w in wanted if w != "id"])
+            )
         return await self._answer(f"query {intent.target}", intent, offset=off, limit=lim, columns=columns,
                                   count_only=intent.aggregate is not None and intent.aggregate.op == "count")
 
@@ -203,17 +220,24 @@ class Tools:
         text = "\n".join(lines)
         room = self.budget - self.encoder.count(summary) - 20
         if self.encoder.count(text) > room:  # the longest lists are cut, and say so
-            text = self.encoder.truncate(text, room).rsplit("\n", 1)[0] + "\n… (cut to fit; describe(model, field) gives one filter in full)"
+            text = (
+                self.encoder.truncate(text, room).rsplit("\n", 1)[0]
+                + "\n… (cut to fit; describe(model, field) gives one filter in full)"
+            )
         return Reply(summary=summary, lines=text.split("\n"))
 
     async def tool_page(self, handle: str, offset: Any = 0, limit: Any = None) -> Reply:
         held = self.handles.get(str(handle))
         if not isinstance(held, HeldTable):
-            raise ToolError(f"{handle} holds choices, not a table", f'Answer one with ask("pick {handle} N").')
+            raise ToolError(
+                f"{handle} holds choices, not a table", f'Answer one with ask("pick {handle} N").'
+            )
         lim, off = check_limit(limit if limit is not None else held.limit, offset)
         total = held.table.total
         if off >= total and total:
-            raise ToolError(f"offset {off} is past the end: the table has {total:,} rows", f"Page from 0 to {total - 1}.")
+            raise ToolError(
+                f"offset {off} is past the end: the table has {total:,} rows", f"Page from 0 to {total - 1}."
+            )
         # Rows already read answer the page when there are about as many as fitted last time.
         want = min(lim, 2 * held.last_shown) if held.last_shown else lim
         stale: Optional[str] = None  # the rows read now came from expired cache entries (NetBox failing)
@@ -229,33 +253,62 @@ class Tools:
             held.table = more.model_copy(update={"rows": []})
         rows = held.rows[off - held.start:] if held.covers(off) else []
         t = held.table
-        block = Block(title=t.title, model=t.object_type, columns=held.columns or _columns(t, rows), rows=rows, offset=off,
-                      total=t.total, handle=str(handle).strip().strip("\"'"), pageable=held.complete or t.query is not None,
-                      limit=None if held.complete and limit is None else lim, held=held)
-        return Reply(summary=(f"{stale} " if stale else "") + f"{t.title}: page from row {off + 1}.", blocks=[block])
+        block = Block(
+            title=t.title,
+            model=t.object_type,
+            columns=held.columns or _columns(t, rows),
+            rows=rows,
+            offset=off,
+            total=t.total,
+            handle=str(handle).strip().strip("\"'"),
+            pageable=held.complete or t.query is not None,
+            limit=None if held.complete and limit is None else lim,
+            held=held,
+        )
+        return Reply(
+            summary=(f"{stale} " if stale else "") + f"{t.title}: page from row {off + 1}.", blocks=[block]
+        )
 
     async def tool_trace(self, device: str, interface: str) -> Reply:
-        intent = Intent(target="dcim.interface", pattern="trace", source="choice", conditions=[
-            Condition(field="device", model="dcim.device", value=str(device), text=str(device)),
-            Condition(field="name", model="dcim.interface", value=str(interface), text=str(interface))])
+        intent = trace_intent(str(device), str(interface))  # the question a port's drill asks
         return await self._answer("trace the cable", intent)
 
     async def tool_free_ips(self, prefix: str) -> Reply:
-        intent = Intent(target="ipam.prefix", pattern="free_ips", source="choice",
-                        conditions=[Condition(field="prefix", model="ipam.prefix", value=str(prefix), text=str(prefix))])
+        intent = free_ips_intent(str(prefix))  # the question a prefix's drill asks
         # One request brings up to FREE_FETCH free addresses; they are shown as ranges, not one per row.
         answer = await self._ask("free IPs", intent, limit=FREE_FETCH)
         reply = self._reply(answer, columns=None, count_only=False, limit=self.orch.page_size)
-        free = answer.tables[0] if answer.tables and answer.tables[0].query is not None and answer.tables[0].query.kind == "available" else None
+        free = (
+            answer.tables[0]
+            if answer.tables
+            and answer.tables[0].query is not None
+            and answer.tables[0].query.kind == "available"
+            else None
+        )
         if free is None or not reply.blocks:
             return reply
         addresses = reply.blocks.pop(0)
         ranges = free_ranges(free.rows)
-        held = HeldTable(free.model_copy(update={"rows": [], "total": len(ranges)}), 0, ranges, True, ["first", "last", "size"], self.orch.page_size)
+        held = HeldTable(
+            free.model_copy(update={"rows": [], "total": len(ranges)}),
+            0,
+            ranges,
+            True,
+            ["first", "last", "size"],
+            self.orch.page_size,
+        )
         shown_all = len(free.rows) >= free.total
-        block = Block(title=f"{free.title}, as ranges" + ("" if shown_all else f" (the first {len(free.rows):,} of {free.total:,} free)"),
-                      model=free.object_type, columns=["first", "last", "size"], rows=ranges, offset=0, total=len(ranges),
-                      handle=self.handles.add(held), limit=None)
+        block = Block(
+            title=f"{free.title}, as ranges"
+            + ("" if shown_all else f" (the first {len(free.rows):,} of {free.total:,} free)"),
+            model=free.object_type,
+            columns=["first", "last", "size"],
+            rows=ranges,
+            offset=0,
+            total=len(ranges),
+            handle=self.handles.add(held),
+            limit=None,
+        )
         reply.blocks.insert(0, block)
         if not shown_all:  # the addresses past those read stay pageable one by one
             addresses.count_only, addresses.offset = True, 0
@@ -265,23 +318,49 @@ class Tools:
     async def tool_vlan_topology(self, scope: Optional[str] = None) -> Reply:
         conds = []
         if scope:
-            conds.append(Condition(field="site", model="dcim.site", value=str(scope), text=str(scope), candidates=SCOPES))
+            conds.append(
+                Condition(
+                    field="site", model="dcim.site", value=str(scope), text=str(scope), candidates=SCOPES
+                )
+            )
         intent = Intent(target="ipam.vlan", pattern="vlan_topology", source="choice", conditions=conds)
         return await self._answer("VLAN topology", intent)
 
     async def tool_rack_utilisation(self, site_or_rack: str) -> Reply:
-        cond = Condition(field="id", model="dcim.rack", value=str(site_or_rack), text=str(site_or_rack), candidates=RACK_SCOPES)
+        cond = Condition(
+            field="id",
+            model="dcim.rack",
+            value=str(site_or_rack),
+            text=str(site_or_rack),
+            candidates=RACK_SCOPES,
+        )
         intent = Intent(target="dcim.rack", pattern="rack_utilisation", source="choice", conditions=[cond])
         return await self._answer("rack utilisation", intent)
 
     # -- an answer, compact ----------------------------------------------------------------------------------
 
-    async def _answer(self, question: str, intent: Optional[Intent], *, offset: int = 0, limit: Optional[int] = None,
-                      columns: Optional[list[str]] = None, count_only: bool = False) -> Reply:
+    async def _answer(
+        self,
+        question: str,
+        intent: Optional[Intent],
+        *,
+        offset: int = 0,
+        limit: Optional[int] = None,
+        columns: Optional[list[str]] = None,
+        count_only: bool = False,
+    ) -> Reply:
         answer = await self._ask(question, intent, offset=offset, limit=limit)
-        return self._reply(answer, columns=columns, count_only=count_only, limit=limit or self.orch.page_size, limit_asked=limit is not None)
+        return self._reply(
+            answer,
+            columns=columns,
+            count_only=count_only,
+            limit=limit or self.orch.page_size,
+            limit_asked=limit is not None,
+        )
 
-    async def _ask(self, question: str, intent: Optional[Intent], *, offset: int = 0, limit: Optional[int] = None) -> Answer:
+    async def _ask(
+        self, question: str, intent: Optional[Intent], *, offset: int = 0, limit: Optional[int] = None
+    ) -> Answer:
         """The orchestrator's answer, `limit` rows a page for this call only; an error raises."""
         answer = await self.orch.ask(question, intent=intent, offset=offset, page_size=limit)
         if answer.status == "error":
@@ -289,7 +368,15 @@ class Tools:
             raise ToolError(err.message if err else answer.answer, err.hint if err else "")
         return answer
 
-    def _reply(self, answer: Answer, *, columns: Optional[list[str]], count_only: bool, limit: int, limit_asked: bool = False) -> Reply:
+    def _reply(
+        self,
+        answer: Answer,
+        *,
+        columns: Optional[list[str]],
+        count_only: bool,
+        limit: int,
+        limit_asked: bool = False,
+    ) -> Reply:
         reply = Reply(summary=answer.answer, status=answer.status)
         interp = answer.interpretation
         if interp is not None:
@@ -301,14 +388,21 @@ class Tools:
             if t.total == 0 and not t.rows and answer.status in ("needs_choice", "not_found"):
                 continue
             first = t is answer.tables[0]
-            reply.blocks.append(self._hold(t, columns if first else None, count_only and first, limit, limit_asked and first))
-        options = [c for c in answer.choices if c.kind in ("candidate", "suggestion") and c.intent is not None][:MAX_CHOICES]
+            reply.blocks.append(
+                self._hold(t, columns if first else None, count_only and first, limit, limit_asked and first)
+            )
+        options = [
+            c for c in answer.choices if c.kind in ("candidate", "suggestion") and c.intent is not None
+        ][:MAX_CHOICES]
         if options:
-            reply.choice_handle = self.handles.add(HeldChoices([(c.label, c.intent, c.question or answer.question) for c in options]))  # type: ignore[misc]
+            held = [(c.label, c.intent, c.question or answer.question) for c in options]
+            reply.choice_handle = self.handles.add(HeldChoices(held))  # type: ignore[arg-type]
             reply.choices = [c.label for c in options]
         return reply
 
-    def _hold(self, t: Table, columns: Optional[list[str]], count_only: bool, limit: int, limit_asked: bool = False) -> Block:
+    def _hold(
+        self, t: Table, columns: Optional[list[str]], count_only: bool, limit: int, limit_asked: bool = False
+    ) -> Block:
         q = t.query
         if q is not None and q.local_key is not None:
             rows = self.orch.local_rows(q.local_key) or list(t.rows)
@@ -319,8 +413,19 @@ class Tools:
         rows = held.rows[t.offset - held.start:] if held.covers(t.offset) else []
         # A table computed here is all in memory: as many rows as fit, unless a limit was asked for.
         shown_limit = limit if not held.complete or limit_asked else None
-        return Block(title=t.title, model=t.object_type, columns=columns or _columns(t, rows), rows=rows, offset=t.offset,
-                     total=t.total, handle=handle, pageable=held.complete or q is not None, count_only=count_only, limit=shown_limit, held=held)
+        return Block(
+            title=t.title,
+            model=t.object_type,
+            columns=columns or _columns(t, rows),
+            rows=rows,
+            offset=t.offset,
+            total=t.total,
+            handle=handle,
+            pageable=held.complete or q is not None,
+            count_only=count_only,
+            limit=shown_limit,
+            held=held,
+        )
 
 
 def warm_up() -> None:

@@ -69,8 +69,12 @@ class RedisStore:
         self.stale_window = STALE_WINDOW_S if stale_window is None else stale_window
         self.max_entry_bytes = MAX_ENTRY_BYTES if max_entry_bytes is None else max_entry_bytes
         self._errors = (redis.RedisError, OSError, asyncio.TimeoutError)
-        options = dict(socket_timeout=timeout, socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 1),
-                       health_check_interval=0)
+        options: dict[str, Any] = dict(
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 1),
+            health_check_interval=0,
+        )
         self._new = lambda: redis.asyncio.Redis.from_url(url, **options)
         self._new()  # parses the URL (no connection yet): a bad one is said at open
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()

@@ -20,6 +20,7 @@ expired cache entry answers for a NetBox that is unreachable or failing, said as
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import email.utils
 import ipaddress
 import json
@@ -31,7 +32,19 @@ import ssl
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar, Union
+from typing import (
+    Any,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Optional,
+    Sequence,
+    TypeVar,
+    Union,
+)
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -40,32 +53,32 @@ from netbox_tui import __version__
 from netbox_tui.config import NetBoxProfile, Settings
 from netbox_tui.errors import (
     AuthError,
-    NoTokenError,
     BadFilterError,
     ConfigError,
     DeadlineError,
     InvalidResponseError,
     NetBoxError,
     NotFoundError,
+    NoTokenError,
+    PermissionDeniedError,
     RateLimitedError,
     ResponseTooLargeError,
     ServerError,
     TimeoutError,
     TLSError,
-    UnreachableError,
-    UnknownFilterError,
-    WriteRefusedError,
-    PermissionDeniedError,
     TokenRejectedError,
+    UnknownFilterError,
+    UnreachableError,
+    WriteRefusedError,
     WrongURLError,
 )
 from netbox_tui.netbox.cache import CacheMode, ResponseCache, cache_for, cache_key
 from netbox_tui.netbox.endpoints import EndpointRegistry
-from netbox_tui.terminal import strip as strip_terminal
 from netbox_tui.netbox.stats import Question, RequestStats, current_question, reset_question, set_question
 from netbox_tui.schema import FK
 from netbox_tui.schema import load as load_schema
 from netbox_tui.secrets import auth_header, normalise_token, token_identity
+from netbox_tui.terminal import strip as strip_terminal
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +99,8 @@ CUSTOM_FIELDS_MEMO = 60.0  # seconds a client keeps the custom fields it read, w
 CUSTOM_FIELD_LOOKUPS = {
     "text": _TEXT_LOOKUPS, "longtext": _TEXT_LOOKUPS, "url": _TEXT_LOOKUPS, "select": _TEXT_LOOKUPS,
     "integer": _NUM_LOOKUPS, "decimal": _NUM_LOOKUPS, "date": _NUM_LOOKUPS, "datetime": _NUM_LOOKUPS,
-    "boolean": frozenset({"n", "empty"}), "object": frozenset({"n"}), "multiobject": frozenset({"n"}),
+    # Measured on 4.7.3: a boolean's `__n` and `__empty` are ignored (all rows come back), an object's work.
+    "boolean": frozenset(), "object": frozenset({"n", "empty"}), "multiobject": frozenset({"n", "empty"}),
     "multiselect": frozenset({"n", "empty"}), "json": frozenset({"empty"}),
 }
 ParamValue = Union[str, int, float, bool, None, Sequence[Union[str, int]]]
@@ -156,7 +170,9 @@ def scrub(value: Any, secrets: Sequence[str] = ()) -> Any:
     if isinstance(value, list):
         return [scrub(v, secrets) for v in value]
     if isinstance(value, dict):
-        return {(scrub_text(k, secrets) if isinstance(k, str) else k): scrub(v, secrets) for k, v in value.items()}
+        return {
+            (scrub_text(k, secrets) if isinstance(k, str) else k): scrub(v, secrets) for k, v in value.items()
+        }
     return value
 
 
@@ -173,7 +189,7 @@ def needs_scrub(raw: bytes, secrets: Sequence[bytes] = ()) -> bool:
     return any(s in raw for s in secrets)
 
 
-class Rows(list):  # type: ignore[type-arg]
+class Rows(list):
     """Rows of a listing, with what is known of the whole: NetBox's count (as believed) and whether
     every matching row was read (`complete` is False when the cap stopped the reading)."""
 
@@ -208,8 +224,10 @@ def check_read_only(method: str, path: str) -> None:
 
 
 def _undecodable(url: str) -> InvalidResponseError:
-    return InvalidResponseError(f"{url.split('?')[0]} sent a body that does not decode as its Content-Encoding says: "
-                                "a proxy in between may be rewriting it")
+    return InvalidResponseError(
+        f"{url.split('?')[0]} sent a body that does not decode as its Content-Encoding says: "
+        "a proxy in between may be rewriting it"
+    )
 
 
 MAX_PAGE = 1000  # NetBox's MAX_PAGE_SIZE: it returns no more rows a request than this, whatever is asked
@@ -226,6 +244,25 @@ async def gather_all(aws: Iterable[Awaitable[T]]) -> list[T]:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
+
+
+@dataclass(frozen=True)
+class CustomField:
+    """One custom field of the connected NetBox (/api/extras/custom-fields/), as questions need it."""
+
+    name: str
+    label: str
+    type: str  # text, longtext, integer, decimal, boolean, date, datetime, url, json, select, object…
+    object_types: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label) of its choice set's own choices
+    filter_logic: str = "exact"  # exact, loose (text filters contain), disabled (no filter at all)
+    related_object_type: Optional[str] = None  # object fields: the model they point to (tenancy.contact)
+    choice_set: Optional[int] = None  # the id of its choice set, whose choices are read only when asked for
+
+
+def _value(v: Any) -> str:
+    """A NetBox choice (`{"value": "date", "label": "Date"}`) or a plain value -> the value."""
+    return str(v.get("value") if isinstance(v, dict) else v or "")
 
 
 @dataclass
@@ -257,7 +294,9 @@ class NetBoxClient:
         rng: random.Random | None = None,
     ) -> None:
         if not profile.url:
-            raise NetBoxError("no NetBox URL configured", "Set NETBOX_URL, --url or a profile's url, or run with --demo.")
+            raise NetBoxError(
+                "no NetBox URL configured", "Set NETBOX_URL, --url or a profile's url, or run with --demo."
+            )
         self.profile = profile
         self.base_url = profile.url
         # What messages say: the URL without any user:password it may carry.
@@ -274,13 +313,16 @@ class NetBoxClient:
             headers["Authorization"] = auth_header(token)
         self.cache = cache or ResponseCache(None, lambda kind: 0, mode=CacheMode.OFF)
         self.registry = registry or EndpointRegistry.load()
-        self._custom_fields_kept: Optional[tuple[float, dict[str, dict[str, str]]]] = None
+        # (when read, model -> name -> field, whether the choices of select fields were read too)
+        self._custom_fields_kept: Optional[tuple[float, dict[str, dict[str, CustomField]], bool]] = None
         self.stats = RequestStats()
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._max_bytes = int(profile.max_response_mb * 1024 * 1024)
         self._semaphore = asyncio.Semaphore(profile.concurrency)
-        limits = httpx.Limits(max_connections=profile.max_connections, max_keepalive_connections=profile.max_keepalive)
+        limits = httpx.Limits(
+            max_connections=profile.max_connections, max_keepalive_connections=profile.max_keepalive
+        )
         timeout = httpx.Timeout(profile.timeout_read, connect=profile.timeout_connect)
         verify: Any = profile.verify_tls
         if self.base_url.startswith("http://"):
@@ -290,8 +332,11 @@ class NetBoxClient:
             try:
                 verify = ssl.create_default_context(cafile=str(bundle))
             except (OSError, ssl.SSLError) as exc:
-                raise ConfigError(f"cannot read the CA bundle {bundle}: {exc.strerror or exc}",
-                                  "Point ca_bundle (NETBOX_CA_BUNDLE) at a readable PEM file, or remove it to use the system's CAs.") from exc
+                raise ConfigError(
+                    f"cannot read the CA bundle {bundle}: {exc.strerror or exc}",
+                    "Point ca_bundle (NETBOX_CA_BUNDLE) at a readable PEM file, or remove it to "
+                    "use the system's CAs.",
+                ) from exc
         inner = transport or httpx.AsyncHTTPTransport(verify=verify, limits=limits, retries=0)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -381,7 +426,8 @@ class NetBoxClient:
                 if q is not None:
                     q.used_cache(hit[1])
                 return hit[0]
-        # An expired entry in hand: NetBox gets half of the time left, then the entry answers (stale-if-error).
+        # An expired entry in hand: NetBox gets half of the time left, then the entry answers
+        # (stale-if-error).
         stale = await self.cache.get_stale(key) if key is not None and q is not None else None
         left = q.remaining() if q is not None else None
         until = time.monotonic() + max(left, 0.0) / 2 if stale is not None and left is not None else None
@@ -403,7 +449,9 @@ class NetBoxClient:
             await self.cache.set(key, data, kind)
         return data
 
-    async def _send_with_retries(self, method: str, url: str, body: Any, until: Optional[float] = None) -> Any:
+    async def _send_with_retries(
+        self, method: str, url: str, body: Any, until: Optional[float] = None
+    ) -> Any:
         """`until` (monotonic): when a stale cache entry stands ready, give up on NetBox then."""
         q = current_question()
         attempt = 0
@@ -423,9 +471,13 @@ class NetBoxClient:
                             q.down = q.down or final  # NetBox is not answering this question: stop it early
                         raise final from None
                 delay = exc.retry_after
-                if delay is not None and delay > self.profile.retry_after_max:  # asking sooner than NetBox said is no retry
-                    raise type(final)(f"{final.message}; it asks to wait {delay:g} s, more than retry_after_max "
-                                      f"({self.profile.retry_after_max:g} s)", final.hint) from None
+                # asking sooner than NetBox said is no retry
+                if delay is not None and delay > self.profile.retry_after_max:
+                    raise type(final)(
+                        f"{final.message}; it asks to wait {delay:g} s, more than retry_after_max "
+                        f"({self.profile.retry_after_max:g} s)",
+                        final.hint,
+                    ) from None
                 if delay is None:
                     base = self.profile.backoff_base * (2 ** (attempt - 1))
                     delay = base * (0.5 + self._rng.random() / 2)  # jitter: spread retrying clients
@@ -438,17 +490,26 @@ class NetBoxClient:
                         raise final from None  # the wait alone would pass the question's deadline
                     q.spend_retry()
                 self.stats.retries += 1
-                log.info("retrying %s %s in %.2fs (attempt %d): %s", method, url.split("?")[0], delay, attempt + 1, final.message)
+                log.info(
+                    "retrying %s %s in %.2fs (attempt %d): %s",
+                    method,
+                    url.split("?")[0],
+                    delay,
+                    attempt + 1,
+                    final.message,
+                )
                 await self._sleep(delay)
                 continue
             except (DeadlineError, _Impatient) as exc:
                 error = exc.error if isinstance(exc, _Impatient) else exc
                 if q is not None:
-                    q.down = q.down or error  # no time left (or a cached answer waits): later requests need not try
+                    # no time left (or a cached answer waits): later requests need not try
+                    q.down = q.down or error
                 raise error from None
             except InvalidResponseError as exc:
                 if q is not None and not q.successes:
-                    q.down = q.down or exc  # not NetBox's API (a login page, garbage): asking again will not help
+                    # not NetBox's API (a login page, garbage): asking again will not help
+                    q.down = q.down or exc
                 raise
             except AuthError as exc:
                 if q is not None and not isinstance(exc, PermissionDeniedError):
@@ -465,33 +526,42 @@ class NetBoxClient:
                 q.success()
             return data
 
-    async def _send_once(self, method: str, url: str, body: Any, q: Optional[Question] = None, until: Optional[float] = None) -> Any:
+    async def _send_once(
+        self, method: str, url: str, body: Any, q: Optional[Question] = None, until: Optional[float] = None
+    ) -> Any:
         left = q.remaining() if q is not None else None
         patience = until - time.monotonic() if until is not None else None
         if left is None and patience is None:
             return await self._exchange(method, url, body)
         where = url.split("?")[0]
-        if left is not None and left <= 0:
-            raise DeadlineError(f"no time left to ask NetBox for {where}: the question's {q.deadline:g} s deadline passed")  # type: ignore[union-attr]
+        if q is not None and left is not None and left <= 0:  # (left is None without a question)
+            raise DeadlineError(
+                f"no time left to ask NetBox for {where}: the question's {q.deadline:g} s deadline passed"
+            )
         impatient = patience is not None and (left is None or patience < left)
-        wait = max(patience, 0.0) if impatient else left  # type: ignore[arg-type]
+        wait = max(patience, 0.0) if impatient and patience is not None else left  # impatient has a patience
         started = time.monotonic()
         try:
             # The deadline bounds the whole exchange: connecting, waiting, and a body that trickles in.
             return await asyncio.wait_for(self._exchange(method, url, body), wait)
         except asyncio.TimeoutError:
             self._count_timeout()
-            if impatient:
-                raise _Impatient(TimeoutError(f"NetBox did not answer {where} in {time.monotonic() - started:.3g} s")) from None
-            raise DeadlineError(f"NetBox did not answer {where} within the question's {q.deadline:g} s deadline") from None  # type: ignore[union-attr]
+            if impatient or q is None:  # no question: no deadline, so only impatience
+                raise _Impatient(
+                    TimeoutError(f"NetBox did not answer {where} in {time.monotonic() - started:.3g} s")
+                ) from None
+            raise DeadlineError(
+                f"NetBox did not answer {where} within the question's {q.deadline:g} s deadline"
+            ) from None
 
     async def _url_or_endpoint(self, exc: NotFoundError, url: str) -> NetBoxError:
         """An HTML 404: NetBox answers so for an endpoint it lacks, but so does any web server for a
         base URL that is not NetBox's. One request to /api/status/ tells which: any JSON answer
         (a refusal too) is NetBox's."""
         base = self.shown_url.rstrip("/")
-        wrong = WrongURLError(f"{base} is not a NetBox API root: {base}/api/status/ answers an HTML 404 page, "
-                              "not NetBox's API")
+        wrong = WrongURLError(
+            f"{base} is not a NetBox API root: {base}/api/status/ answers an HTML 404 page, not NetBox's API"
+        )
         if url.split("?")[0] == "/api/status/":
             return wrong
         try:
@@ -515,36 +585,57 @@ class NetBoxClient:
                 request = self._http.build_request(method, url, json=body)
                 response = await self._http.send(request, stream=True)
             except httpx.ConnectTimeout as exc:
-                raise _Retryable(UnreachableError(f"could not connect to {self.shown_url} in {self.profile.timeout_connect:g} s")) from exc
+                raise _Retryable(
+                    UnreachableError(
+                        f"could not connect to {self.shown_url} in {self.profile.timeout_connect:g} s"
+                    )
+                ) from exc
             except httpx.TimeoutException as exc:
                 self._count(started, 0)
-                raise TimeoutError(f"NetBox did not answer {where} within {self.profile.timeout_read:g} s") from exc
+                raise TimeoutError(
+                    f"NetBox did not answer {where} within {self.profile.timeout_read:g} s"
+                ) from exc
             except httpx.ConnectError as exc:
                 if _is_tls(exc):
-                    raise TLSError(f"TLS verification of {self.shown_url} failed: {self._reason(exc)}") from exc
-                raise _Retryable(UnreachableError(f"cannot reach {self.shown_url}: {self._reason(exc)}")) from exc
+                    raise TLSError(
+                        f"TLS verification of {self.shown_url} failed: {self._reason(exc)}"
+                    ) from exc
+                raise _Retryable(
+                    UnreachableError(f"cannot reach {self.shown_url}: {self._reason(exc)}")
+                ) from exc
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                 self._count(started, 0)
-                raise _Retryable(UnreachableError(f"connection to {self.shown_url} dropped: {self._reason(exc)}")) from exc
+                raise _Retryable(
+                    UnreachableError(f"connection to {self.shown_url} dropped: {self._reason(exc)}")
+                ) from exc
             except httpx.DecodingError as exc:
                 self._count(started, 0)
                 raise _undecodable(url) from exc
             except httpx.HTTPError as exc:  # a proxy refusing, a scheme httpx cannot speak: no retry helps
                 self._count(started, 0)
-                raise UnreachableError(f"cannot talk to {self.shown_url}: {self._reason(exc) or exc.__class__.__name__}") from exc
+                raise UnreachableError(
+                    f"cannot talk to {self.shown_url}: {self._reason(exc) or exc.__class__.__name__}"
+                ) from exc
             got = 0
             try:
                 raw = await self._read_capped(response, url)
             except httpx.TimeoutException as exc:
                 self._count(started, 0)
-                raise TimeoutError(f"NetBox stopped sending {where} (read timeout {self.profile.timeout_read:g} s)") from exc
+                raise TimeoutError(
+                    f"NetBox stopped sending {where} (read timeout {self.profile.timeout_read:g} s)"
+                ) from exc
             except _CutShort as exc:
                 got = exc.size
                 self._count(started, got)
-                raise _Retryable(UnreachableError(
-                    f"connection to {self.shown_url} dropped mid-answer: {where} was cut short after {got:,} bytes ({self._reason(exc.cause)})",
-                    "NetBox or a proxy in front of it closed the connection before the answer was complete: retry; if it persists, check the proxy's timeouts and size limits.",
-                )) from exc.cause
+                raise _Retryable(
+                    UnreachableError(
+                        f"connection to {self.shown_url} dropped mid-answer: {where} was cut "
+                        f"short after {got:,} bytes ({self._reason(exc.cause)})",
+                        "NetBox or a proxy in front of it closed the connection before the "
+                        "answer was complete: retry; if it persists, check the proxy's timeouts "
+                        "and size limits.",
+                    )
+                ) from exc.cause
             finally:
                 await response.aclose()
         self._count(started, len(raw))
@@ -559,14 +650,19 @@ class NetBoxClient:
     async def _read_capped(self, response: httpx.Response, url: str) -> bytes:
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self._max_bytes:
-            raise ResponseTooLargeError(f"{url.split('?')[0]} would send {int(declared) / 1e6:.1f} MB (limit {self._max_bytes / 1e6:.0f} MB)")
+            raise ResponseTooLargeError(
+                f"{url.split('?')[0]} would send {int(declared) / 1e6:.1f} MB (limit "
+                f"{self._max_bytes / 1e6:.0f} MB)"
+            )
         chunks: list[bytes] = []
         size = 0
         try:
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
                 if size > self._max_bytes:
-                    raise ResponseTooLargeError(f"{url.split('?')[0]} sent more than {self._max_bytes / 1e6:.0f} MB")
+                    raise ResponseTooLargeError(
+                        f"{url.split('?')[0]} sent more than {self._max_bytes / 1e6:.0f} MB"
+                    )
                 chunks.append(chunk)
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             raise _CutShort(size, exc) from exc
@@ -601,21 +697,36 @@ class NetBoxClient:
                 kind = self._text(response.headers.get("Content-Type", "?").split(";")[0])[:60]
                 hint = None
                 if kind.startswith("text/html"):
-                    hint = ("An HTML page (a login page, a proxy's or SSO portal's) answered instead of NetBox's API: "
-                            "check NETBOX_URL, and that this host reaches NetBox without signing in through a browser.")
+                    hint = (
+                        "An HTML page (a login page, a proxy's or SSO portal's) answered instead "
+                        "of NetBox's API: "
+                        "check NETBOX_URL, and that this host reaches NetBox without signing in "
+                        "through a browser."
+                    )
                 elif raw and raw.lstrip()[:1] in (b"{", b"["):
-                    hint = "The answer started as JSON but is not valid JSON (cut short, or corrupted by a proxy): retry; if it persists, check the proxy."
+                    hint = (
+                        "The answer started as JSON but is not valid JSON (cut short, or corrupted "
+                        "by a proxy): retry; if it persists, check the proxy."
+                    )
                 raise InvalidResponseError(f"{where} answered {kind}, not JSON ({len(raw):,} bytes)", hint)
             if url.rstrip("/").endswith("graphql") and isinstance(body, dict) and body.get("errors"):
                 errors = body["errors"] if isinstance(body["errors"], list) else [body["errors"]]
-                first = errors[0].get("message", "unknown error") if isinstance(errors[0], dict) else errors[0]
-                raise BadFilterError(f"GraphQL error: {str(first)[:300]}", "The query does not fit this NetBox's GraphQL schema.", detail=errors)
+                first = (
+                    errors[0].get("message", "unknown error") if isinstance(errors[0], dict) else errors[0]
+                )
+                raise BadFilterError(
+                    f"GraphQL error: {str(first)[:300]}",
+                    "The query does not fit this NetBox's GraphQL schema.",
+                    detail=errors,
+                )
             return body
         if status in RETRY_STATUS:
             if status == 429:
                 final: NetBoxError = RateLimitedError(f"NetBox is rate-limiting (429) {where}")
             else:
-                final = ServerError(f"NetBox answered {status} for {where}", detail=body if body is not _NOT_JSON else None)
+                final = ServerError(
+                    f"NetBox answered {status} for {where}", detail=body if body is not _NOT_JSON else None
+                )
             final.status = status  # type: ignore[attr-defined]
             raise _Retryable(final, _retry_after(response))
         if status in (401, 403):
@@ -624,19 +735,29 @@ class NetBoxClient:
             detail = body.get("detail") if isinstance(body, dict) else raw[:200].decode("utf-8", "replace")
             said = self._text(strip_terminal(str(detail or ""))).strip()[:120]
             if status == 401 or _TOKEN_REJECTED.search(said):
-                raise TokenRejectedError(f"token rejected by NetBox ({status}" + (f": “{said}”)" if said else ")"))
+                raise TokenRejectedError(
+                    f"token rejected by NetBox ({status}" + (f": “{said}”)" if said else ")")
+                )
             raise PermissionDeniedError(f"NetBox refused {where} ({status}): the token's user may not read it"
                                         + (f" (“{said}”)" if said else ""))
         if status == 404:
             if body is _NOT_JSON:
-                raise NotFoundError(f"{where} does not exist on this NetBox",
-                                    "Check NETBOX_URL and the NetBox version (>= 4.0 is supported).", page=True)
+                raise NotFoundError(
+                    f"{where} does not exist on this NetBox",
+                    "Check NETBOX_URL and the NetBox version (>= 4.0 is supported).",
+                    page=True,
+                )
             raise NotFoundError(f"not found: {where}", detail=body)
         if status == 400:
-            raise BadFilterError(f"NetBox refused the query: {_summarise_400(body)}", detail=body if body is not _NOT_JSON else None)
+            raise BadFilterError(
+                f"NetBox refused the query: {_summarise_400(body)}",
+                detail=body if body is not _NOT_JSON else None,
+            )
         if status in (301, 302, 307, 308):
             location = self._text(response.headers.get("Location", "?"))[:200]
-            raise InvalidResponseError(f"{where} redirects to {location}", "Use the final URL (https? a path prefix?) as NETBOX_URL.")
+            raise InvalidResponseError(
+                f"{where} redirects to {location}", "Use the final URL (https? a path prefix?) as NETBOX_URL."
+            )
         if 500 <= status < 600:
             error = ServerError(f"NetBox answered {status} for {where}")
             error.status = status  # type: ignore[attr-defined]
@@ -645,7 +766,9 @@ class NetBoxClient:
 
     # -- conveniences ----------------------------------------------------------------------------
 
-    async def get(self, path: str, params: Params = None, *, kind: str = "default", use_cache: bool = True) -> Any:
+    async def get(
+        self, path: str, params: Params = None, *, kind: str = "default", use_cache: bool = True
+    ) -> Any:
         return await self.request_json("GET", path, params, kind=kind, use_cache=use_cache)
 
     async def page(
@@ -694,7 +817,15 @@ class NetBoxClient:
             if q is not None:
                 q.note(note)
             log.info(note)
-        return Page(results=results, count=count, offset=offset, limit=limit, has_next=has_next, unreadable=bad, count_note=note)
+        return Page(
+            results=results,
+            count=count,
+            offset=offset,
+            limit=limit,
+            has_next=has_next,
+            unreadable=bad,
+            count_note=note,
+        )
 
     async def iter_pages(
         self,
@@ -713,11 +844,23 @@ class NetBoxClient:
             yield page
             pages += 1
             offset = page.offset + len(page.results) + page.unreadable
-            if not (page.results or page.unreadable) or not page.has_next or offset >= page.count or (max_pages is not None and pages >= max_pages):
+            if (
+                not (page.results or page.unreadable)
+                or not page.has_next
+                or offset >= page.count
+                or (max_pages is not None and pages >= max_pages)
+            ):
                 return
 
-    async def list_all(self, path: str, params: Params = None, *, page_size: int = 1000, cap: Optional[int] = None,
-                       **shape: Any) -> Rows:
+    async def list_all(
+        self,
+        path: str,
+        params: Params = None,
+        *,
+        page_size: int = 1000,
+        cap: Optional[int] = None,
+        **shape: Any,
+    ) -> Rows:
         """Every matching object, up to `cap` rows (None: every row there is, as `snapshot save` wants;
         inside a question its deadline still bounds the reading).
 
@@ -728,14 +871,17 @@ class NetBoxClient:
         first = await self.page(path, params, limit=size, offset=0, **shape)
         rows = Rows(first.results, total=first.count)
         seen = {r.get("id") for r in rows}
-        step = len(first.results) + first.unreadable or size  # what NetBox really puts on a page (its MAX_PAGE_SIZE)
+        # what NetBox really puts on a page (its MAX_PAGE_SIZE)
+        step = len(first.results) + first.unreadable or size
         last, nxt = first, step
         while last.has_next and (last.results or last.unreadable) and (cap is None or len(rows) < cap):
             want = (cap - len(rows)) if cap is not None else step * PAGE_WINDOW
             if first.count > nxt:
                 want = min(want, first.count - nxt)  # the count may lower the plan, never raise it
             n = max(1, min(PAGE_WINDOW, math.ceil(want / step)))
-            pages = await self.gather([self.page(path, params, limit=size, offset=nxt + i * step, **shape) for i in range(n)])
+            pages = await self.gather(
+                [self.page(path, params, limit=size, offset=nxt + i * step, **shape) for i in range(n)]
+            )
             for p in pages:
                 for r in p.results:
                     if r.get("id") not in seen:  # offsets can shift if data changes between pages
@@ -752,15 +898,23 @@ class NetBoxClient:
         rows.total = len(rows) if rows.complete else max(first.count, len(rows) + 1)
         return rows
 
-    def split_values(self, path: str, params: Params, name: str, values: Sequence[Any], reserve: int = 80) -> list[list[str]]:
+    def split_values(
+        self, path: str, params: Params, name: str, values: Sequence[Any], reserve: int = 80
+    ) -> list[list[str]]:
         """Chunks of values such that each request line stays under the server's limit."""
         ep = self.registry.get(path)
         if ep is not None and name in ep.single:
             raise NetBoxError(
-                f"/api/{ep.path} filter {name!r} takes one value only (NetBox would keep the last of repeated values)",
+                f"/api/{ep.path} filter {name!r} takes one value only (NetBox would keep the last "
+                "of repeated values)",
                 "Batch this look-up another way (GraphQL, or one query grouped on the client).",
             )
-        base = "/api/" + EndpointRegistry.normalise(path) + "?" + urlencode(normalise_params(params), quote_via=quote, safe=",/:")
+        base = (
+            "/api/"
+            + EndpointRegistry.normalise(path)
+            + "?"
+            + urlencode(normalise_params(params), quote_via=quote, safe=",/:")
+        )
         budget = self.profile.max_request_line - len(base) - reserve
         chunks: list[list[str]] = []
         current: list[str] = []
@@ -787,7 +941,10 @@ class NetBoxClient:
         base = normalise_params(params)
         chunks = self.split_values(path, base, name, values)
         parts = await self.gather(
-            [self.list_all(path, base + [(name, v) for v in chunk], page_size=page_size, cap=cap, **shape) for chunk in chunks]
+            [
+                self.list_all(path, base + [(name, v) for v in chunk], page_size=page_size, cap=cap, **shape)
+                for chunk in chunks
+            ]
         )
         seen: set[Any] = set()
         rows: list[dict[str, Any]] = []
@@ -802,7 +959,14 @@ class NetBoxClient:
         """Run awaitables concurrently; the client's semaphore bounds requests in flight."""
         return await gather_all(aws)
 
-    async def graphql(self, query: str, variables: dict[str, Any] | None = None, *, kind: str = "default", use_cache: bool = True) -> dict[str, Any]:
+    async def graphql(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        kind: str = "default",
+        use_cache: bool = True,
+    ) -> dict[str, Any]:
         body = {"query": query, "variables": variables or {}}
         data = await self.request_json("POST", GRAPHQL_PATH, None, body=body, kind=kind, use_cache=use_cache)
         if not isinstance(data, dict) or not isinstance(data.get("data"), dict):
@@ -810,8 +974,14 @@ class NetBoxClient:
         out: dict[str, Any] = {}
         bad = 0
         for key, value in data["data"].items():
-            if isinstance(value, list):  # a <model>_list: only objects with an id (GraphQL sends it as a string)
-                kept = [r for r in value if isinstance(r, dict) and (_is_id(r.get("id")) or isinstance(r.get("id"), str) and r["id"].isdigit())]
+            # a <model>_list: only objects with an id (GraphQL sends it as a string)
+            if isinstance(value, list):
+                kept = [
+                    r
+                    for r in value
+                    if isinstance(r, dict)
+                    and (_is_id(r.get("id")) or isinstance(r.get("id"), str) and r["id"].isdigit())
+                ]
                 bad += len(value) - len(kept)
                 value = kept
             out[key] = value
@@ -820,43 +990,78 @@ class NetBoxClient:
             q.unreadable += bad
         return out
 
-    async def custom_fields(self) -> dict[str, dict[str, str]]:
-        """Model (`dcim.device`) -> its custom fields' names -> type, from /api/extras/custom-fields/
-        (cached briefly: the `default` TTL, and a minute in memory when the cache is off)."""
+    async def custom_fields(self, choices: bool = True) -> dict[str, dict[str, CustomField]]:
+        """Model (`dcim.device`) -> its custom fields by name, from /api/extras/custom-fields/, with the
+        choices of select fields from their choice sets if `choices` (a second request, made only when a
+        select field has one); cached briefly: the `default` TTL, and a minute in memory."""
         kept = self._custom_fields_kept
-        if kept is not None and time.monotonic() - kept[0] < CUSTOM_FIELDS_MEMO:
-            return kept[1]
-        self._custom_fields_kept = (time.monotonic(), await self._read_custom_fields())
-        return self._custom_fields_kept[1]
+        if kept is None or time.monotonic() - kept[0] >= CUSTOM_FIELDS_MEMO:
+            fields = await self._read_custom_fields()
+            sets = any(f.choice_set is not None for by_name in fields.values() for f in by_name.values())
+            kept = (time.monotonic(), fields, not sets)
+        if choices and not kept[2]:
+            kept = (kept[0], await self._read_choices(kept[1]), True)
+        self._custom_fields_kept = kept
+        return kept[1]
 
-    async def _read_custom_fields(self) -> dict[str, dict[str, str]]:
+    async def _read_custom_fields(self) -> dict[str, dict[str, CustomField]]:
         # Not checked against the schema: every NetBox has it, a schema trimmed to what is asked may not.
-        shape = {"limit": 1000, "fields": "name,type,object_types"}
+        shape: dict[str, int | str] = {"limit": 1000,
+                 "fields": "name,label,type,object_types,choice_set,filter_logic,related_object_type"}
         data = await self.request_json("GET", "extras/custom-fields/", shape, validate=False)
-        rows = data.get("results") if isinstance(data, dict) else None
-        out: dict[str, dict[str, str]] = {}
-        for r in rows if isinstance(rows, list) else []:
+        out: dict[str, dict[str, CustomField]] = {}
+        for r in (data.get("results") if isinstance(data, dict) else None) or []:
             if not isinstance(r, dict):
                 continue
-            ctype = r.get("type")
-            kind = str(ctype.get("value") if isinstance(ctype, dict) else ctype or "")
-            for model in r.get("object_types") or ():
-                out.setdefault(str(model), {})[str(r.get("name"))] = kind
+            cs, related = r.get("choice_set"), r.get("related_object_type")
+            field = CustomField(name=str(r.get("name")), label=str(r.get("label") or r.get("name")),
+                                type=_value(r.get("type")),
+                                object_types=tuple(str(m) for m in r.get("object_types") or ()),
+                                filter_logic=_value(r.get("filter_logic")) or "exact",
+                                related_object_type=str(related) if related else None,
+                                choice_set=int(cs["id"]) if isinstance(cs, dict) and cs.get("id") is not None
+                                else None)
+            for model in field.object_types:
+                out.setdefault(model, {})[field.name] = field
         return out
+
+    async def _read_choices(self, fields: dict[str, dict[str, CustomField]]
+                            ) -> dict[str, dict[str, CustomField]]:
+        """The fields with their choice sets' own choices ((value, label) pairs); without them when the
+        choice sets cannot be read (a token without that right: the fields still answer)."""
+        try:
+            sets = await self.request_json("GET", "extras/custom-field-choice-sets/",
+                                           {"limit": 1000, "fields": "id,extra_choices"}, validate=False)
+        except AuthError as exc:
+            log.info("custom field choice sets unreadable (%s)", exc)
+            return fields
+        choices: dict[int, tuple[tuple[str, str], ...]] = {}
+        for cs in (sets.get("results") if isinstance(sets, dict) else None) or []:
+            if not isinstance(cs, dict):
+                continue
+            pairs = cs.get("extra_choices")
+            choices[int(cs.get("id") or 0)] = tuple((str(p[0]), str(p[1])) for p in pairs or ()
+                                                   if isinstance(p, (list, tuple)) and len(p) == 2)
+        return {m: {n: dataclasses.replace(f, choices=choices.get(f.choice_set or 0, ()))
+                    for n, f in by_name.items()} for m, by_name in fields.items()}
 
     async def _check_custom_fields(self, norm: str, names: set[str]) -> None:
         """UnknownFilterError for a `cf_<name>[__lookup]` the endpoint's model has no custom field for,
         or a lookup NetBox does not give that field's type."""
         model = self.registry.model_of(norm)
-        fields = (await self.custom_fields()).get(model or "", {}) if model else {}
+        fields = (await self.custom_fields(choices=False)).get(model or "", {}) if model else {}
         for name in sorted(names):
             base, _, lookup = name[3:].partition("__")
-            kind = fields.get(base)
+            cf = fields.get(base)
+            kind = cf.type if cf is not None and cf.filter_logic != "disabled" else None
             if kind is None:
                 have = ", ".join(f"cf_{n}" for n in sorted(fields)) or "none"
                 raise UnknownFilterError(
-                    f"/api/{norm} has no custom field {base!r} on this NetBox (NetBox would ignore the filter "
-                    "and return the whole table)", f"Its custom fields: {have}.")
+                    f"/api/{norm} has no custom field {base!r} on this NetBox (NetBox would "
+                    "ignore the filter "
+                    "and return the whole table)",
+                    f"Its custom fields: {have}.",
+                )
             if lookup and lookup not in CUSTOM_FIELD_LOOKUPS.get(kind, CUSTOM_FIELD_LOOKUPS["text"]):
                 raise UnknownFilterError(
                     f"/api/{norm}: custom field {base!r} ({kind}) has no lookup {lookup!r}")
@@ -906,13 +1111,18 @@ def believed_count(count: Any, offset: int, sent: int, limit: int, has_next: boo
     if sent and count < end:
         return floor, f"({count:,}) is lower than the {end:,} row{'s' if end != 1 else ''} it sent"
     if not has_next and count > end and (sent or offset == 0):
-        return end, f"({count:,}) is more than the {end:,} row{'s' if end != 1 else ''} it sent, with no next page"
+        return (
+            end,
+            f"({count:,}) is more than the {end:,} row{'s' if end != 1 else ''} it sent, with no next page",
+        )
     if count > MAX_PLAUSIBLE_COUNT:
         return floor, f"({count:,}) is more than any NetBox holds"
     return count, ""
 
 
-def readable(path: str, rows: list[Any], fields: Optional[list[str]], brief: bool = False) -> tuple[list[dict[str, Any]], int]:
+def readable(
+    path: str, rows: list[Any], fields: Optional[list[str]], brief: bool = False
+) -> tuple[list[dict[str, Any]], int]:
     """The objects of a list page whose fields the tool reads are readable, and how many were not.
 
     Checked against the schema layer's typed fields: an int `id`; nested objects (foreign keys)
@@ -951,7 +1161,11 @@ def _row_ok(r: Any, m: Any, need_label: bool) -> bool:
                 return False
             if not all(isinstance(v, dict) and _is_id(v.get("id")) for v in items):
                 return False
-        elif name in ADDRESS_FIELDS and m.app == "ipam" and (name == m.label or name in ("start_address", "end_address")):
+        elif (
+            name in ADDRESS_FIELDS
+            and m.app == "ipam"
+            and (name == m.label or name in ("start_address", "end_address"))
+        ):
             if not isinstance(value, str):
                 return False
             try:
@@ -1008,6 +1222,6 @@ def _is_tls(exc: Exception) -> bool:
     return "SSL" in text or "CERTIFICATE" in text.upper()
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: BaseException) -> str:
     text = str(exc) or exc.__class__.__name__
     return text.splitlines()[0][:200]

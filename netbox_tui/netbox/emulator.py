@@ -36,6 +36,7 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 from netbox_tui.netbox.collation import c_key, inet_key, natural_key
+from netbox_tui.netbox.emulator_graphql import execute as execute_graphql
 from netbox_tui.netbox.emulator_spec import (
     BOOL,
     CHOICE,
@@ -58,13 +59,14 @@ from netbox_tui.netbox.emulator_spec import (
     spec_for,
     walk,
 )
-from netbox_tui.netbox.emulator_graphql import execute as execute_graphql
 from netbox_tui.netbox.endpoints import EndpointRegistry
 
 PAGINATE_COUNT = 50
 MAX_PAGE_SIZE = 1000
 
-TEXT_LOOKUPS = frozenset({"n", "ic", "nic", "iew", "niew", "isw", "nisw", "ie", "nie", "empty", "regex", "iregex"})
+TEXT_LOOKUPS = frozenset(
+    {"n", "ic", "nic", "iew", "niew", "isw", "nisw", "ie", "nie", "empty", "regex", "iregex"}
+)
 NUM_LOOKUPS = frozenset({"n", "lt", "lte", "gt", "gte", "empty"})
 LOOKUPS = {
     NUM: NUM_LOOKUPS,
@@ -79,15 +81,19 @@ LOOKUPS = {
 CONTROL = frozenset({"limit", "offset", "brief", "fields", "omit", "ordering", "start", "format"})
 
 _HTML_404 = (
-    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\" /><title>Page Not Found | NetBox</title></head>"
-    "<body><h1>Page Not Found</h1><p>The requested page does not exist (netbox-tui snapshot).</p></body></html>\n"
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\" /><title>Page Not Found | "
+    "NetBox</title></head>"
+    "<body><h1>Page Not Found</h1><p>The requested page does not exist (netbox-tui "
+    "snapshot).</p></body></html>\n"
 )
 
 
 class _Reply(Exception):
     """Raised anywhere in request handling to answer at once."""
 
-    def __init__(self, status: int, body: Any, *, html: bool = False, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, body: Any, *, html: bool = False, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(status)
         self.status = status
         self.body = body
@@ -259,7 +265,9 @@ def _term_key(store: Store, spec: ModelSpec, term: Term) -> Callable[[dict[str, 
     raise ValueError(f"unknown ordering kind {kind!r}")
 
 
-def sort_rows(store: Store, spec: ModelSpec, rows: list[dict[str, Any]], terms: list[tuple[Term, bool]]) -> list[dict[str, Any]]:
+def sort_rows(
+    store: Store, spec: ModelSpec, rows: list[dict[str, Any]], terms: list[tuple[Term, bool]]
+) -> list[dict[str, Any]]:
     """Stable multi-key sort, last term first (each term ascending or descending)."""
     out = list(rows)
     for term, desc in reversed(terms):
@@ -284,9 +292,10 @@ def ordering_terms(store: Store, spec: ModelSpec, raw: str) -> list[tuple[Term, 
         elif name in ("id", "pk"):
             term = Term(("id",), "num")
         elif name in sample and name not in ("url", "display", "display_url"):
-            term = _guess_term(store, name, rows)
-            if term is None:
+            guessed = _guess_term(store, name, rows)
+            if guessed is None:
                 continue
+            term = guessed
         else:
             continue
         if term.expand:
@@ -381,7 +390,9 @@ def _text_op(lookup: str, kind: str, values: list[str]) -> Callable[[Any], bool]
     raise AssertionError(lookup)
 
 
-def build_predicate(store: Store, spec: ModelSpec, f: Filter, lookup: str, values: list[str]) -> Callable[[dict[str, Any]], bool] | None:
+def build_predicate(
+    store: Store, spec: ModelSpec, f: Filter, lookup: str, values: list[str]
+) -> Callable[[dict[str, Any]], bool] | None:
     """The row predicate of one filter, or None when NetBox would not filter at all."""
     kind = f.kind
 
@@ -417,15 +428,21 @@ def build_predicate(store: Store, spec: ModelSpec, f: Filter, lookup: str, value
             return None
         if lookup in ("exact", "n"):
             wanted = set(nums)
-            match: Callable[[Any], bool] = lambda x: x is not None and x in wanted
+
+            def match(x: Any) -> bool:
+                return x is not None and x in wanted
         elif lookup == "lt":
-            match = lambda x: x is not None and any(x < n for n in nums)
+            def match(x: Any) -> bool:
+                return x is not None and any(x < n for n in nums)
         elif lookup == "lte":
-            match = lambda x: x is not None and any(x <= n for n in nums)
+            def match(x: Any) -> bool:
+                return x is not None and any(x <= n for n in nums)
         elif lookup == "gt":
-            match = lambda x: x is not None and any(x > n for n in nums)
+            def match(x: Any) -> bool:
+                return x is not None and any(x > n for n in nums)
         else:
-            match = lambda x: x is not None and any(x >= n for n in nums)
+            def match(x: Any) -> bool:
+                return x is not None and any(x >= n for n in nums)
     elif kind in (TEXT, ITEXT, CHOICE):
         values = [v for v in values if v != ""]
         if not values:
@@ -435,7 +452,8 @@ def build_predicate(store: Store, spec: ModelSpec, f: Filter, lookup: str, value
                 if v not in f.choices:
                     raise _invalid_choice(v)
         op = _text_op(lookup, kind, values)
-        match = lambda x: op(scalar(x))
+        def match(x: Any) -> bool:
+            return op(scalar(x))
     elif kind == TAG:
         ids, _ = _fk_ids(store, f, values)
         if not ids:
@@ -453,13 +471,60 @@ def build_predicate(store: Store, spec: ModelSpec, f: Filter, lookup: str, value
         ids, want_null = _fk_ids(store, f, values)
         if kind == TREE and f.target:
             ids = store.descendants(f.target, ids)
-        match = lambda x: (ref_id(x) in ids) if x is not None else want_null
+        def match(x: Any) -> bool:
+            return (ref_id(x) in ids) if x is not None else want_null
     else:  # pragma: no cover - the spec only uses the kinds above
         raise AssertionError(kind)
 
     if negate:
         return lambda r: not any(match(x) for x in vals(r))
     return lambda r: any(match(x) for x in vals(r))
+
+
+def _custom_field_predicate(store: Store, model: str, name: str,
+                            values: list[str]) -> Callable[[dict[str, Any]], bool] | None:
+    """`cf_<name>[__lookup]` as NetBox 4.7 filters it by the field's type (None: NetBox ignores it, as it
+    does a custom field the model lacks, a boolean's lookups, or no value)."""
+    base, _, lookup = name[3:].partition("__")
+    cf = next((r for r in store.rows("extras/custom-fields/")
+               if r.get("name") == base and model in (r.get("object_types") or ())), None)
+    kind = scalar(cf.get("type")) if cf is not None else None
+    values = [v for v in values if v != ""]
+    if kind is None or not values or kind == "boolean" and lookup:
+        return None
+
+    def of(row: dict[str, Any]) -> Any:
+        return scalar((row.get("custom_fields") or {}).get(base))
+
+    if lookup == "empty":
+        b = parse_bool(values[-1])
+        return None if b is None else (lambda r: (of(r) in (None, "", [])) == b)
+    negate = lookup in ("n", "nic", "nie", "nisw", "niew")
+    if kind == "boolean":
+        b = parse_bool(values[-1])
+        return None if b is None else (lambda r: of(r) is b)
+    if kind in ("integer", "decimal", "date", "datetime"):
+        parse: Callable[[str], Any] = (_parse_int if kind == "integer" else _parse_dec if kind == "decimal"
+                                       else str)  # dates compare as ISO text
+        nums = [parse(v) for v in values]
+        ops: dict[str, Callable[[Any, Any], bool]] = {
+            "": lambda x, n: x == n, "n": lambda x, n: x == n, "lt": lambda x, n: x < n,
+            "lte": lambda x, n: x <= n, "gt": lambda x, n: x > n, "gte": lambda x, n: x >= n}
+        cmp = ops.get(lookup)
+        if cmp is None:
+            raise _not_implemented(f"filter {name!r} (a {kind} custom field)")
+        def match(x: Any) -> bool:
+            return x is not None and any(cmp(x, n) for n in nums)
+    elif kind in ("object", "multiobject"):
+        ids = {_parse_int(v) for v in values}
+        def match(x: Any) -> bool:
+            return any(ref_id(o) in ids for o in (x if isinstance(x, list) else [x]) if o is not None)
+    else:
+        loose = scalar(cf.get("filter_logic")) == "loose" and lookup in ("", "n")  # type: ignore[union-attr]
+        op = _text_op("ic" if loose else lookup or "exact", TEXT, values)
+        def match(x: Any) -> bool:
+            return op(x)
+    return (lambda r: not match(of(r))) if negate else (lambda r: match(of(r)))
 
 
 def _fk_ids(store: Store, f: Filter, values: list[str]) -> tuple[set[int], bool]:
@@ -528,17 +593,25 @@ class SnapshotTransport(httpx.AsyncBaseTransport):
             except (_Reply, httpx.HTTPError):
                 raise
             except Exception as exc:  # a bug here must read as a server error, not crash the app
-                raise _Reply(500, {"detail": f"snapshot backend error: {exc.__class__.__name__}: {exc}"}) from exc
+                raise _Reply(
+                    500, {"detail": f"snapshot backend error: {exc.__class__.__name__}: {exc}"}
+                ) from exc
         except _Reply as reply:
             if reply.html:
-                return httpx.Response(reply.status, headers={"Content-Type": "text/html; charset=utf-8", **reply.headers}, content=reply.body.encode())
+                return httpx.Response(
+                    reply.status,
+                    headers={"Content-Type": "text/html; charset=utf-8", **reply.headers},
+                    content=reply.body.encode(),
+                )
             status, body = reply.status, reply.body
             if reply.headers:
                 return httpx.Response(status, headers=reply.headers, content=b"")
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
         if self.saved_base and self.saved_base != base:
             text = text.replace(self.saved_base + "/", base + "/")
-        return httpx.Response(status, headers={"Content-Type": "application/json"}, content=text.encode("utf-8"))
+        return httpx.Response(
+            status, headers={"Content-Type": "application/json"}, content=text.encode("utf-8")
+        )
 
     def _route(self, request: httpx.Request, base: str) -> tuple[int, Any]:
         path = request.url.path
@@ -581,7 +654,10 @@ class SnapshotTransport(httpx.AsyncBaseTransport):
         if rest == "status/":
             return True
         if len(parts) in (2, 3, 4):
-            return self.store.has(f"{parts[0]}/{parts[1]}/") or self.registry.get(f"{parts[0]}/{parts[1]}/") is not None
+            return (
+                self.store.has(f"{parts[0]}/{parts[1]}/")
+                or self.registry.get(f"{parts[0]}/{parts[1]}/") is not None
+            )
         return False
 
     # -- views ---------------------------------------------------------------------------------
@@ -614,10 +690,16 @@ class SnapshotTransport(httpx.AsyncBaseTransport):
         prev = None
         if offset > 0:
             prev = _replace_param(url, "limit", str(limit))
-            prev = _remove_param(prev, "offset") if offset - limit <= 0 else _replace_param(prev, "offset", str(offset - limit))
+            prev = (
+                _remove_param(prev, "offset")
+                if offset - limit <= 0
+                else _replace_param(prev, "offset", str(offset - limit))
+            )
         return {"count": count, "next": nxt, "previous": prev, "results": self.shape(spec, page, params)}
 
-    def _cursor_page(self, spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, list[str]], limit: int, url: str) -> dict[str, Any]:
+    def _cursor_page(
+        self, spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, list[str]], limit: int, url: str
+    ) -> dict[str, Any]:
         raw = params["start"][-1]
         try:
             start = int(raw)
@@ -655,7 +737,9 @@ class SnapshotTransport(httpx.AsyncBaseTransport):
 
     # -- shaping -------------------------------------------------------------------------------
 
-    def shape(self, spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, list[str]]) -> list[dict[str, Any]]:
+    def shape(
+        self, spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, list[str]]
+    ) -> list[dict[str, Any]]:
         """`fields=` wins over `omit=`, which wins over `brief` (NetBox's precedence)."""
         fields = params.get("fields", [""])[-1]
         if fields:
@@ -678,6 +762,16 @@ class SnapshotTransport(httpx.AsyncBaseTransport):
         errors: dict[str, list[str]] = {}
         for name, values in params.items():
             if name in CONTROL:
+                continue
+            if name.startswith("cf_"):  # a custom field's filter: by its type, from the snapshot's fields
+                try:
+                    model = self.registry.model_of(spec.path) or ""
+                    pred = _custom_field_predicate(self.store, model, name, values)
+                except Invalid as exc:
+                    errors[name] = [exc.message]
+                    continue
+                if pred is not None:
+                    predicates.append(pred)
                 continue
             if ep is not None and not ep.accepts(name):
                 continue  # NetBox ignores names it does not know
@@ -741,7 +835,11 @@ def _available_ips(transport: SnapshotTransport, prefix: dict[str, Any], params:
     status = scalar(prefix.get("status"))
     family = net.version
     first, last = int(net.network_address), int(net.broadcast_address)
-    if not (prefix.get("is_pool") or (family == 4 and net.prefixlen >= 31) or (family == 6 and net.prefixlen >= 127)):
+    if not (
+        prefix.get("is_pool")
+        or (family == 4 and net.prefixlen >= 31)
+        or (family == 6 and net.prefixlen >= 127)
+    ):
         first += 1
         if family == 4:
             last -= 1
@@ -778,7 +876,9 @@ def _available_ips(transport: SnapshotTransport, prefix: dict[str, Any], params:
     return out
 
 
-def _available_prefixes(transport: SnapshotTransport, prefix: dict[str, Any], params: dict[str, list[str]]) -> Any:
+def _available_prefixes(
+    transport: SnapshotTransport, prefix: dict[str, Any], params: dict[str, list[str]]
+) -> Any:
     store = transport.store
     net = ipaddress.ip_network(prefix["prefix"], strict=False)
     children = []
@@ -790,7 +890,7 @@ def _available_prefixes(transport: SnapshotTransport, prefix: dict[str, Any], pa
             children.append(child)
     free = [net]
     for child in sorted(children):
-        nxt = []
+        nxt: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
         for block in free:
             if child.subnet_of(block):  # type: ignore[arg-type]
                 nxt.extend(block.address_exclude(child))  # type: ignore[arg-type]
@@ -798,7 +898,11 @@ def _available_prefixes(transport: SnapshotTransport, prefix: dict[str, Any], pa
                 nxt.append(block)
         free = nxt
     vrf = _vrf_brief(store, prefix.get("vrf"))
-    return [{"family": b.version, "prefix": str(b), "vrf": vrf} for b in ipaddress.collapse_addresses(sorted(free))]  # type: ignore[arg-type]
+    return [
+        {"family": b.version, "prefix": str(b), "vrf": vrf}
+        # one version throughout (the parent's), which typeshed's IPv4|IPv6 union cannot say
+        for b in ipaddress.collapse_addresses(sorted(free))  # type: ignore[type-var]
+    ]
 
 
 SPECIAL: dict[tuple[str, str], Callable[[SnapshotTransport, dict[str, Any], dict[str, list[str]]], Any]] = {

@@ -56,7 +56,9 @@ REVERSE: dict[tuple[str, str], tuple[str, str]] = {
 
 
 class GraphQLError(Exception):
-    def __init__(self, message: str, line: int = 0, column: int = 0, path: Optional[list[str]] = None) -> None:
+    def __init__(
+        self, message: str, line: int = 0, column: int = 0, path: Optional[list[str]] = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
@@ -104,7 +106,9 @@ def tokenize(source: str) -> list[Token]:
     while pos < len(source):
         m = _TOKEN.match(source, pos)
         if m is None:
-            raise GraphQLError(f"Syntax Error: Unexpected character: {source[pos]!r}.", line, pos - line_start + 1)
+            raise GraphQLError(
+                f"Syntax Error: Unexpected character: {source[pos]!r}.", line, pos - line_start + 1
+            )
         kind = m.lastgroup or ""
         text = m.group(0)
         if kind != "skip":
@@ -273,7 +277,9 @@ class Parser:
                 arg = self.name()
                 self.expect(":")
                 if arg.text in sel.args:
-                    raise GraphQLError(f"There can be only one argument named '{arg.text}'.", arg.line, arg.column)
+                    raise GraphQLError(
+                        f"There can be only one argument named '{arg.text}'.", arg.line, arg.column
+                    )
                 sel.args[arg.text] = (arg, self.value())
             self.expect(")")
         if self.peek("@"):
@@ -399,11 +405,17 @@ def _variable(ctx: Context, vd: VarDef) -> Any:
     shown = vd.type + ("!" if vd.required else "")
     if value is None:
         if vd.required:
-            raise GraphQLError(f"Variable '${vd.name}' has invalid value: Expected a value of non-null type '{shown}' to be provided.")
+            raise GraphQLError(
+                f"Variable '${vd.name}' has invalid value: Expected a value of non-null type "
+                f"'{shown}' to be provided."
+            )
         return None
     want = VARIABLE_TYPES[vd.type]
     if type(value) is not want:  # bool is not an Int, nor 1 a Boolean
-        raise GraphQLError(f"Variable '${vd.name}' has invalid value: {vd.type} cannot represent a non {want.__name__} value.")
+        raise GraphQLError(
+            f"Variable '${vd.name}' has invalid value: {vd.type} cannot represent a non "
+            f"{want.__name__} value."
+        )
     return value
 
 
@@ -424,8 +436,10 @@ def _root(ctx: Context, sel: Selection) -> Any:
         raise not_implemented(f"{sel.name} ({model.path} is not in this snapshot)", sel.line, sel.column)
     if sel.fields is None:
         raise GraphQLError(
-            f"Field '{sel.name}' of type '[{type_name(model)}!]!' must have a selection of subfields. Did you mean '{sel.name} {{ ... }}'?",
-            sel.line, sel.column,
+            f"Field '{sel.name}' of type '[{type_name(model)}!]!' must have a selection of "
+            f"subfields. Did you mean '{sel.name} {{ ... }}'?",
+            sel.line,
+            sel.column,
         )
     predicates = []
     limit, offset = MAX_PAGE_SIZE, 0
@@ -456,23 +470,32 @@ def _filters(ctx: Context, model: nbschema.Model, tok: Token, raw: Any, sel_name
             raise not_implemented(f"the filter {name}", key.line, key.column)
         if name not in model.graphql_fields:
             raise GraphQLError(
-                f"Expected value of type '{type_name(model)[:-4]}Filter' not to include unknown field '{name}'.", key.line, key.column
+                f"Expected value of type '{type_name(model)[:-4]}Filter' not to include unknown "
+                f"field '{name}'.",
+                key.line,
+                key.column,
             )
         if name == "id":
             out.append(_id_predicate(ctx, key, _value(ctx, spec), sel_name))
             continue
         own = model.fields.get(name)
         if own is None or own.type != nbschema.STR or own.many:
-            raise not_implemented(f"filters on {type_name(model)}.{name} (only text fields are)", key.line, key.column)
+            raise not_implemented(
+                f"filters on {type_name(model)}.{name} (only text fields are)", key.line, key.column
+            )
         spec = _value(ctx, spec)
         if not isinstance(spec, dict) or not spec:
             raise not_implemented(f"the filter {name} without a lookup", key.line, key.column)
         for lookup, (ltok, lraw) in spec.items():
             if lookup not in LOOKUPS:
-                raise not_implemented(f"the lookup {lookup!r} (only {', '.join(LOOKUPS)} are)", ltok.line, ltok.column)
+                raise not_implemented(
+                    f"the lookup {lookup!r} (only {', '.join(LOOKUPS)} are)", ltok.line, ltok.column
+                )
             value = _value(ctx, lraw)
             if not isinstance(value, str):
-                raise not_implemented(f"the lookup {lookup} with a value that is not a string", ltok.line, ltok.column)
+                raise not_implemented(
+                    f"the lookup {lookup} with a value that is not a string", ltok.line, ltok.column
+                )
             out.append(_text_predicate(ctx.store, name, lookup, value))
     return out
 
@@ -554,7 +577,9 @@ def _field(store: Any, row: dict[str, Any], name: str) -> Any:
     return full.get(name)
 
 
-def _object(ctx: Context, model: nbschema.Model, row: dict[str, Any], fields: list[Selection], path: list[Any]) -> dict[str, Any]:
+def _object(
+    ctx: Context, model: nbschema.Model, row: dict[str, Any], fields: list[Selection], path: list[Any]
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     tname = type_name(model)
     for sel in fields:
@@ -571,7 +596,11 @@ def _object(ctx: Context, model: nbschema.Model, row: dict[str, Any], fields: li
             continue
         if sel.name == "id":
             if sel.fields is not None:
-                raise GraphQLError("Field 'id' must not have a selection since type 'ID!' has no subfields.", sel.line, sel.column)
+                raise GraphQLError(
+                    "Field 'id' must not have a selection since type 'ID!' has no subfields.",
+                    sel.line,
+                    sel.column,
+                )
             out["id"] = str(row["id"])
             continue
         if own is None or own.many:
@@ -583,8 +612,10 @@ def _object(ctx: Context, model: nbschema.Model, row: dict[str, Any], fields: li
                 raise not_implemented(f"the field {tname}.{sel.name}", sel.line, sel.column)
             if sel.fields is None:
                 raise GraphQLError(
-                    f"Field '{sel.name}' of type '{type_name(target)}' must have a selection of subfields. Did you mean '{sel.name} {{ ... }}'?",
-                    sel.line, sel.column,
+                    f"Field '{sel.name}' of type '{type_name(target)}' must have a selection of "
+                    f"subfields. Did you mean '{sel.name} {{ ... }}'?",
+                    sel.line,
+                    sel.column,
                 )
             if value is None:
                 out[sel.name] = None
@@ -596,7 +627,11 @@ def _object(ctx: Context, model: nbschema.Model, row: dict[str, Any], fields: li
         if own.type not in SCALARS:
             raise not_implemented(f"the field {tname}.{sel.name} (of type {own.type})", sel.line, sel.column)
         if sel.fields is not None:
-            raise GraphQLError(f"Field '{sel.name}' must not have a selection since its type has no subfields.", sel.line, sel.column)
+            raise GraphQLError(
+                f"Field '{sel.name}' must not have a selection since its type has no subfields.",
+                sel.line,
+                sel.column,
+            )
         if isinstance(value, dict) and "value" in value:  # a choice: {"value", "label"}
             value = value["value"]
         out[sel.name] = value

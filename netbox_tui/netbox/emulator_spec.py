@@ -271,7 +271,9 @@ def cached_scope(store: Any, scope_type: str | None, scope: Any) -> dict[str, An
     elif scope_type == "dcim.location":
         loc = store.full(scope) or {}
         site = store.full(loc.get("site")) or {}
-        out.update(_region=site.get("region"), _site_group=site.get("group"), _site=loc.get("site"), _location=scope)
+        out.update(
+            _region=site.get("region"), _site_group=site.get("group"), _site=loc.get("site"), _location=scope
+        )
     return out
 
 
@@ -389,7 +391,10 @@ def _prefix_search(field_name: str) -> Callable[[Any, dict[str, Any], str], bool
             return True
         query = _as_net(stripped)
         mine = _net(row.get(field_name))
-        return query is not None and mine is not None and query.version == mine.version and query.subnet_of(mine)  # type: ignore[arg-type]
+        # typeshed cannot tie the two versions together; they are checked equal first
+        return (
+            query is not None and mine is not None and query.version == mine.version and query.subnet_of(mine)  # type: ignore[arg-type]
+        )
 
     return match
 
@@ -554,7 +559,9 @@ def _present_in_vrf(to: str | None) -> Filter:
             if ref_id(ref) == vrf["id"]:
                 return True
             full = store.full(ref) if ref else None
-            return bool(full) and any(ref_id(t) in imports for t in full.get("export_targets") or [])
+            if not full:
+                return False
+            return any(ref_id(t) in imports for t in full.get("export_targets") or [])
 
         return pred
 
@@ -595,7 +602,11 @@ def _range_parent(store: Any, spec: ModelSpec, values: list[str]) -> Any:
 
     def pred(row: dict[str, Any]) -> bool:
         lo, hi = _host(row.get("start_address")), _host(row.get("end_address"))
-        return lo is not None and hi is not None and any(lo.version == n.version and lo in n and hi in n for n in nets)
+        return (
+            lo is not None
+            and hi is not None
+            and any(lo.version == n.version and lo in n and hi in n for n in nets)
+        )
 
     return pred
 
@@ -725,7 +736,9 @@ def _ip_by_vm(field_name: str) -> Filter:
             vms = [v for v in store.rows(VIRTUAL_MACHINES) if v["id"] in wanted]
         else:
             vms = [v for v in store.rows(VIRTUAL_MACHINES) if v.get("name") in values]
-        ifaces = {i["id"] for vm in vms for i in store.referencing(VM_INTERFACES, "virtual_machine", vm["id"])}
+        ifaces = {
+            i["id"] for vm in vms for i in store.referencing(VM_INTERFACES, "virtual_machine", vm["id"])
+        }
         return lambda row: _assigned_to(store, row, "virtualization.vminterface") in ifaces
 
     return custom(build)
@@ -830,7 +843,12 @@ def _termination_cache(store: Any, object_type: str, obj: dict[str, Any]) -> dic
     out: dict[str, Any] = {"_device": None, "_rack": None, "_location": None, "_site": None}
     if isinstance(obj.get("device"), dict):
         device = store.full(obj["device"]) or {}
-        out.update(_device=obj["device"], _rack=device.get("rack"), _location=device.get("location"), _site=device.get("site"))
+        out.update(
+            _device=obj["device"],
+            _rack=device.get("rack"),
+            _location=device.get("location"),
+            _site=device.get("site"),
+        )
     elif isinstance(obj.get("rack"), dict):
         rack = store.full(obj["rack"]) or {}
         out.update(_rack=obj["rack"], _location=rack.get("location"), _site=rack.get("site"))
@@ -854,7 +872,11 @@ def _cable_by_termination(key: str, attr: str | None, numeric: bool) -> Filter:
                 ref = _termination_cache(store, object_type, obj)[key]
                 if not isinstance(ref, dict):
                     continue
-                value = ref.get("id") if attr is None else (ref.get(attr) if attr in ref else (store.full(ref) or {}).get(attr))
+                value = (
+                    ref.get("id")
+                    if attr is None
+                    else (ref.get(attr) if attr in ref else (store.full(ref) or {}).get(attr))
+                )
                 if value in wanted:
                     return True
             return False
@@ -870,7 +892,9 @@ def _cable_by_object(object_type: str) -> Filter:
         if not values:
             return None
         wanted = set(_int_values(values))
-        return lambda row: any(t == object_type and obj.get("id") in wanted for t, obj in _cable_ends(store, row))
+        return lambda row: any(
+            t == object_type and obj.get("id") in wanted for t, obj in _cable_ends(store, row)
+        )
 
     return custom(build)
 
@@ -893,7 +917,9 @@ def _scope_filter(model: str) -> Filter:
         ids = set(_int_values(values))
         if not ids:
             return None
-        return lambda row: str(row.get("scope_type") or "").split(".")[-1] == model and row.get("scope_id") in ids
+        return lambda row: (
+            str(row.get("scope_type") or "").split(".")[-1] == model and row.get("scope_id") in ids
+        )
 
     return custom(build)
 
@@ -944,7 +970,9 @@ def tenancy(via: str = "") -> dict[str, Filter]:
     }
 
 
-def site_scope(site: str, *, region: str | None = None, group: str | None = None, tree_site: bool = False) -> dict[str, Filter]:
+def site_scope(
+    site: str, *, region: str | None = None, group: str | None = None, tree_site: bool = False
+) -> dict[str, Filter]:
     """site_id/site, region_id/region (with descendants), site_group_id/site_group."""
     region = region or f"{site}__region"
     group = group or f"{site}__group"
@@ -1040,27 +1068,56 @@ def _specs() -> dict[str, ModelSpec]:
     add = specs.append
 
     for path, obj in ((REGIONS, "Region"), (SITE_GROUPS, "SiteGroup"), (TENANT_GROUPS, "TenantGroup")):
-        add(ModelSpec(
-            path, obj, (sort_path(path, natural=path == TENANT_GROUPS),),
-            {**ident("name", "slug", "description", q=search("name", "slug", "description", "comments")), **nested_group(path)},
-            brief=("id", "url", "display", "name", "slug", "description", "_depth"),
-            order_fields=({"name": nat("name")} if path == TENANT_GROUPS else {}),
-        ))
+        add(
+            ModelSpec(
+                path,
+                obj,
+                (sort_path(path, natural=path == TENANT_GROUPS),),
+                {
+                    **ident(
+                        "name", "slug", "description", q=search("name", "slug", "description", "comments")
+                    ),
+                    **nested_group(path),
+                },
+                brief=("id", "url", "display", "name", "slug", "description", "_depth"),
+                order_fields=({"name": nat("name")} if path == TENANT_GROUPS else {}),
+            )
+        )
 
-    add(ModelSpec(
-        SITES, "Site", (nat("name"),),
-        {
-            **ident("name", "slug", "facility", "description",
-                    q=search("name", "facility", "description", "physical_address", "shipping_address", "comments", extra=_asn_matches)),
-            "latitude": dec("latitude"), "longitude": dec("longitude"),
-            "status": choice("status"),
-            "region_id": tree("region", REGIONS), "region": tree("region", REGIONS, "slug"),
-            "group_id": tree("group", SITE_GROUPS), "group": tree("group", SITE_GROUPS, "slug"),
-            **tenancy(),
-        },
-        brief=("id", "url", "display", "name", "description", "slug"),
-        order_fields=NAT_NAME,
-    ))
+    add(
+        ModelSpec(
+            SITES,
+            "Site",
+            (nat("name"),),
+            {
+                **ident(
+                    "name",
+                    "slug",
+                    "facility",
+                    "description",
+                    q=search(
+                        "name",
+                        "facility",
+                        "description",
+                        "physical_address",
+                        "shipping_address",
+                        "comments",
+                        extra=_asn_matches,
+                    ),
+                ),
+                "latitude": dec("latitude"),
+                "longitude": dec("longitude"),
+                "status": choice("status"),
+                "region_id": tree("region", REGIONS),
+                "region": tree("region", REGIONS, "slug"),
+                "group_id": tree("group", SITE_GROUPS),
+                "group": tree("group", SITE_GROUPS, "slug"),
+                **tenancy(),
+            },
+            brief=("id", "url", "display", "name", "description", "slug"),
+            order_fields=NAT_NAME,
+        )
+    )
 
     add(ModelSpec(
         LOCATIONS, "Location", (ref("site", SITES), sort_path(LOCATIONS)),
@@ -1073,40 +1130,88 @@ def _specs() -> dict[str, ModelSpec]:
         brief=("id", "url", "display", "name", "slug", "description", "_depth"),
     ))
 
-    add(ModelSpec(RACK_ROLES, "RackRole", (c("name"),), organizational("color"), brief=("id", "url", "display", "name", "slug", "description")))
-    add(ModelSpec(MANUFACTURERS, "Manufacturer", (c("name"),), organizational(), brief=("id", "url", "display", "name", "slug", "description")))
+    add(
+        ModelSpec(
+            RACK_ROLES,
+            "RackRole",
+            (c("name"),),
+            organizational("color"),
+            brief=("id", "url", "display", "name", "slug", "description"),
+        )
+    )
+    add(
+        ModelSpec(
+            MANUFACTURERS,
+            "Manufacturer",
+            (c("name"),),
+            organizational(),
+            brief=("id", "url", "display", "name", "slug", "description"),
+        )
+    )
 
-    add(ModelSpec(
-        RACKS, "Rack", (ref("site", SITES), ref("location", LOCATIONS), nat("name"), PK),
-        {
-            **ident("name", "facility_id", "asset_tag", "description",
-                    q=search("name", "facility_id", "serial", "asset_tag", "description", "comments")),
-            "serial": itext("serial"),
-            "u_height": num("u_height"), "starting_unit": num("starting_unit"), "desc_units": boolean("desc_units"),
-            "outer_width": num("outer_width"), "outer_height": num("outer_height"), "outer_depth": num("outer_depth"),
-            "mounting_depth": num("mounting_depth"), "max_weight": num("max_weight"), "weight": dec("weight"),
-            "status": choice("status"), "form_factor": choice("form_factor"),
-            "width": choice("width"), "airflow": choice("airflow"),
-            "role_id": fk("role", RACK_ROLES), "role": fk("role", RACK_ROLES, "slug"),
-            "location_id": tree("location", LOCATIONS), "location": tree("location", LOCATIONS, "slug"),
-            **site_scope("site"), **tenancy(),
-        },
-        order_fields=NAT_NAME,
-    ))
+    add(
+        ModelSpec(
+            RACKS,
+            "Rack",
+            (ref("site", SITES), ref("location", LOCATIONS), nat("name"), PK),
+            {
+                **ident(
+                    "name",
+                    "facility_id",
+                    "asset_tag",
+                    "description",
+                    q=search("name", "facility_id", "serial", "asset_tag", "description", "comments"),
+                ),
+                "serial": itext("serial"),
+                "u_height": num("u_height"),
+                "starting_unit": num("starting_unit"),
+                "desc_units": boolean("desc_units"),
+                "outer_width": num("outer_width"),
+                "outer_height": num("outer_height"),
+                "outer_depth": num("outer_depth"),
+                "mounting_depth": num("mounting_depth"),
+                "max_weight": num("max_weight"),
+                "weight": dec("weight"),
+                "status": choice("status"),
+                "form_factor": choice("form_factor"),
+                "width": choice("width"),
+                "airflow": choice("airflow"),
+                "role_id": fk("role", RACK_ROLES),
+                "role": fk("role", RACK_ROLES, "slug"),
+                "location_id": tree("location", LOCATIONS),
+                "location": tree("location", LOCATIONS, "slug"),
+                **site_scope("site"),
+                **tenancy(),
+            },
+            order_fields=NAT_NAME,
+        )
+    )
 
-    add(ModelSpec(
-        DEVICE_TYPES, "DeviceType", (ref("manufacturer", MANUFACTURERS), c("model")),
-        {
-            **ident("model", "slug", "part_number", "description",
-                    q=search("manufacturer__name", "model", "part_number", "description", "comments")),
-            "u_height": dec("u_height"), "is_full_depth": boolean("is_full_depth"),
-            "exclude_from_utilization": boolean("exclude_from_utilization"),
-            "manufacturer_id": fk("manufacturer", MANUFACTURERS), "manufacturer": fk("manufacturer", MANUFACTURERS, "slug"),
-            "default_platform_id": tree("default_platform", PLATFORMS), "default_platform": tree("default_platform", PLATFORMS, "slug"),
-            "device_count": num("device_count"),
-        },
-        brief=("id", "url", "display", "manufacturer", "model", "slug", "description", "device_count"),
-    ))
+    add(
+        ModelSpec(
+            DEVICE_TYPES,
+            "DeviceType",
+            (ref("manufacturer", MANUFACTURERS), c("model")),
+            {
+                **ident(
+                    "model",
+                    "slug",
+                    "part_number",
+                    "description",
+                    q=search("manufacturer__name", "model", "part_number", "description", "comments"),
+                ),
+                "u_height": dec("u_height"),
+                "is_full_depth": boolean("is_full_depth"),
+                "exclude_from_utilization": boolean("exclude_from_utilization"),
+                "manufacturer_id": fk("manufacturer", MANUFACTURERS),
+                "manufacturer": fk("manufacturer", MANUFACTURERS, "slug"),
+                "default_platform_id": tree("default_platform", PLATFORMS),
+                "default_platform": tree("default_platform", PLATFORMS, "slug"),
+                "device_count": num("device_count"),
+            },
+            brief=("id", "url", "display", "manufacturer", "model", "slug", "description", "device_count"),
+        )
+    )
 
     add(ModelSpec(
         DEVICE_ROLES, "DeviceRole", (sort_path(DEVICE_ROLES),),
@@ -1114,13 +1219,20 @@ def _specs() -> dict[str, ModelSpec]:
          "vm_role": boolean("vm_role"), **nested_group(DEVICE_ROLES)},
         brief=("id", "url", "display", "name", "slug", "description", "_depth"),
     ))
-    add(ModelSpec(
-        PLATFORMS, "Platform", (sort_path(PLATFORMS),),
-        {**ident("name", "slug", "description", q=search("name", "slug", "description", "comments")),
-         "manufacturer_id": fk("manufacturer", MANUFACTURERS), "manufacturer": fk("manufacturer", MANUFACTURERS, "slug"),
-         **nested_group(PLATFORMS)},
-        brief=("id", "url", "display", "name", "slug", "description", "_depth"),
-    ))
+    add(
+        ModelSpec(
+            PLATFORMS,
+            "Platform",
+            (sort_path(PLATFORMS),),
+            {
+                **ident("name", "slug", "description", q=search("name", "slug", "description", "comments")),
+                "manufacturer_id": fk("manufacturer", MANUFACTURERS),
+                "manufacturer": fk("manufacturer", MANUFACTURERS, "slug"),
+                **nested_group(PLATFORMS),
+            },
+            brief=("id", "url", "display", "name", "slug", "description", "_depth"),
+        )
+    )
 
     device_counts = {
         name: num(name) for name in (
@@ -1129,86 +1241,147 @@ def _specs() -> dict[str, ModelSpec]:
             "inventory_item_count", "vc_position", "vc_priority",
         )
     }
-    add(ModelSpec(
-        DEVICES, "Device", (nat("name"), PK),
-        {
-            **ident("asset_tag", "description",
-                    q=search("name", "virtual_chassis__name", "serial", "asset_tag", "description", "comments", extra=_primary_ip_matches)),
-            "name": itext("name"), "serial": itext("serial"),
-            "status": choice("status"), "face": choice("face"),
-            "airflow": choice("airflow"),
-            "position": dec("position"), "latitude": dec("latitude"), "longitude": dec("longitude"),
-            **device_counts,
-            **site_scope("site"), **tenancy(),
-            "location_id": tree("location", LOCATIONS), "location": tree("location", LOCATIONS, "slug"),
-            "rack_id": fk("rack", RACKS),
-            "role_id": tree("role", DEVICE_ROLES), "role": tree("role", DEVICE_ROLES, "slug"),
-            "device_type_id": fk("device_type", DEVICE_TYPES), "device_type": fk("device_type", DEVICE_TYPES, "slug"),
-            "model": fk("device_type", DEVICE_TYPES, "slug"),
-            "manufacturer_id": fk("device_type__manufacturer", MANUFACTURERS),
-            "manufacturer": fk("device_type__manufacturer", MANUFACTURERS, "slug"),
-            "platform_id": tree("platform", PLATFORMS), "platform": tree("platform", PLATFORMS, "slug"),
-            "cluster_id": fk("cluster", CLUSTERS),
-            "cluster_group_id": fk("cluster__group", CLUSTER_GROUPS), "cluster_group": fk("cluster__group", CLUSTER_GROUPS, "slug"),
-            "virtual_chassis_id": fk("virtual_chassis", VIRTUAL_CHASSIS),
-            "virtual_chassis_member": bool_method(lambda store, row: row.get("virtual_chassis") is not None),
-            "parent_device_id": fk("parent_device", DEVICES),
-            "primary_ip4_id": fk("primary_ip4", IP_ADDRESSES), "primary_ip4": fk("primary_ip4", IP_ADDRESSES, "address"),
-            "primary_ip6_id": fk("primary_ip6", IP_ADDRESSES), "primary_ip6": fk("primary_ip6", IP_ADDRESSES, "address"),
-            "oob_ip_id": fk("oob_ip", IP_ADDRESSES),
-            "has_primary_ip": bool_method(_has_primary_ip),
-            "has_oob_ip": bool_method(lambda store, row: row.get("oob_ip") is not None),
-            "local_context_data": bool_method(lambda store, row: row.get("local_context_data") is not None),
-            "is_full_depth": boolean("device_type__is_full_depth"),
-            "interfaces": _has_count("interface_count"),
-            "console_ports": _has_count("console_port_count"),
-            "console_server_ports": _has_count("console_server_port_count"),
-            "power_ports": _has_count("power_port_count"),
-            "power_outlets": _has_count("power_outlet_count"),
-            "pass_through_ports": _has_count("front_port_count", "rear_port_count"),
-            "device_bays": _has_count("device_bay_count"),
-            "module_bays": _has_count("module_bay_count"),
-        },
-        order_fields=NAT_NAME,
-    ))
+    add(
+        ModelSpec(
+            DEVICES,
+            "Device",
+            (nat("name"), PK),
+            {
+                **ident(
+                    "asset_tag",
+                    "description",
+                    q=search(
+                        "name",
+                        "virtual_chassis__name",
+                        "serial",
+                        "asset_tag",
+                        "description",
+                        "comments",
+                        extra=_primary_ip_matches,
+                    ),
+                ),
+                "name": itext("name"),
+                "serial": itext("serial"),
+                "status": choice("status"),
+                "face": choice("face"),
+                "airflow": choice("airflow"),
+                "position": dec("position"),
+                "latitude": dec("latitude"),
+                "longitude": dec("longitude"),
+                **device_counts,
+                **site_scope("site"),
+                **tenancy(),
+                "location_id": tree("location", LOCATIONS),
+                "location": tree("location", LOCATIONS, "slug"),
+                "rack_id": fk("rack", RACKS),
+                "role_id": tree("role", DEVICE_ROLES),
+                "role": tree("role", DEVICE_ROLES, "slug"),
+                "device_type_id": fk("device_type", DEVICE_TYPES),
+                "device_type": fk("device_type", DEVICE_TYPES, "slug"),
+                "model": fk("device_type", DEVICE_TYPES, "slug"),
+                "manufacturer_id": fk("device_type__manufacturer", MANUFACTURERS),
+                "manufacturer": fk("device_type__manufacturer", MANUFACTURERS, "slug"),
+                "platform_id": tree("platform", PLATFORMS),
+                "platform": tree("platform", PLATFORMS, "slug"),
+                "cluster_id": fk("cluster", CLUSTERS),
+                "cluster_group_id": fk("cluster__group", CLUSTER_GROUPS),
+                "cluster_group": fk("cluster__group", CLUSTER_GROUPS, "slug"),
+                "virtual_chassis_id": fk("virtual_chassis", VIRTUAL_CHASSIS),
+                "virtual_chassis_member": bool_method(
+                    lambda store, row: row.get("virtual_chassis") is not None
+                ),
+                "parent_device_id": fk("parent_device", DEVICES),
+                "primary_ip4_id": fk("primary_ip4", IP_ADDRESSES),
+                "primary_ip4": fk("primary_ip4", IP_ADDRESSES, "address"),
+                "primary_ip6_id": fk("primary_ip6", IP_ADDRESSES),
+                "primary_ip6": fk("primary_ip6", IP_ADDRESSES, "address"),
+                "oob_ip_id": fk("oob_ip", IP_ADDRESSES),
+                "has_primary_ip": bool_method(_has_primary_ip),
+                "has_oob_ip": bool_method(lambda store, row: row.get("oob_ip") is not None),
+                "local_context_data": bool_method(
+                    lambda store, row: row.get("local_context_data") is not None
+                ),
+                "is_full_depth": boolean("device_type__is_full_depth"),
+                "interfaces": _has_count("interface_count"),
+                "console_ports": _has_count("console_port_count"),
+                "console_server_ports": _has_count("console_server_port_count"),
+                "power_ports": _has_count("power_port_count"),
+                "power_outlets": _has_count("power_outlet_count"),
+                "pass_through_ports": _has_count("front_port_count", "rear_port_count"),
+                "device_bays": _has_count("device_bay_count"),
+                "module_bays": _has_count("module_bay_count"),
+            },
+            order_fields=NAT_NAME,
+        )
+    )
 
-    add(ModelSpec(
-        VIRTUAL_CHASSIS, "VirtualChassis", (nat("name"),),
-        {
-            **ident("name", "domain", "description", q=search("name", "description", "domain", extra=_vc_search)),
-            "master_id": fk("master", DEVICES), "master": fk("master", DEVICES, "name"),
-            **site_scope("master__site"), "tenant_id": fk("master__tenant", TENANTS), "tenant": fk("master__tenant", TENANTS, "slug"),
-            "member_count": num("member_count"),
-        },
-        brief=("id", "url", "display", "name", "master", "description", "member_count"),
-        order_fields=NAT_NAME,
-    ))
+    add(
+        ModelSpec(
+            VIRTUAL_CHASSIS,
+            "VirtualChassis",
+            (nat("name"),),
+            {
+                **ident(
+                    "name",
+                    "domain",
+                    "description",
+                    q=search("name", "description", "domain", extra=_vc_search),
+                ),
+                "master_id": fk("master", DEVICES),
+                "master": fk("master", DEVICES, "name"),
+                **site_scope("master__site"),
+                "tenant_id": fk("master__tenant", TENANTS),
+                "tenant": fk("master__tenant", TENANTS, "slug"),
+                "member_count": num("member_count"),
+            },
+            brief=("id", "url", "display", "name", "master", "description", "member_count"),
+            order_fields=NAT_NAME,
+        )
+    )
 
-    add(ModelSpec(
-        INTERFACES, "Interface", (ref("device", DEVICES), Term(kind="raw", fn=_iface_name)),
-        {
-            **ident("name", "label", "description"),
-            **device_component(), **cabled(),
-            "type": choice("type"), "mode": choice("mode"),
-            "duplex": choice("duplex"), "poe_mode": choice("poe_mode"), "poe_type": choice("poe_type"),
-            "enabled": boolean("enabled"), "mgmt_only": boolean("mgmt_only"),
-            "mtu": num("mtu"), "speed": num("speed"), "channels": num("channels"), "channel_id": num("channel_id"),
-            "tx_power": num("tx_power"),
-            "connected": bool_method(_connected),
-            "vlan_id": _assigned_vlan("id"), "vlan": _assigned_vlan("vid"),
-            "vrf_id": fk("vrf", VRFS), "vrf": fk("vrf", VRFS, "rd"),
-            "parent_id": fk("parent", INTERFACES), "bridge_id": fk("bridge", INTERFACES), "lag_id": fk("lag", INTERFACES),
-            "virtual_chassis_member": _vc_member_interfaces("name", False),
-            "virtual_chassis_member_id": _vc_member_interfaces("id", False),
-            "virtual_chassis_member_or_master": _vc_member_interfaces("name", True),
-            "virtual_chassis_member_or_master_id": _vc_member_interfaces("id", True),
-        },
-        brief=("id", "url", "display", "device", "name", "description", "cable", "_occupied"),
-        order_fields=NAT_NAME,
-    ))
+    add(
+        ModelSpec(
+            INTERFACES,
+            "Interface",
+            (ref("device", DEVICES), Term(kind="raw", fn=_iface_name)),
+            {
+                **ident("name", "label", "description"),
+                **device_component(),
+                **cabled(),
+                "type": choice("type"),
+                "mode": choice("mode"),
+                "duplex": choice("duplex"),
+                "poe_mode": choice("poe_mode"),
+                "poe_type": choice("poe_type"),
+                "enabled": boolean("enabled"),
+                "mgmt_only": boolean("mgmt_only"),
+                "mtu": num("mtu"),
+                "speed": num("speed"),
+                "channels": num("channels"),
+                "channel_id": num("channel_id"),
+                "tx_power": num("tx_power"),
+                "connected": bool_method(_connected),
+                "vlan_id": _assigned_vlan("id"),
+                "vlan": _assigned_vlan("vid"),
+                "vrf_id": fk("vrf", VRFS),
+                "vrf": fk("vrf", VRFS, "rd"),
+                "parent_id": fk("parent", INTERFACES),
+                "bridge_id": fk("bridge", INTERFACES),
+                "lag_id": fk("lag", INTERFACES),
+                "virtual_chassis_member": _vc_member_interfaces("name", False),
+                "virtual_chassis_member_id": _vc_member_interfaces("id", False),
+                "virtual_chassis_member_or_master": _vc_member_interfaces("name", True),
+                "virtual_chassis_member_or_master_id": _vc_member_interfaces("id", True),
+            },
+            brief=("id", "url", "display", "device", "name", "description", "cable", "_occupied"),
+            order_fields=NAT_NAME,
+        )
+    )
 
-    for path, obj, mapped in ((FRONT_PORTS, "FrontPort", ("rear_port_id", "rear_ports__rear_port", REAR_PORTS)),
-                              (REAR_PORTS, "RearPort", ("front_port_id", "front_ports__front_port", FRONT_PORTS))):
+    for path, obj, mapped in (
+        (FRONT_PORTS, "FrontPort", ("rear_port_id", "rear_ports__rear_port", REAR_PORTS)),
+        (REAR_PORTS, "RearPort", ("front_port_id", "front_ports__front_port", FRONT_PORTS)),
+    ):
         add(ModelSpec(
             path, obj, (ref("device", DEVICES), nat("name")),
             {
@@ -1256,8 +1429,15 @@ def _specs() -> dict[str, ModelSpec]:
 
     add(ModelSpec(RIRS, "RIR", (c("name"),), {**organizational(), "is_private": boolean("is_private")},
                   brief=("id", "url", "display", "name", "slug", "description", "aggregate_count")))
-    add(ModelSpec(ROLES, "Role", (Term(("weight",), "num"), c("name")), {**organizational(), "weight": num("weight")},
-                  brief=("id", "url", "display", "name", "slug", "description")))
+    add(
+        ModelSpec(
+            ROLES,
+            "Role",
+            (Term(("weight",), "num"), c("name")),
+            {**organizational(), "weight": num("weight")},
+            brief=("id", "url", "display", "name", "slug", "description"),
+        )
+    )
 
     add(ModelSpec(
         AGGREGATES, "Aggregate", (Term(("prefix",), "inet"), PK),
@@ -1278,76 +1458,129 @@ def _specs() -> dict[str, ModelSpec]:
         order_fields=NAT_NAME,
     ))
 
-    add(ModelSpec(
-        PREFIXES, "Prefix", (Term(("vrf",), "refid", nulls_first=True), Term(("prefix",), "inet"), PK),
-        {
-            **ident("description", q=search("description", extra=_prefix_search("prefix"))),
-            "prefix": custom(_prefix_filter),
-            "within": _single_net(_within), "within_include": _single_net(_within_include),
-            "contains": _single_net(_contains, contains=True),
-            "family": _family("prefix"),
-            "mask_length": _mask_length("prefix", "exact"), "mask_length__gte": _mask_length("prefix", "gte"),
-            "mask_length__lte": _mask_length("prefix", "lte"),
-            "depth": num("_depth"), "children": num("children"),
-            "vrf_id": fk("vrf", VRFS), "vrf": fk("vrf", VRFS, "rd"),
-            "present_in_vrf_id": _present_in_vrf(None), "present_in_vrf": _present_in_vrf("rd"),
-            "status": choice("status"),
-            "role_id": fk("role", ROLES), "role": fk("role", ROLES, "slug"),
-            "vlan_id": fk("vlan", VLANS), "vlan_vid": num("vlan__vid"),
-            "vlan_group_id": fk("vlan__group", VLAN_GROUPS), "vlan_group": fk("vlan__group", VLAN_GROUPS, "slug"),
-            "is_pool": boolean("is_pool"), "mark_utilized": boolean("mark_utilized"),
-            "scope_id": num("scope_id"),
-            **site_scope("_site", region="_region", group="_site_group"),
-            "location_id": tree("_location", LOCATIONS), "location": tree("_location", LOCATIONS, "slug"),
-            **tenancy(),
-        },
-        brief=("id", "url", "display", "family", "prefix", "description", "_depth"),
-        virtual=_scope_virtuals("scope_type", "scope"),
-        order_fields=INET,
-    ))
+    add(
+        ModelSpec(
+            PREFIXES,
+            "Prefix",
+            (Term(("vrf",), "refid", nulls_first=True), Term(("prefix",), "inet"), PK),
+            {
+                **ident("description", q=search("description", extra=_prefix_search("prefix"))),
+                "prefix": custom(_prefix_filter),
+                "within": _single_net(_within),
+                "within_include": _single_net(_within_include),
+                "contains": _single_net(_contains, contains=True),
+                "family": _family("prefix"),
+                "mask_length": _mask_length("prefix", "exact"),
+                "mask_length__gte": _mask_length("prefix", "gte"),
+                "mask_length__lte": _mask_length("prefix", "lte"),
+                "depth": num("_depth"),
+                "children": num("children"),
+                "vrf_id": fk("vrf", VRFS),
+                "vrf": fk("vrf", VRFS, "rd"),
+                "present_in_vrf_id": _present_in_vrf(None),
+                "present_in_vrf": _present_in_vrf("rd"),
+                "status": choice("status"),
+                "role_id": fk("role", ROLES),
+                "role": fk("role", ROLES, "slug"),
+                "vlan_id": fk("vlan", VLANS),
+                "vlan_vid": num("vlan__vid"),
+                "vlan_group_id": fk("vlan__group", VLAN_GROUPS),
+                "vlan_group": fk("vlan__group", VLAN_GROUPS, "slug"),
+                "is_pool": boolean("is_pool"),
+                "mark_utilized": boolean("mark_utilized"),
+                "scope_id": num("scope_id"),
+                **site_scope("_site", region="_region", group="_site_group"),
+                "location_id": tree("_location", LOCATIONS),
+                "location": tree("_location", LOCATIONS, "slug"),
+                **tenancy(),
+            },
+            brief=("id", "url", "display", "family", "prefix", "description", "_depth"),
+            virtual=_scope_virtuals("scope_type", "scope"),
+            order_fields=INET,
+        )
+    )
 
-    add(ModelSpec(
-        IP_RANGES, "IPRange", (Term(("vrf",), "refid", nulls_first=True), Term(("start_address",), "inet"), PK),
-        {
-            **ident("description", q=search("description", "start_address", "end_address", extra=_range_search)),
-            "start_address": _address_filter("start_address"), "end_address": _address_filter("end_address"),
-            "contains": custom(_range_contains), "parent": custom(_range_parent),
-            "family": _family("start_address"), "size": num("size"),
-            "vrf_id": fk("vrf", VRFS), "vrf": fk("vrf", VRFS, "rd"),
-            "status": choice("status"),
-            "role_id": fk("role", ROLES), "role": fk("role", ROLES, "slug"),
-            "mark_populated": boolean("mark_populated"), "mark_utilized": boolean("mark_utilized"),
-            **tenancy(),
-        },
-        brief=("id", "url", "display", "family", "start_address", "end_address", "description"),
-        order_fields=INET,
-    ))
+    add(
+        ModelSpec(
+            IP_RANGES,
+            "IPRange",
+            (Term(("vrf",), "refid", nulls_first=True), Term(("start_address",), "inet"), PK),
+            {
+                **ident(
+                    "description",
+                    q=search("description", "start_address", "end_address", extra=_range_search),
+                ),
+                "start_address": _address_filter("start_address"),
+                "end_address": _address_filter("end_address"),
+                "contains": custom(_range_contains),
+                "parent": custom(_range_parent),
+                "family": _family("start_address"),
+                "size": num("size"),
+                "vrf_id": fk("vrf", VRFS),
+                "vrf": fk("vrf", VRFS, "rd"),
+                "status": choice("status"),
+                "role_id": fk("role", ROLES),
+                "role": fk("role", ROLES, "slug"),
+                "mark_populated": boolean("mark_populated"),
+                "mark_utilized": boolean("mark_utilized"),
+                **tenancy(),
+            },
+            brief=("id", "url", "display", "family", "start_address", "end_address", "description"),
+            order_fields=INET,
+        )
+    )
 
-    add(ModelSpec(
-        IP_ADDRESSES, "IPAddress", (Term(("address",), "inet"), PK),
-        {
-            **ident("dns_name", "description", q=search("dns_name", "description", extra=_ip_istartswith)),
-            "address": _address_filter("address"), "parent": custom(_ip_parent),
-            "family": _family("address"),
-            "mask_length": _mask_length("address", "exact"), "mask_length__gte": _mask_length("address", "gte"),
-            "mask_length__lte": _mask_length("address", "lte"),
-            "vrf_id": fk("vrf", VRFS), "vrf": fk("vrf", VRFS, "rd"),
-            "present_in_vrf_id": _present_in_vrf(None), "present_in_vrf": _present_in_vrf("rd"),
-            "status": choice("status"), "role": choice("role"),
-            "assigned_object_id": num("assigned_object_id"),
-            "device": _ip_by_device("name"), "device_id": _ip_by_device("id"),
-            "virtual_machine": _ip_by_vm("name"), "virtual_machine_id": _ip_by_vm("id"),
-            "interface_id": fk("_interface", INTERFACES), "interface": fk("_interface", INTERFACES, "name"),
-            "vminterface_id": fk("_vminterface", VM_INTERFACES), "vminterface": fk("_vminterface", VM_INTERFACES, "name"),
-            "assigned_to_interface": bool_method(lambda store, row: row.get("assigned_object_type") in ("dcim.interface", "virtualization.vminterface") and row.get("assigned_object_id") is not None),
-            "assigned": bool_method(lambda store, row: not (row.get("assigned_object_type") is None and row.get("assigned_object_id") is None)),
-            "nat_inside_id": fk("nat_inside", IP_ADDRESSES),
-            **tenancy(),
-        },
-        brief=("id", "url", "display", "family", "address", "description"),
-        virtual={"_interface": _assigned_iface, "_vminterface": _assigned_vmiface},
-        order_fields=INET,
-    ))
+    add(
+        ModelSpec(
+            IP_ADDRESSES,
+            "IPAddress",
+            (Term(("address",), "inet"), PK),
+            {
+                **ident(
+                    "dns_name", "description", q=search("dns_name", "description", extra=_ip_istartswith)
+                ),
+                "address": _address_filter("address"),
+                "parent": custom(_ip_parent),
+                "family": _family("address"),
+                "mask_length": _mask_length("address", "exact"),
+                "mask_length__gte": _mask_length("address", "gte"),
+                "mask_length__lte": _mask_length("address", "lte"),
+                "vrf_id": fk("vrf", VRFS),
+                "vrf": fk("vrf", VRFS, "rd"),
+                "present_in_vrf_id": _present_in_vrf(None),
+                "present_in_vrf": _present_in_vrf("rd"),
+                "status": choice("status"),
+                "role": choice("role"),
+                "assigned_object_id": num("assigned_object_id"),
+                "device": _ip_by_device("name"),
+                "device_id": _ip_by_device("id"),
+                "virtual_machine": _ip_by_vm("name"),
+                "virtual_machine_id": _ip_by_vm("id"),
+                "interface_id": fk("_interface", INTERFACES),
+                "interface": fk("_interface", INTERFACES, "name"),
+                "vminterface_id": fk("_vminterface", VM_INTERFACES),
+                "vminterface": fk("_vminterface", VM_INTERFACES, "name"),
+                "assigned_to_interface": bool_method(
+                    lambda store, row: (
+                        row.get("assigned_object_type") in ("dcim.interface", "virtualization.vminterface")
+                        and row.get("assigned_object_id") is not None
+                    )
+                ),
+                "assigned": bool_method(
+                    lambda store, row: (
+                        not (
+                            row.get("assigned_object_type") is None and row.get("assigned_object_id") is None
+                        )
+                    )
+                ),
+                "nat_inside_id": fk("nat_inside", IP_ADDRESSES),
+                **tenancy(),
+            },
+            brief=("id", "url", "display", "family", "address", "description"),
+            virtual={"_interface": _assigned_iface, "_vminterface": _assigned_vmiface},
+            order_fields=INET,
+        )
+    )
 
     add(ModelSpec(
         VLAN_GROUPS, "VLANGroup", (nat("name"), PK),
@@ -1359,20 +1592,30 @@ def _specs() -> dict[str, ModelSpec]:
         order_fields=NAT_NAME,
     ))
 
-    add(ModelSpec(
-        VLANS, "VLAN", (ref("site", SITES), ref("group", VLAN_GROUPS), Term(("vid",), "num"), PK),
-        {
-            **ident("name", "description", q=search("name", "description", extra=_vid_matches)),
-            "vid": num("vid"), "status": choice("status"), "qinq_role": choice("qinq_role"),
-            **site_scope("site"),
-            "group_id": fk("group", VLAN_GROUPS), "group": fk("group", VLAN_GROUPS, "slug"),
-            "role_id": fk("role", ROLES), "role": fk("role", ROLES, "slug"),
-            "qinq_svlan_id": fk("qinq_svlan", VLANS), "qinq_svlan_vid": num("qinq_svlan__vid"),
-            "interface_id": _vlans_of_interface(INTERFACES), "vminterface_id": _vlans_of_interface(VM_INTERFACES),
-            **tenancy(),
-        },
-        brief=("id", "url", "display", "vid", "name", "description"),
-    ))
+    add(
+        ModelSpec(
+            VLANS,
+            "VLAN",
+            (ref("site", SITES), ref("group", VLAN_GROUPS), Term(("vid",), "num"), PK),
+            {
+                **ident("name", "description", q=search("name", "description", extra=_vid_matches)),
+                "vid": num("vid"),
+                "status": choice("status"),
+                "qinq_role": choice("qinq_role"),
+                **site_scope("site"),
+                "group_id": fk("group", VLAN_GROUPS),
+                "group": fk("group", VLAN_GROUPS, "slug"),
+                "role_id": fk("role", ROLES),
+                "role": fk("role", ROLES, "slug"),
+                "qinq_svlan_id": fk("qinq_svlan", VLANS),
+                "qinq_svlan_vid": num("qinq_svlan__vid"),
+                "interface_id": _vlans_of_interface(INTERFACES),
+                "vminterface_id": _vlans_of_interface(VM_INTERFACES),
+                **tenancy(),
+            },
+            brief=("id", "url", "display", "vid", "name", "description"),
+        )
+    )
 
     add(ModelSpec(
         PROVIDERS, "Provider", (nat("name"),),
@@ -1386,40 +1629,62 @@ def _specs() -> dict[str, ModelSpec]:
     add(ModelSpec(CIRCUIT_TYPES, "CircuitType", (c("name"),), organizational("color"),
                   brief=("id", "url", "display", "name", "slug", "description", "circuit_count")))
 
-    add(ModelSpec(
-        CIRCUITS, "Circuit", (ref("provider", PROVIDERS), ref("provider_account", "circuits/provider-accounts/"), c("cid")),
-        {
-            **ident("cid", "description", q=search("cid", "description", "comments", extra=_circuit_search)),
-            "commit_rate": num("commit_rate"), "distance": dec("distance"),
-            "status": choice("status"),
-            "provider_id": fk("provider", PROVIDERS), "provider": fk("provider", PROVIDERS, "slug"),
-            "type_id": fk("type", CIRCUIT_TYPES), "type": fk("type", CIRCUIT_TYPES, "slug"),
-            "termination_a_id": fk("termination_a", CIRCUIT_TERMINATIONS),
-            "termination_z_id": fk("termination_z", CIRCUIT_TERMINATIONS),
-            **site_scope("terminations___site", region="terminations___region", group="terminations___site_group"),
-            "location_id": fk("terminations___location", LOCATIONS),
-            **tenancy(),
-        },
-        brief=("id", "url", "display", "provider", "cid", "description"),
-        virtual={"terminations": _circuit_terminations},
-    ))
+    add(
+        ModelSpec(
+            CIRCUITS,
+            "Circuit",
+            (ref("provider", PROVIDERS), ref("provider_account", "circuits/provider-accounts/"), c("cid")),
+            {
+                **ident(
+                    "cid", "description", q=search("cid", "description", "comments", extra=_circuit_search)
+                ),
+                "commit_rate": num("commit_rate"),
+                "distance": dec("distance"),
+                "status": choice("status"),
+                "provider_id": fk("provider", PROVIDERS),
+                "provider": fk("provider", PROVIDERS, "slug"),
+                "type_id": fk("type", CIRCUIT_TYPES),
+                "type": fk("type", CIRCUIT_TYPES, "slug"),
+                "termination_a_id": fk("termination_a", CIRCUIT_TERMINATIONS),
+                "termination_z_id": fk("termination_z", CIRCUIT_TERMINATIONS),
+                **site_scope(
+                    "terminations___site", region="terminations___region", group="terminations___site_group"
+                ),
+                "location_id": fk("terminations___location", LOCATIONS),
+                **tenancy(),
+            },
+            brief=("id", "url", "display", "provider", "cid", "description"),
+            virtual={"terminations": _circuit_terminations},
+        )
+    )
 
-    add(ModelSpec(
-        CIRCUIT_TERMINATIONS, "CircuitTermination", (ref("circuit", CIRCUITS), c("term_side")),
-        {
-            **ident("xconnect_id", "pp_info", "description",
-                    q=search("circuit__cid", "xconnect_id", "pp_info", "description")),
-            "term_side": choice("term_side"),
-            "port_speed": num("port_speed"), "upstream_speed": num("upstream_speed"),
-            "circuit_id": fk("circuit", CIRCUITS),
-            "provider_id": fk("circuit__provider", PROVIDERS), "provider": fk("circuit__provider", PROVIDERS, "slug"),
-            **site_scope("_site", region="_region", group="_site_group"),
-            "location_id": tree("_location", LOCATIONS), "location": tree("_location", LOCATIONS, "slug"),
-            **cabled(),
-        },
-        brief=("id", "url", "display", "circuit", "term_side", "description", "cable", "_occupied"),
-        virtual=_scope_virtuals("termination_type", "termination"),
-    ))
+    add(
+        ModelSpec(
+            CIRCUIT_TERMINATIONS,
+            "CircuitTermination",
+            (ref("circuit", CIRCUITS), c("term_side")),
+            {
+                **ident(
+                    "xconnect_id",
+                    "pp_info",
+                    "description",
+                    q=search("circuit__cid", "xconnect_id", "pp_info", "description"),
+                ),
+                "term_side": choice("term_side"),
+                "port_speed": num("port_speed"),
+                "upstream_speed": num("upstream_speed"),
+                "circuit_id": fk("circuit", CIRCUITS),
+                "provider_id": fk("circuit__provider", PROVIDERS),
+                "provider": fk("circuit__provider", PROVIDERS, "slug"),
+                **site_scope("_site", region="_region", group="_site_group"),
+                "location_id": tree("_location", LOCATIONS),
+                "location": tree("_location", LOCATIONS, "slug"),
+                **cabled(),
+            },
+            brief=("id", "url", "display", "circuit", "term_side", "description", "cable", "_occupied"),
+            virtual=_scope_virtuals("termination_type", "termination"),
+        )
+    )
 
     add(ModelSpec(CLUSTER_TYPES, "ClusterType", (c("name"),), organizational(),
                   brief=("id", "url", "display", "name", "slug", "description", "cluster_count")))
@@ -1442,53 +1707,91 @@ def _specs() -> dict[str, ModelSpec]:
         order_fields=NAT_NAME,
     ))
 
-    add(ModelSpec(
-        VIRTUAL_MACHINES, "VirtualMachine", (nat("name"), PK),
-        {
-            **ident("description", "serial",
-                    q=search("name", "description", "comments", "serial", extra=_primary_ip_matches)),
-            "name": itext("name"),
-            "status": choice("status"), "start_on_boot": choice("start_on_boot"),
-            "vcpus": dec("vcpus"), "memory": num("memory"), "disk": num("disk"),
-            "interface_count": num("interface_count"), "virtual_disk_count": num("virtual_disk_count"),
-            "cluster_id": fk("cluster", CLUSTERS), "cluster": fk("cluster", CLUSTERS, "name"),
-            "cluster_group_id": fk("cluster__group", CLUSTER_GROUPS), "cluster_group": fk("cluster__group", CLUSTER_GROUPS, "slug"),
-            "cluster_type_id": fk("cluster__type", CLUSTER_TYPES), "cluster_type": fk("cluster__type", CLUSTER_TYPES, "slug"),
-            "device_id": fk("device", DEVICES), "device": fk("device", DEVICES, "name"),
-            **site_scope("site"),
-            "role_id": tree("role", DEVICE_ROLES), "role": tree("role", DEVICE_ROLES, "slug"),
-            "platform_id": tree("platform", PLATFORMS), "platform": tree("platform", PLATFORMS, "slug"),
-            "primary_ip4_id": fk("primary_ip4", IP_ADDRESSES), "primary_ip4": fk("primary_ip4", IP_ADDRESSES, "address"),
-            "primary_ip6_id": fk("primary_ip6", IP_ADDRESSES), "primary_ip6": fk("primary_ip6", IP_ADDRESSES, "address"),
-            "has_primary_ip": bool_method(_has_primary_ip),
-            "local_context_data": bool_method(lambda store, row: row.get("local_context_data") is not None),
-            **tenancy(),
-        },
-        order_fields=NAT_NAME,
-    ))
+    add(
+        ModelSpec(
+            VIRTUAL_MACHINES,
+            "VirtualMachine",
+            (nat("name"), PK),
+            {
+                **ident(
+                    "description",
+                    "serial",
+                    q=search("name", "description", "comments", "serial", extra=_primary_ip_matches),
+                ),
+                "name": itext("name"),
+                "status": choice("status"),
+                "start_on_boot": choice("start_on_boot"),
+                "vcpus": dec("vcpus"),
+                "memory": num("memory"),
+                "disk": num("disk"),
+                "interface_count": num("interface_count"),
+                "virtual_disk_count": num("virtual_disk_count"),
+                "cluster_id": fk("cluster", CLUSTERS),
+                "cluster": fk("cluster", CLUSTERS, "name"),
+                "cluster_group_id": fk("cluster__group", CLUSTER_GROUPS),
+                "cluster_group": fk("cluster__group", CLUSTER_GROUPS, "slug"),
+                "cluster_type_id": fk("cluster__type", CLUSTER_TYPES),
+                "cluster_type": fk("cluster__type", CLUSTER_TYPES, "slug"),
+                "device_id": fk("device", DEVICES),
+                "device": fk("device", DEVICES, "name"),
+                **site_scope("site"),
+                "role_id": tree("role", DEVICE_ROLES),
+                "role": tree("role", DEVICE_ROLES, "slug"),
+                "platform_id": tree("platform", PLATFORMS),
+                "platform": tree("platform", PLATFORMS, "slug"),
+                "primary_ip4_id": fk("primary_ip4", IP_ADDRESSES),
+                "primary_ip4": fk("primary_ip4", IP_ADDRESSES, "address"),
+                "primary_ip6_id": fk("primary_ip6", IP_ADDRESSES),
+                "primary_ip6": fk("primary_ip6", IP_ADDRESSES, "address"),
+                "has_primary_ip": bool_method(_has_primary_ip),
+                "local_context_data": bool_method(
+                    lambda store, row: row.get("local_context_data") is not None
+                ),
+                **tenancy(),
+            },
+            order_fields=NAT_NAME,
+        )
+    )
 
-    add(ModelSpec(
-        VM_INTERFACES, "VMInterface", (ref("virtual_machine", VIRTUAL_MACHINES), Term(kind="raw", fn=_iface_name)),
-        {
-            **ident("name", "description", q=search("name", "description")),
-            "enabled": boolean("enabled"), "mtu": num("mtu"), "mode": choice("mode"),
-            "virtual_machine_id": fk("virtual_machine", VIRTUAL_MACHINES),
-            "virtual_machine": fk("virtual_machine", VIRTUAL_MACHINES, "name"),
-            "cluster_id": fk("virtual_machine__cluster", CLUSTERS), "cluster": fk("virtual_machine__cluster", CLUSTERS, "name"),
-            "vrf_id": fk("vrf", VRFS), "vrf": fk("vrf", VRFS, "rd"),
-            "parent_id": fk("parent", VM_INTERFACES), "bridge_id": fk("bridge", VM_INTERFACES),
-            "vlan_id": _assigned_vlan("id"), "vlan": _assigned_vlan("vid"),
-        },
-        brief=("id", "url", "display", "virtual_machine", "name", "description"),
-        order_fields=NAT_NAME,
-    ))
+    add(
+        ModelSpec(
+            VM_INTERFACES,
+            "VMInterface",
+            (ref("virtual_machine", VIRTUAL_MACHINES), Term(kind="raw", fn=_iface_name)),
+            {
+                **ident("name", "description", q=search("name", "description")),
+                "enabled": boolean("enabled"),
+                "mtu": num("mtu"),
+                "mode": choice("mode"),
+                "virtual_machine_id": fk("virtual_machine", VIRTUAL_MACHINES),
+                "virtual_machine": fk("virtual_machine", VIRTUAL_MACHINES, "name"),
+                "cluster_id": fk("virtual_machine__cluster", CLUSTERS),
+                "cluster": fk("virtual_machine__cluster", CLUSTERS, "name"),
+                "vrf_id": fk("vrf", VRFS),
+                "vrf": fk("vrf", VRFS, "rd"),
+                "parent_id": fk("parent", VM_INTERFACES),
+                "bridge_id": fk("bridge", VM_INTERFACES),
+                "vlan_id": _assigned_vlan("id"),
+                "vlan": _assigned_vlan("vid"),
+            },
+            brief=("id", "url", "display", "virtual_machine", "name", "description"),
+            order_fields=NAT_NAME,
+        )
+    )
 
-    add(ModelSpec(
-        TAGS, "Tag", (Term(("weight",), "num"), c("name")),
-        {**ident("name", "slug", "color", "description", q=search("name", "slug", "description")), "weight": num("weight")},
-        brief=("id", "url", "display", "name", "slug", "color", "description"),
-        tagged=False,
-    ))
+    add(
+        ModelSpec(
+            TAGS,
+            "Tag",
+            (Term(("weight",), "num"), c("name")),
+            {
+                **ident("name", "slug", "color", "description", q=search("name", "slug", "description")),
+                "weight": num("weight"),
+            },
+            brief=("id", "url", "display", "name", "slug", "color", "description"),
+            tagged=False,
+        )
+    )
 
     # Models added from the schema layer: their own fields' filters are derived (`spec_for`), their
     # ordering is the saved one (NetBox's default); only what walks relations is written here.
@@ -1497,28 +1800,42 @@ def _specs() -> dict[str, ModelSpec]:
         {"q": search("name", "description"), **site_scope("site")},
         brief=("id", "url", "display", "name", "description", "powerfeed_count"),
     ))
-    add(ModelSpec(
-        POWER_FEEDS, "PowerFeed", (),
-        {
-            "q": search("name", "description", "power_panel__name", "comments"),
-            **site_scope("power_panel__site"),
-            "location_id": tree("power_panel__location", LOCATIONS), "location": tree("power_panel__location", LOCATIONS, "slug"),
-            **tenancy(), **cabled(), "connected": bool_method(_connected),
-        },
-        brief=("id", "url", "display", "name", "cable", "description", "_occupied"),
-    ))
-    add(ModelSpec(
-        ASNS, "ASN", (),
-        {
-            "q": search("description", extra=_asn_number),
-            "site_id": fk("sites", SITES), "site": fk("sites", SITES, "slug"),
-            "site_group_id": tree("sites__group", SITE_GROUPS), "site_group": tree("sites__group", SITE_GROUPS, "slug"),
-            "provider_id": fk("providers", PROVIDERS), "provider": fk("providers", PROVIDERS, "slug"),
-            **tenancy(),
-        },
-        brief=("id", "url", "display", "asn", "description"),
-        virtual={"providers": _asn_providers},
-    ))
+    add(
+        ModelSpec(
+            POWER_FEEDS,
+            "PowerFeed",
+            (),
+            {
+                "q": search("name", "description", "power_panel__name", "comments"),
+                **site_scope("power_panel__site"),
+                "location_id": tree("power_panel__location", LOCATIONS),
+                "location": tree("power_panel__location", LOCATIONS, "slug"),
+                **tenancy(),
+                **cabled(),
+                "connected": bool_method(_connected),
+            },
+            brief=("id", "url", "display", "name", "cable", "description", "_occupied"),
+        )
+    )
+    add(
+        ModelSpec(
+            ASNS,
+            "ASN",
+            (),
+            {
+                "q": search("description", extra=_asn_number),
+                "site_id": fk("sites", SITES),
+                "site": fk("sites", SITES, "slug"),
+                "site_group_id": tree("sites__group", SITE_GROUPS),
+                "site_group": tree("sites__group", SITE_GROUPS, "slug"),
+                "provider_id": fk("providers", PROVIDERS),
+                "provider": fk("providers", PROVIDERS, "slug"),
+                **tenancy(),
+            },
+            brief=("id", "url", "display", "asn", "description"),
+            virtual={"providers": _asn_providers},
+        )
+    )
     add(ModelSpec(  # the schema's plain filters (id, action, user_name, changed_object_id) are derived
         OBJECT_CHANGES, "ObjectChange", (),
         {
@@ -1686,7 +2003,14 @@ def _finish(spec: ModelSpec | None, model: nbschema.Model | None) -> ModelSpec |
     if model is None:
         return spec
     if spec is None:  # a model with no hand-written spec: all of it from the schema
-        spec = ModelSpec(model.path, object_name(model), (), {}, brief=model.brief or ("id", "url", "display"), tagged=False)
+        spec = ModelSpec(
+            model.path,
+            object_name(model),
+            (),
+            {},
+            brief=model.brief or ("id", "url", "display"),
+            tagged=False,
+        )
     filters = dict(spec.filters)
     for name, f in filters.items():
         if f.kind == CHOICE and f.choices is None:

@@ -39,7 +39,9 @@ class Endpoint:
 
 
 class EndpointRegistry:
-    def __init__(self, endpoints: dict[str, Endpoint], netbox_version: str = "", *, lazy: bool = False) -> None:
+    def __init__(
+        self, endpoints: dict[str, Endpoint], netbox_version: str = "", *, lazy: bool = False
+    ) -> None:
         self._by_path = endpoints
         self._by_model = {e.model: e for e in endpoints.values()}
         self.netbox_version = netbox_version
@@ -85,7 +87,8 @@ class EndpointRegistry:
             else:
                 raise UnknownFilterError(
                     f"unknown endpoint /api/{norm}",
-                    "netbox-tui only queries the endpoints it knows (dcim, ipam, circuits, virtualization, tenancy, extras).",
+                    "netbox-tui only queries the endpoints it knows (dcim, ipam, circuits, "
+                    "virtualization, tenancy, extras).",
                 )
             bad = sorted(names - allowed)
             if bad:

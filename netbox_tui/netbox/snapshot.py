@@ -21,8 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from netbox_tui.terminal import strip as strip_terminal
 from netbox_tui.errors import ConfigError
+from netbox_tui.terminal import strip as strip_terminal
 
 FORMAT = "netbox-tui-snapshot"
 DEMO_FILE = "demo-snapshot.json.gz"  # in netbox_tui/data/
@@ -35,7 +35,9 @@ VERSION = 1
 # the token user's own tables and the server's script modules. An empty table is saved empty, so
 # the snapshot answers "none" where NetBox does, not "not in this snapshot".
 APPS = ("dcim", "ipam", "circuits", "virtualization", "tenancy", "extras", "vpn", "wireless")
-NOT_SAVED = frozenset({"extras.bookmark", "extras.notification", "extras.subscription", "extras.tableconfig", "extras.script"})
+NOT_SAVED = frozenset(
+    {"extras.bookmark", "extras.notification", "extras.subscription", "extras.tableconfig", "extras.script"}
+)
 
 
 def snapshot_endpoints() -> tuple[str, ...]:
@@ -48,7 +50,14 @@ def snapshot_endpoints() -> tuple[str, ...]:
 
 
 # Keys of /api/status/ worth keeping (the host name of the server is left out).
-STATUS_KEYS = ("netbox-version", "netbox-full-version", "django-version", "python-version", "installed_apps", "plugins")
+STATUS_KEYS = (
+    "netbox-version",
+    "netbox-full-version",
+    "django-version",
+    "python-version",
+    "installed_apps",
+    "plugins",
+)
 
 
 def _bad(path: Path, why: str) -> ConfigError:
@@ -74,10 +83,16 @@ def load_snapshot(path: Path | str) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise _bad(path, "not a netbox-tui snapshot (no 'format' marker)")
     if data.get("version") != VERSION:
-        raise _bad(path, f"snapshot format version {data.get('version')!r}; this netbox-tui reads version {VERSION}")
+        raise _bad(
+            path, f"snapshot format version {data.get('version')!r}; this netbox-tui reads version {VERSION}"
+        )
     if not isinstance(data.get("endpoints"), dict):
         raise _bad(path, "has no 'endpoints'")
-    for key in ("url", "netbox_version", "taken_at"):  # printed as they are (labels, `snapshot info`): no terminal control
+    for key in (
+        "url",
+        "netbox_version",
+        "taken_at",
+    ):  # printed as they are (labels, `snapshot info`): no terminal control
         if isinstance(data.get(key), str):
             data[key] = strip_terminal(data[key]).replace("\n", " ")
     return data
@@ -165,7 +180,9 @@ def describe_snapshot(path: Path | str) -> str:
         lines.append("  carries no schema: answered with the schema netbox-tui ships")
     endpoints = data["endpoints"]
     total = sum(len(rows) for rows in endpoints.values())
-    lines.append(f"  {total} objects in {len(endpoints)} endpoints, {len(data.get('traces') or {})} cable traces")
+    lines.append(
+        f"  {total} objects in {len(endpoints)} endpoints, {len(data.get('traces') or {})} cable traces"
+    )
     width = max((len(p) for p in endpoints), default=0)
     for name in sorted(endpoints):
         lines.append(f"    {name:<{width}}  {len(endpoints[name]):>6}")

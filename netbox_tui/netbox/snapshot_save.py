@@ -18,9 +18,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
+from netbox_tui.errors import AuthError, NetBoxTUIError, NotFoundError, UsageError
 from netbox_tui.netbox.cache import CacheMode
 from netbox_tui.netbox.client import NetBoxClient, live_client
-from netbox_tui.errors import AuthError, NetBoxTUIError, NotFoundError, UsageError
+from netbox_tui.netbox.live_schema import learn
 from netbox_tui.netbox.snapshot import (
     FORMAT,
     STATUS_KEYS,
@@ -28,8 +29,6 @@ from netbox_tui.netbox.snapshot import (
     snapshot_endpoints,
     write_snapshot,
 )
-
-from netbox_tui.netbox.live_schema import learn
 from netbox_tui.schema import load as load_schema
 from netbox_tui.schema import use as use_schema
 from netbox_tui.schema.live import SchemaStore
@@ -100,7 +99,10 @@ async def export_snapshot(
         await asyncio.gather(*(trace(i) for i in cabled))
 
     objects = sum(len(v) for v in rows.values())
-    say(f"{objects} objects, {len(traces)} traces in {time.perf_counter() - started:.1f} s ({client.stats.calls} requests)")
+    say(
+        f"{objects} objects, {len(traces)} traces in {time.perf_counter() - started:.1f} s "
+        f"({client.stats.calls} requests)"
+    )
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -116,7 +118,9 @@ async def export_snapshot(
     }
 
 
-async def run_save(settings: Any, path: Path | str, *, stream: TextIO | None = None, client: NetBoxClient | None = None) -> int:
+async def run_save(
+    settings: Any, path: Path | str, *, stream: TextIO | None = None, client: NetBoxClient | None = None
+) -> int:
     """Export the active profile's NetBox into `path`. Returns the process exit code.
 
     `client`: the NetBox to export instead (closed at the end); by default a client for the
@@ -126,7 +130,10 @@ async def run_save(settings: Any, path: Path | str, *, stream: TextIO | None = N
     report = _printer(stream or sys.stderr)
     where = path.expanduser().resolve().parent
     if not where.is_dir() or not os.access(where, os.W_OK):  # said before NetBox is read, not after
-        raise UsageError(f"cannot write {path}: {where} is not a writable directory", "Give a path in a directory you can write to.")
+        raise UsageError(
+            f"cannot write {path}: {where} is not a writable directory",
+            "Give a path in a directory you can write to.",
+        )
     if client is None:
         client = live_client(settings, cache_mode=CacheMode.OFF)
     try:
@@ -143,6 +150,8 @@ async def run_save(settings: Any, path: Path | str, *, stream: TextIO | None = N
     try:
         size = write_snapshot(path, data)
     except OSError as exc:
-        raise NetBoxTUIError(f"cannot write {path}: {exc.strerror or exc}", "Free some space or give another path.") from exc
+        raise NetBoxTUIError(
+            f"cannot write {path}: {exc.strerror or exc}", "Free some space or give another path."
+        ) from exc
     report(f"wrote {path} ({size / 1e6:.2f} MB)")
     return 0

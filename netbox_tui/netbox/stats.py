@@ -10,7 +10,7 @@ failed, cached answers used, objects skipped as unreadable, counts that contradi
 from __future__ import annotations
 
 import time
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field, fields, replace
 from typing import Optional
 
@@ -28,7 +28,9 @@ class RequestStats:
         return replace(self)
 
     def since(self, earlier: "RequestStats") -> "RequestStats":
-        return RequestStats(**{f.name: getattr(self, f.name) - getattr(earlier, f.name) for f in fields(self)})
+        return RequestStats(
+            **{f.name: getattr(self, f.name) - getattr(earlier, f.name) for f in fields(self)}
+        )
 
 
 def age_words(seconds: float) -> str:
@@ -48,13 +50,17 @@ class Question:
     """What the requests of one question share: a deadline, a retry budget, and what to say."""
 
     deadline: Optional[float] = None  # seconds for the whole question, every retry and fallback included
-    refresh: bool = False  # bypass fresh cache entries (--refresh, the TUI's r); stale ones still serve a failure
+    refresh: bool = (
+        False  # bypass fresh cache entries (--refresh, the TUI's r); stale ones still serve a failure
+    )
     max_attempts: int = 3  # per request, while NetBox has not answered this question once
     started: float = field(default_factory=time.monotonic)
     retry_tokens: float = 6.0  # retries left for the whole question; each success earns half a retry back
     successes: int = 0
     consecutive_failures: int = 0  # across all its requests: a run of these means NetBox is down, not flaky
-    down: Optional[BaseException] = None  # once set, later requests fail fast (or are answered from the cache)
+    down: Optional[BaseException] = (
+        None  # once set, later requests fail fast (or are answered from the cache)
+    )
     last_error: Optional[BaseException] = None  # what the last failed attempt met (a reset, a 429, a 500)
     notes: list[str] = field(default_factory=list)
     unreadable: int = 0  # objects skipped: missing what the tool reads, or holding an unparsable address
@@ -162,9 +168,9 @@ def current_question() -> Optional[Question]:
     return _CURRENT.get()
 
 
-def set_question(q: Optional[Question]):  # -> contextvars.Token
+def set_question(q: Optional[Question]) -> Token[Optional[Question]]:
     return _CURRENT.set(q)
 
 
-def reset_question(token) -> None:  # type: ignore[no-untyped-def]
+def reset_question(token: Token[Optional[Question]]) -> None:
     _CURRENT.reset(token)

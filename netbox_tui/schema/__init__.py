@@ -111,6 +111,14 @@ class Model:
 
         return sorted(found, key=rank)[0]
 
+    def ambiguous_ref(self, target: str) -> bool:
+        """Several of this model's own fields take `target` by id through filters of their own (a BGP
+        session's import and export policies): which one a name means, only words can say."""
+        own = {f.name for f in self.fields.values() if f.to == target}
+        taking = [f for f in self.filters.values() if f.type == REF and f.to == target and f.key == "id"
+                  and (f.name[:-3] if f.name.endswith("_id") else f.name) in own]
+        return target != self.name and len(taking) > 1
+
     def field_to(self, target: str) -> Optional[Field]:
         """This model's own field that points to `target` (a device's `site`, an interface's `device`)."""
         found = [f for f in self.fields.values() if f.type == FK and f.to == target]
@@ -187,11 +195,26 @@ class Schema:
         return out
 
     def _build(self, name: str, m: dict[str, Any]) -> Model:
-        fields = {n: Field(n, f.get("t", "any"), f.get("to"), bool(f.get("many")), f.get("enum"), f.get("title", ""))
-                  for n, f in m["fields"].items()}
-        filters = {n: Filter(n, f["t"], bool(f.get("multi", True)), frozenset(f.get("lookups", ())), frozenset(f.get("lookups1", ())),
-                             f.get("to"), f.get("key"), f.get("enum"), f.get("desc", ""))
-                   for n, f in m.get("filters", {}).items()}
+        fields = {
+            n: Field(
+                n, f.get("t", "any"), f.get("to"), bool(f.get("many")), f.get("enum"), f.get("title", "")
+            )
+            for n, f in m["fields"].items()
+        }
+        filters = {
+            n: Filter(
+                n,
+                f["t"],
+                bool(f.get("multi", True)),
+                frozenset(f.get("lookups", ())),
+                frozenset(f.get("lookups1", ())),
+                f.get("to"),
+                f.get("key"),
+                f.get("enum"),
+                f.get("desc", ""),
+            )
+            for n, f in m.get("filters", {}).items()
+        }
         gql = m.get("graphql") or {}
         return Model(name, m["path"], m["verbose"], m["label"], fields, filters, tuple(m.get("brief", ())),
                      gql.get("list"), frozenset(gql.get("fields", ())), self)

@@ -77,7 +77,7 @@ def field_info(prop: dict, comp_model: dict[str, str], enums: dict[str, list]) -
         enums.setdefault(enum_id, [[v, v] for v in target.get("enum", []) if v not in ("", None)])
         out.update(t="choice", enum=enum_id)
         return out
-    kind = target.get("type")
+    kind = str(target.get("type"))
     out["t"] = {"integer": "int", "number": "num", "boolean": "bool", "string": "str"}.get(kind, "any")
     if kind == "string" and target.get("format") in ("date-time", "date"):
         out["t"] = "date"
@@ -184,8 +184,8 @@ def _filters(model: str, get: dict, models: dict[str, dict], enums: dict[str, li
         base, lookup = (m.group("base"), m.group("lookup")) if m else (name, None)
         sch = p.get("schema", {})
         if lookup is not None:  # repeatable like its filter, except `__empty` and other booleans
-            key = "lookups" if sch.get("type") == "array" else "lookups1"
-            filters.setdefault(base, {}).setdefault(key, []).append(lookup)
+            which = "lookups" if sch.get("type") == "array" else "lookups1"
+            filters.setdefault(base, {}).setdefault(which, []).append(lookup)
             continue
         f = filters.setdefault(base, {})
         items = sch.get("items") if sch.get("type") == "array" else None
@@ -223,7 +223,7 @@ def _filters(model: str, get: dict, models: dict[str, dict], enums: dict[str, li
             target = model_named(stem.replace("_", " "))
         if target == model and not by_id and not (fld and fld.get("t") == "fk"):
             target = None  # `prefix` on prefixes, `asn` on ASNs: the value itself, not a reference
-        key = None
+        key: Optional[str] = None
         if target is not None and f["t"] != "bool":
             tfields = models[target]["fields"]
             named_key = said_key.group(1).strip().lower().replace(" ", "_") if said_key else ""
@@ -235,6 +235,11 @@ def _filters(model: str, get: dict, models: dict[str, dict], enums: dict[str, li
                 key = "slug"
             elif models[target]["label"] in tfields:
                 key = models[target]["label"]
+            # A number filter cannot take a slug or a name. It takes the target's number when the target is
+            # known by one (`remote_as` the AS number, its label; `l2vpn` the L2VPN's `identifier`), else
+            # ids (NetBox's `contact`, netbox-bgp's `peer_group` and `import_policies`).
+            if key not in (None, "id") and f["t"] == "num" and tfields.get(key, {}).get("t") != "int":
+                key = "identifier" if tfields.get("identifier", {}).get("t") == "int" else "id"
         if key is not None:
             f.update(t="ref", to=target, key=key)
     for f in filters.values():

@@ -16,8 +16,8 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
@@ -74,12 +74,12 @@ class SchemaStore:
     def put(self, url: str, version: str, plugins: Mapping[str, Any], document: dict[str, Any]) -> Stored:
         path = self.path_for(url, version, plugins)
         read_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        body = {"format": FORMAT, "version": version, "plugins": {str(k): str(v) for k, v in plugins.items()},
-                "read_at": read_at, "schema": document}
+        said = {str(k): str(v) for k, v in plugins.items()}
+        body = {"format": FORMAT, "version": version, "plugins": said, "read_at": read_at, "schema": document}
         self.directory.mkdir(parents=True, exist_ok=True)
         _atomic_write(path, gzip.compress(json.dumps(body, separators=(",", ":")).encode(), mtime=0))
         _atomic_write(self.directory / f"{_url_key(url)}.last", path.name.encode())
-        return Stored(Schema(document), path, version, body["plugins"], read_at)
+        return Stored(Schema(document), path, version, said, read_at)
 
     def _read(self, path: Path) -> Optional[Stored]:
         """The stored schema, or None when absent or unreadable (then it is read again from NetBox)."""

@@ -20,7 +20,6 @@ class ModelWords:
     searched: bool = False
     columns: tuple[str, ...] = ()
     summary: tuple[str, ...] = ()
-    drill: tuple[str, ...] = ()
     contents: Optional[str] = None
     stands_for: Optional[str] = None
     noun: Optional[str] = None  # how answers name it, where NetBox's own name is shared ("VM interface")
@@ -47,6 +46,20 @@ class RelationWords:
     filter: Optional[str] = None
     contains: Optional[str] = None
     through: Optional[str] = None  # the model both meet on (devices and VLANs: interfaces)
+
+
+@dataclass(frozen=True)
+class DrillRule:
+    """Where a row of one model leads ([drill.models]): a recipe of its own, or related tables."""
+
+    ask: Optional[str] = None  # the pattern the row's drill asks ("trace": a port's cable path)
+    tables: tuple[str, ...] = ()  # related models, one table each, by their filter taking the row's id
+    named: Optional[tuple[str, ...]] = None  # what a named object's answer offers, when fewer than tables
+    says: Optional[str] = None  # what enter opens, as the TUI's hint says it
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        return self.tables if self.named is None else self.named
 
 
 @dataclass(frozen=True)
@@ -79,8 +92,17 @@ class Vocab:
     titles: dict[str, str]  # field -> column title
     words: dict[str, str]  # field -> how a sentence says it
     prepositions: dict[str, str]  # a condition's field words -> "at", "in rack"…
-    writes: dict[str, tuple[str, ...]]  # "anywhere", "commands", "lead", "reads": words that ask to change NetBox
+    writes: dict[
+        str, tuple[str, ...]
+    ]  # "anywhere", "commands", "lead", "reads": words that ask to change NetBox
     history: dict[str, Any]  # the change log's words: "actions" (NetBox's action -> words), "users" (cues)
+    followups: dict[str, Any]  # words that open a follow-up of each kind (core/refine.py)
+    text_ops: dict[str, Any]  # words between a text field and its value -> the operation (core/textvalues.py)
+    drill: dict[str, DrillRule]  # model -> where its rows lead
+    hop_columns: frozenset[str]  # a table with all of these lists a trace's hops, not objects
+
+    def drill_rule(self, model: str) -> DrillRule:
+        return self.drill.get(model, DrillRule())
 
     def model(self, name: str) -> ModelWords:
         return self.models.get(name, ModelWords())
@@ -91,11 +113,18 @@ class Vocab:
 
 def parse(data: dict[str, Any]) -> Vocab:
     cues = data.get("cues", {})
-    models = {name: ModelWords(
-        words=tuple(m.get("words", ())), searched=bool(m.get("searched", False)), columns=tuple(m.get("columns", ())),
-        summary=tuple(m.get("summary", ())), drill=tuple(m.get("drill", ())), contents=m.get("contents"),
-        stands_for=m.get("stands_for"), noun=m.get("noun"),
-    ) for name, m in data.get("models", {}).items()}
+    models = {
+        name: ModelWords(
+            words=tuple(m.get("words", ())),
+            searched=bool(m.get("searched", False)),
+            columns=tuple(m.get("columns", ())),
+            summary=tuple(m.get("summary", ())),
+            contents=m.get("contents"),
+            stands_for=m.get("stands_for"),
+            noun=m.get("noun"),
+        )
+        for name, m in data.get("models", {}).items()
+    }
     generic: dict[str, tuple[str, ...]] = {}
     per_model: dict[str, dict[str, FieldWords]] = {}
     for key, value in data.get("fields", {}).items():
@@ -103,25 +132,43 @@ def parse(data: dict[str, Any]) -> Vocab:
             generic[key] = tuple(value)
             continue
         per_model[key] = {
-            name: FieldWords(name, tuple(spec.get("words", ())), spec.get("path"), spec.get("filter"), tuple(spec.get("fields", ())),
-                             spec.get("unset_then_ips_on"))
+            name: FieldWords(
+                name,
+                tuple(spec.get("words", ())),
+                spec.get("path"),
+                spec.get("filter"),
+                tuple(spec.get("fields", ())),
+                spec.get("unset_then_ips_on"),
+            )
             for name, spec in value.items()
         }
     relations = {
-        (target, related): RelationWords(tuple(spec.get("via", ())), dict(spec.get("where", {})), spec.get("filter"), spec.get("contains"), spec.get("through"))
-        for target, rels in data.get("relations", {}).items() for related, spec in rels.items()
+        (target, related): RelationWords(
+            tuple(spec.get("via", ())),
+            dict(spec.get("where", {})),
+            spec.get("filter"),
+            spec.get("contains"),
+            spec.get("through"),
+        )
+        for target, rels in data.get("relations", {}).items()
+        for related, spec in rels.items()
     }
     return Vocab(
         skip=frozenset(w.lower() for w in data.get("skip", ())),
-        absence=tuple(cues.get("absence", ())), presence=tuple(cues.get("presence", ())),
-        count=tuple(cues.get("count", ())), group=tuple(cues.get("group", ())), within=tuple(cues.get("within", ())),
+        absence=tuple(cues.get("absence", ())),
+        presence=tuple(cues.get("presence", ())),
+        count=tuple(cues.get("count", ())),
+        group=tuple(cues.get("group", ())),
+        within=tuple(cues.get("within", ())),
         place=frozenset(cues.get("place", ())),
         alternatives=frozenset(cues.get("alternatives", ())),
         also=tuple(cues.get("also", ())),
         negation=tuple(cues.get("negation", ())),
         patterns={k: tuple(v) for k, v in data.get("patterns", {}).items()},
         abbreviations={k.lower(): v for k, v in data.get("abbreviations", {}).items()},
-        models=models, fields=generic, model_fields=per_model,
+        models=models,
+        fields=generic,
+        model_fields=per_model,
         values={m: dict(v) for m, v in data.get("values", {}).items()},
         presence_filters=dict(data.get("presence", {})),
         relations=relations,
@@ -137,6 +184,18 @@ def parse(data: dict[str, Any]) -> Vocab:
         prepositions=dict(data.get("say", {}).get("prepositions", {})),
         writes={k: tuple(v) for k, v in data.get("writes", {}).items()},
         history=dict(data.get("history", {})),
+        followups=dict(data.get("followups", {})),
+        text_ops=dict(data.get("text_ops", {})),
+        drill={
+            name: DrillRule(
+                ask=spec.get("ask"),
+                tables=tuple(spec.get("tables", ())),
+                named=tuple(spec["named"]) if "named" in spec else None,
+                says=spec.get("says"),
+            )
+            for name, spec in data.get("drill", {}).get("models", {}).items()
+        },
+        hop_columns=frozenset(data.get("drill", {}).get("hop_columns", ())),
     )
 
 

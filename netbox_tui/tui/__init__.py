@@ -1,1 +1,2 @@
-"""The Textual app. Widgets stay thin: NetBox work runs in workers on the app, results come back as messages."""
+"""The Textual app. Widgets stay thin: NetBox work runs in workers on the app, results come back as
+messages."""

@@ -107,7 +107,9 @@ class NetBoxApp(App[int]):
         if not isinstance(session, Session):  # a bare backend (tests, scripts/screenshots): wrap it
             from netbox_tui.config import Settings
 
-            session = Session(settings or Settings(), session, orchestrator or Orchestrator(session.client), cache_mode)
+            session = Session(
+                settings or Settings(), session, orchestrator or Orchestrator(session.client), cache_mode
+            )
         elif orchestrator is not None:
             session.orchestrator = orchestrator
         self.session = session
@@ -119,7 +121,11 @@ class NetBoxApp(App[int]):
         self.export_dir = export_dir
         # The embedded demo has its curated examples; any other NetBox gets its own names (examples.py).
         self.examples_fixed = examples is not None or self._embedded_demo()
-        self.examples = examples if examples is not None else (DEMO_EXAMPLES if self._embedded_demo() else GENERIC_EXAMPLES)
+        self.examples = (
+            examples
+            if examples is not None
+            else (DEMO_EXAMPLES if self._embedded_demo() else GENERIC_EXAMPLES)
+        )
         self.clock = clock
         self.format_elapsed = format_elapsed
         self.spin = spin
@@ -150,10 +156,24 @@ class NetBoxApp(App[int]):
         snap = self.session.backend.snapshot
         return snap is not None and Path(snap) == demo_snapshot_path()
 
-    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: Optional[float] = None,
-               markup: bool = False) -> None:
-        """Notifications quote NetBox text ("Copied “uplink [/24]”"): plain text unless a caller asks for markup."""
-        super().notify(clean(message) if not markup else message, title=clean(title), severity=severity, timeout=timeout, markup=markup)
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: Optional[float] = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications quote NetBox text ("Copied “uplink [/24]”"): plain text unless a caller asks for
+        markup."""
+        super().notify(
+            clean(message) if not markup else message,
+            title=clean(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -165,21 +185,29 @@ class NetBoxApp(App[int]):
                 yield ErrorPanel(id="error")
                 yield Vertical(id="views")
             yield ChatLog(id="chat")
-        yield ProgressPanel(id="progress", clock=self.clock, format_elapsed=self.format_elapsed, spin=self.spin)
+        yield ProgressPanel(
+            id="progress", clock=self.clock, format_elapsed=self.format_elapsed, spin=self.spin
+        )
         with Horizontal(id="ask-bar"):
             yield Static("ask ›", id="ask-label")
-            question = QuestionInput(self.history, id="question", compact=True, placeholder=self._placeholder(80))
+            question = QuestionInput(
+                self.history, id="question", compact=True, placeholder=self._placeholder(80)
+            )
             question.cursor_blink = self.cursor_blink
             yield question
-        yield Footer(show_command_palette=False)  # ctrl+p still opens it; at 80 columns the room goes to the table keys
+        yield Footer(
+            show_command_palette=False
+        )  # ctrl+p still opens it; at 80 columns the room goes to the table keys
 
     def _placeholder(self, width: int) -> str:
         """The question box's hint, as long as fits: never cut at 80 columns."""
         example = self.examples[0] if self.examples else "list all sites"
-        for text in (f"a question in plain words, e.g. {example}  (enter asks · ↓ rows · tab table · f1 keys)",
-                     f"a question, e.g. {example}  (↓ rows · f1 keys)",
-                     f"e.g. {example}  (f1 keys)",
-                     "a question (f1 keys)"):
+        for text in (
+            f"a question in plain words, e.g. {example}  (enter asks · ↓ rows · tab table · f1 keys)",
+            f"a question, e.g. {example}  (↓ rows · f1 keys)",
+            f"e.g. {example}  (f1 keys)",
+            "a question (f1 keys)",
+        ):
             if len(text) <= width - 1:
                 return text
         return ""
@@ -214,7 +242,9 @@ class NetBoxApp(App[int]):
         await self._place(welcome, "push", focus=False)
         self.query_one("#question", QuestionInput).focus()
         self.call_after_refresh(self._update_placeholder)
-        self.chat.add(Text("Questions and answers are kept here (ctrl+l hides this). f1 lists every key.", style="dim"))
+        self.chat.add(
+            Text("Questions and answers are kept here (ctrl+l hides this). f1 lists every key.", style="dim")
+        )
         for note in self.startup_notes:
             self.chat.add(plain(note, "yellow"))
         self._load_server_info()
@@ -324,7 +354,9 @@ class NetBoxApp(App[int]):
             t.append("● not connected: ", style="bold red")
             t.append(clean(self.session.label) + "\n")
             t.append_text(error_text(title, err))
-            t.append("\nThe app still works: fix the setting and press r here, or switch profile with ctrl+p.\n")
+            t.append(
+                "\nThe app still works: fix the setting and press r here, or switch profile with ctrl+p.\n"
+            )
         else:
             t.append("● connecting to ", style="bold yellow")
             t.append(clean(self.session.label) + " …\n")
@@ -343,7 +375,11 @@ class NetBoxApp(App[int]):
             from netbox_tui.backend import demo_snapshot_path
 
             meta = self.backend.snapshot_meta or {}
-            what = "demo data" if self.backend.snapshot == demo_snapshot_path() else f"snapshot {self.backend.snapshot.name}"
+            what = (
+                "demo data"
+                if self.backend.snapshot == demo_snapshot_path()
+                else f"snapshot {self.backend.snapshot.name}"
+            )
             return f"{what} · NetBox {meta.get('netbox_version', '?')} · offline"
         version = f"NetBox {self.server.version} · " if self.server else ""
         return f"{version}{self.session.label}"
@@ -386,7 +422,9 @@ class NetBoxApp(App[int]):
         self._active_run = None
         self.progress.stop()
         self.chat.add(plain(f"cancelled: {what}", "yellow"))
-        self.notify("Cancelled. Nothing on screen changed; ask again when ready.", title="Cancelled", timeout=3)
+        self.notify(
+            "Cancelled. Nothing on screen changed; ask again when ready.", title="Cancelled", timeout=3
+        )
         self.refresh_bindings()
         return True
 
@@ -394,9 +432,16 @@ class NetBoxApp(App[int]):
         if isinstance(exc, NetBoxTUIError):
             self.post_message(WorkFailed(run_id, exc.title, explain(exc)))
         else:
-            info = ErrorInfo(kind="internal", message=f"{exc.__class__.__name__}: {exc}",
-                             hint="This is a bug in netbox-tui; what was on screen is kept.",
-                             next_steps=["retry with r", "ask the question another way", "report it with the question you asked"])
+            info = ErrorInfo(
+                kind="internal",
+                message=f"{exc.__class__.__name__}: {exc}",
+                hint="This is a bug in netbox-tui; what was on screen is kept.",
+                next_steps=[
+                    "retry with r",
+                    "ask the question another way",
+                    "report it with the question you asked",
+                ],
+            )
             self.post_message(WorkFailed(run_id, "Unexpected error", info))
 
     # -- workers (all NetBox work happens here) ----------------------------------------------------
@@ -409,7 +454,9 @@ class NetBoxApp(App[int]):
             self.post_message(ServerInfoFailed(exc.title, explain(exc)))
             return
         except Exception as exc:  # pragma: no cover - defensive
-            self.post_message(ServerInfoFailed("Unexpected error", ErrorInfo(kind="internal", message=str(exc))))
+            self.post_message(
+                ServerInfoFailed("Unexpected error", ErrorInfo(kind="internal", message=str(exc)))
+            )
             return
         self.post_message(ServerInfoReady(info))
         if not self.examples_fixed:
@@ -433,20 +480,32 @@ class NetBoxApp(App[int]):
         self.post_message(ExamplesReady(examples))
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="question")
-    async def _ask_worker(self, run_id: int, question: str, placement: Placement, label: str, refresh: bool, intent: Any = None,
-                          choice: Optional[Choice] = None) -> None:
+    async def _ask_worker(
+        self,
+        run_id: int,
+        question: str,
+        placement: Placement,
+        label: str,
+        refresh: bool,
+        intent: Any = None,
+        choice: Optional[Choice] = None,
+    ) -> None:
         progress = self._progress_callback(run_id)
         turn: Optional[int] = None
         try:
             if refresh:  # the same view again, fresh: not a new turn
-                answer = await self.orchestrator.ask(question, on_progress=progress, refresh=True, intent=intent)
+                answer = await self.orchestrator.ask(
+                    question, on_progress=progress, refresh=True, intent=intent
+                )
             elif choice is not None:
                 answer = await self.conv.pick(choice, on_progress=progress)
             else:
                 answer = await self.conv.ask(question, on_progress=progress)
                 current = self.conv.current
                 if current is not None and current.refinement is not None and placement == "root":
-                    placement = "push"  # a follow-up: the answer it refines stays below it, esc goes back to it
+                    placement = (
+                        "push"  # a follow-up: the answer it refines stays below it, esc goes back to it
+                    )
             turn = self.conv.current.index if self.conv.current is not None and not refresh else None
         except asyncio.CancelledError:
             raise
@@ -457,10 +516,14 @@ class NetBoxApp(App[int]):
         self.post_message(AnswerReady(run_id, answer, placement, label=label, source=source, turn=turn))
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="drill down")
-    async def _drill_worker(self, run_id: int, object_type: str, row: dict, label: str, placement: Placement, refresh: bool) -> None:
+    async def _drill_worker(
+        self, run_id: int, object_type: str, row: dict, label: str, placement: Placement, refresh: bool
+    ) -> None:
         try:
             if refresh:
-                answer = await self.orchestrator.drill(object_type, row, on_progress=self._progress_callback(run_id), refresh=True)
+                answer = await self.orchestrator.drill(
+                    object_type, row, on_progress=self._progress_callback(run_id), refresh=True
+                )
             else:  # a turn of the conversation: "only the disabled ones" then refines the drill
                 answer = await self.conv.drill(object_type, row, on_progress=self._progress_callback(run_id))
         except asyncio.CancelledError:
@@ -469,12 +532,29 @@ class NetBoxApp(App[int]):
             self._failed(run_id, exc)
             return
         turn = self.conv.current.index if self.conv.current is not None and not refresh else None
-        self.post_message(AnswerReady(run_id, answer, placement, label=label, source=("drill", object_type, row), kind="drill",
-                                      turn=turn))
+        self.post_message(
+            AnswerReady(
+                run_id,
+                answer,
+                placement,
+                label=label,
+                source=("drill", object_type, row),
+                kind="drill",
+                turn=turn,
+            )
+        )
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="rows")
-    async def _page_worker(self, run_id: int, view_id: int, index: int, table: Table, offset: int, search: Optional[str],
-                           replace: bool) -> None:
+    async def _page_worker(
+        self,
+        run_id: int,
+        view_id: int,
+        index: int,
+        table: Table,
+        offset: int,
+        search: Optional[str],
+        replace: bool,
+    ) -> None:
         try:
             page = await self.orchestrator.page(table, offset, search=search)
         except asyncio.CancelledError:
@@ -493,12 +573,20 @@ class NetBoxApp(App[int]):
         except Exception as exc:
             self._failed(run_id, exc)
             return
-        answer = Answer(question=f"summary of {ts.table.title}", answer=" ".join(filter(None, [table.stale, table.title + "."])),
-                        tables=[table], stale=table.stale is not None)
-        self.post_message(AnswerReady(run_id, answer, placement, label="summary", source=("summary", ts), kind="summary"))
+        answer = Answer(
+            question=f"summary of {ts.table.title}",
+            answer=" ".join(filter(None, [table.stale, table.title + "."])),
+            tables=[table],
+            stale=table.stale is not None,
+        )
+        self.post_message(
+            AnswerReady(run_id, answer, placement, label="summary", source=("summary", ts), kind="summary")
+        )
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="summary line")
-    async def _members_worker(self, run_id: int, summary: Table, row: dict, label: str, placement: Placement) -> None:
+    async def _members_worker(
+        self, run_id: int, summary: Table, row: dict, label: str, placement: Placement
+    ) -> None:
         try:
             table = await self.orchestrator.summary_rows(summary, row)
         except asyncio.CancelledError:
@@ -507,20 +595,37 @@ class NetBoxApp(App[int]):
             self._failed(run_id, exc)
             return
         n = table.total
-        answer = Answer(question=label, answer=" ".join(filter(None, [table.stale, f"{n:,} row{'s' if n != 1 else ''}: {table.title}."])),
-                        tables=[table], stale=table.stale is not None)
-        self.post_message(AnswerReady(run_id, answer, placement, label=label, source=("members", summary, row)))
+        answer = Answer(
+            question=label,
+            answer=" ".join(filter(None, [table.stale, f"{n:,} row{'s' if n != 1 else ''}: {table.title}."])),
+            tables=[table],
+            stale=table.stale is not None,
+        )
+        self.post_message(
+            AnswerReady(run_id, answer, placement, label=label, source=("members", summary, row))
+        )
 
     @work(exclusive=True, group="netbox", exit_on_error=False, description="export")
     async def _export_worker(self, run_id: int, ts: TableState, fmt: str) -> None:
         try:
             rows = await self.orchestrator.all_rows(ts.table, on_progress=self._progress_callback(run_id))
-            path = export_rows(ts.table.title, ts.table.columns, rows, "json" if fmt == "json" else "csv", self.export_dir)
+            path = export_rows(
+                ts.table.title, ts.table.columns, rows, "json" if fmt == "json" else "csv", self.export_dir
+            )
         except asyncio.CancelledError:
             raise
         except OSError as exc:
-            self.post_message(WorkFailed(run_id, "Export failed", ErrorInfo(kind="export", message=str(exc),
-                                                                           hint="Nothing was written; check the directory is writable.")))
+            self.post_message(
+                WorkFailed(
+                    run_id,
+                    "Export failed",
+                    ErrorInfo(
+                        kind="export",
+                        message=str(exc),
+                        hint="Nothing was written; check the directory is writable.",
+                    ),
+                )
+            )
             return
         except Exception as exc:
             self._failed(run_id, exc)
@@ -529,8 +634,15 @@ class NetBoxApp(App[int]):
 
     # -- starting work ---------------------------------------------------------------------------
 
-    def ask(self, question: str, placement: Placement = "root", label: str = "", refresh: bool = False, intent: Any = None,
-            choice: Optional[Choice] = None) -> None:
+    def ask(
+        self,
+        question: str,
+        placement: Placement = "root",
+        label: str = "",
+        refresh: bool = False,
+        intent: Any = None,
+        choice: Optional[Choice] = None,
+    ) -> None:
         """Ask a question (a follow-up of the answer on screen when it reads as one); a `choice` is
         answered as is: its names are resolved already."""
         run_id = self._begin(f"asking: {question}")
@@ -575,7 +687,12 @@ class NetBoxApp(App[int]):
         else:
             new = ts.append(message.table)
             widget.append_rows(message.table_index, new)
-            self.chat.add(plain(f"loaded rows {ts.start + 1:,}–{ts.next_offset:,} of {ts.total:,} ({ts.table.title})", "dim"))
+            self.chat.add(
+                plain(
+                    f"loaded rows {ts.start + 1:,}–{ts.next_offset:,} of {ts.total:,} ({ts.table.title})",
+                    "dim",
+                )
+            )
         if message.table.stale:  # NetBox failed and these rows are an expired cache entry's
             self.chat.add(plain(message.table.stale, "yellow"))
             self.notify(message.table.stale, title="Stale rows", severity="warning", timeout=6)
@@ -622,7 +739,9 @@ class NetBoxApp(App[int]):
         if not self._finish(message.run_id):
             return
         capped = f" (the first {message.rows:,} of {message.total:,})" if message.rows < message.total else ""
-        self.notify(f"{plural(message.rows, 'row')}{capped} written to {message.path}", title="Exported", timeout=10)
+        self.notify(
+            f"{plural(message.rows, 'row')}{capped} written to {message.path}", title="Exported", timeout=10
+        )
         self.chat.add(plain(f"exported {plural(message.rows, 'row')}{capped} to {message.path}", "green"))
 
     # -- the view stack --------------------------------------------------------------------------
@@ -702,8 +821,13 @@ class NetBoxApp(App[int]):
         style = {"error": "red", "partial": "yellow", "needs_choice": "bold"}.get(answer.status, "")
         self.chat.add(plain(answer.error.message if answer.error else answer.answer, style))
         s = answer.stats
-        self.chat.add(plain(f"{s.api_calls} API call{'s' if s.api_calls != 1 else ''} · {s.cache_hits} cached · "
-                            f"{self.format_elapsed(s.elapsed_ms / 1000)}", "dim"))
+        self.chat.add(
+            plain(
+                f"{s.api_calls} API call{'s' if s.api_calls != 1 else ''} · {s.cache_hits} cached · "
+                f"{self.format_elapsed(s.elapsed_ms / 1000)}",
+                "dim",
+            )
+        )
 
     # -- keys ------------------------------------------------------------------------------------
 
@@ -738,13 +862,18 @@ class NetBoxApp(App[int]):
         if action == "back":
             filtering = ts is not None and bool(ts.filter or ts.search)
             typed = self.typing_question() and bool(self.query_one("#question", QuestionInput).value)
-            return True if (self.running or self.error_panel.display or filtering or typed or len(self.stack) > 1) else None
+            return (
+                True
+                if (self.running or self.error_panel.display or filtering or typed or len(self.stack) > 1)
+                else None
+            )
         if action == "refresh":
             return True if view is not None and view.source else None
         return True
 
     async def action_back(self) -> None:
-        """esc: cancel what runs; else hide the error; else clear the typed question or the filter; else go back one view."""
+        """esc: cancel what runs; else hide the error; else clear the typed question or the filter; else go
+        back one view."""
         if self.cancel_running():
             return
         if self.error_panel.display:
@@ -853,7 +982,11 @@ class NetBoxApp(App[int]):
             return
         if view.kind == "summary":
             if not row.get("_members"):
-                self.notify("That line stands for the rest of the values: it has no rows of its own.", severity="warning", timeout=4)
+                self.notify(
+                    "That line stands for the rest of the values: it has no rows of its own.",
+                    severity="warning",
+                    timeout=4,
+                )
                 return
             label = clean(f"{row.get('dimension')} {row.get('value')}")
             run_id = self._begin(f"listing the rows of “{label}”")
@@ -888,7 +1021,8 @@ class NetBoxApp(App[int]):
             self._members_worker(run_id, view.source[1], view.source[2], view.label, "replace")
 
     def action_export(self) -> None:
-        """e / ctrl+s: pick what to write (loaded rows or all rows, CSV or JSON); nothing is written before."""
+        """e / ctrl+s: pick what to write (loaded rows or all rows, CSV or JSON); nothing is written
+        before."""
         from netbox_tui.tui.screens.dialogs import Pick, PickScreen
 
         ts = self.view.table if self.view else None
@@ -902,7 +1036,13 @@ class NetBoxApp(App[int]):
         for fmt in ("csv", "json"):
             picks.append(Pick(f"{fmt.upper()}: {what}", ("loaded", fmt)))
             if everything:
-                picks.append(Pick(f"{fmt.upper()}: all {ts.total:,} rows", ("all", fmt), "fetched from NetBox, 1,000 per request"))
+                picks.append(
+                    Pick(
+                        f"{fmt.upper()}: all {ts.total:,} rows",
+                        ("all", fmt),
+                        "fetched from NetBox, 1,000 per request",
+                    )
+                )
         picks.sort(key=lambda p: p.value[1] != "csv")
 
         def done(choice: Optional[tuple[str, str]]) -> None:
@@ -911,7 +1051,9 @@ class NetBoxApp(App[int]):
                 self._export(ts, *choice)
 
         # No option is highlighted: enter alone writes nothing (only a number or an arrow picks).
-        self.push_screen(PickScreen(f"Export {ts.table.title}", picks, note=f"Files go to {where}", highlight=None), done)
+        self.push_screen(
+            PickScreen(f"Export {ts.table.title}", picks, note=f"Files go to {where}", highlight=None), done
+        )
 
     def _export(self, ts: TableState, which: str, fmt: str) -> None:
         if which == "all":
@@ -920,7 +1062,9 @@ class NetBoxApp(App[int]):
             return
         rows = [r for _, r in ts.visible()]
         try:
-            path = export_rows(ts.table.title, ts.table.columns, rows, "json" if fmt == "json" else "csv", self.export_dir)
+            path = export_rows(
+                ts.table.title, ts.table.columns, rows, "json" if fmt == "json" else "csv", self.export_dir
+            )
         except OSError as exc:
             self.notify(f"Export failed: {exc}", title="Export", severity="error")
             return
@@ -944,7 +1088,12 @@ class NetBoxApp(App[int]):
             if value and value != "—" and len(picks) < 7:
                 picks.append(Pick(f"{c.title}: {value}", value))
         picks.append(Pick("the row, tab-separated", "\t".join(str(row.get(c.key, "")) for c in cols)))
-        picks.append(Pick("the row as JSON", json.dumps({k: v for k, v in row.items() if not k.startswith("_")}, ensure_ascii=False)))
+        picks.append(
+            Pick(
+                "the row as JSON",
+                json.dumps({k: v for k, v in row.items() if not k.startswith("_")}, ensure_ascii=False),
+            )
+        )
 
         def done(text: Optional[str]) -> None:
             self._back_to_question()
@@ -959,8 +1108,12 @@ class NetBoxApp(App[int]):
         if result.ok:
             self.notify(f"Copied “{clean(short)}” ({result.how}).", title="Copied", timeout=3)
             return
-        self.notify(f"Sent by OSC 52, but {result.warning}. The text is in the history panel (ctrl+l) to select.",
-                    title="Copy may not have arrived", severity="warning", timeout=10)
+        self.notify(
+            f"Sent by OSC 52, but {result.warning}. The text is in the history panel (ctrl+l) to select.",
+            title="Copy may not have arrived",
+            severity="warning",
+            timeout=10,
+        )
         if self.history_hidden:
             self.action_toggle_history()
         self.chat.add(plain(f"copied: {text}"))
@@ -971,7 +1124,9 @@ class NetBoxApp(App[int]):
         if row is None:
             self.notify("Select a row first.", severity="warning")
             return
-        self.copy_text(json.dumps({k: v for k, v in row.items() if not k.startswith("_")}, ensure_ascii=False))
+        self.copy_text(
+            json.dumps({k: v for k, v in row.items() if not k.startswith("_")}, ensure_ascii=False)
+        )
 
     def action_choose(self, n: int) -> None:
         view = self.view
@@ -983,11 +1138,21 @@ class NetBoxApp(App[int]):
         if view.kind == "welcome":
             self.history.add(words)
             self.chat.add(plain(f"› {words}", "bold"))
-            self.ask(words, "root", intent=choice.intent, choice=choice if choice.intent is not None else None)
+            self.ask(
+                words, "root", intent=choice.intent, choice=choice if choice.intent is not None else None
+            )
             return
-        placement: Placement = "replace" if view.answer is not None and view.answer.status == "needs_choice" else "push"
+        placement: Placement = (
+            "replace" if view.answer is not None and view.answer.status == "needs_choice" else "push"
+        )
         self.chat.add(plain(f"› {words}", "bold"))
-        self.ask(words, placement, choice.label if placement == "push" else words, intent=choice.intent, choice=choice)
+        self.ask(
+            words,
+            placement,
+            choice.label if placement == "push" else words,
+            intent=choice.intent,
+            choice=choice,
+        )
 
     def _switch_table(self, delta: int) -> None:
         view, widget = self.view, self.view_widget()
@@ -1063,7 +1228,8 @@ class NetBoxApp(App[int]):
             return
         base = ts.before_search[0] if ts.before_search else ts.table
         if base.query is None:
-            self.action_focus_question()  # a client-side table: the filter over loaded rows is the whole answer
+            # A client-side table: the filter over loaded rows is the whole answer.
+            self.action_focus_question()
             return
         widget.filter_input.value = ""
         widget.filter_input.display = False
@@ -1079,12 +1245,20 @@ class NetBoxApp(App[int]):
         for name in profiles:
             url = self.settings.netbox[name].url or "no URL"
             mark = " (current)" if name == current and not self.session.offline else ""
-            yield SystemCommand(f"Switch profile: {name}{mark}", f"Use the NetBox at {url}", lambda n=name: self.switch_profile(n))
+            yield SystemCommand(
+                f"Switch profile: {name}{mark}",
+                f"Use the NetBox at {url}",
+                lambda n=name: self.switch_profile(n),
+            )
         yield SystemCommand("Clear cache", "Forget every cached NetBox response", self.clear_cache)
-        yield SystemCommand("Copy row as JSON", "Copy the selected row to the clipboard (OSC 52)", self.action_copy_row)
+        yield SystemCommand(
+            "Copy row as JSON", "Copy the selected row to the clipboard (OSC 52)", self.action_copy_row
+        )
         yield SystemCommand("Export table", "CSV or JSON, loaded rows or all rows", self.action_export)
         yield SystemCommand("Show or hide the history panel", "ctrl+l", self.action_toggle_history)
-        yield SystemCommand("Help: all keys", "Show every key, in sections, with the ids keymap.toml uses", self.action_help)
+        yield SystemCommand(
+            "Help: all keys", "Show every key, in sections, with the ids keymap.toml uses", self.action_help
+        )
 
     async def clear_cache(self) -> None:
         n = await self.session.clear_cache()
@@ -1127,22 +1301,44 @@ class NetBoxApp(App[int]):
         if w is not None:
             await w.remove()
         self.stack.clear()
-        await self._place(ViewState(kind="welcome", label="home", answer=self._welcome_answer(), source=("welcome",)), "push", focus=False)
+        await self._place(
+            ViewState(kind="welcome", label="home", answer=self._welcome_answer(), source=("welcome",)),
+            "push",
+            focus=False,
+        )
         self.chat.add(plain(f"profile {name}: {backend.label}", "bold"))
         self._load_server_info()
 
 
 def _title_for(kind: str) -> str:
     return {
-        "unreachable": "NetBox unreachable", "auth": "Token rejected", "no_token": "No token set", "timeout": "NetBox timed out", "tls": "TLS verification failed",
-        "not_found": "Not found", "bad_filter": "NetBox refused a filter", "unknown_filter": "Unknown filter",
-        "server": "NetBox server error", "rate_limited": "NetBox is rate-limiting", "write_refused": "Read-only", "bad_question": "Not a question I can answer",
-        "limitation": "Not possible with NetBox's API", "config": "Configuration error",
-        "invalid_response": "Unexpected answer", "too_large": "Response too large", "bad_url": "Not a NetBox URL",
+        "unreachable": "NetBox unreachable",
+        "auth": "Token rejected",
+        "no_token": "No token set",
+        "timeout": "NetBox timed out",
+        "tls": "TLS verification failed",
+        "not_found": "Not found",
+        "bad_filter": "NetBox refused a filter",
+        "unknown_filter": "Unknown filter",
+        "server": "NetBox server error",
+        "rate_limited": "NetBox is rate-limiting",
+        "write_refused": "Read-only",
+        "bad_question": "Not a question I can answer",
+        "limitation": "Not possible with NetBox's API",
+        "config": "Configuration error",
+        "invalid_response": "Unexpected answer",
+        "too_large": "Response too large",
+        "bad_url": "Not a NetBox URL",
     }.get(kind, "Could not answer")
 
 
-def run_app(settings: Any, *, demo: bool = False, snapshot: Optional[Path] = None, cache_mode: CacheMode = CacheMode.NORMAL) -> int:
+def run_app(
+    settings: Any,
+    *,
+    demo: bool = False,
+    snapshot: Optional[Path] = None,
+    cache_mode: CacheMode = CacheMode.NORMAL,
+) -> int:
     """`netbox-tui` with no subcommand."""
     from netbox_tui.session import Session
     from netbox_tui.tui.keymap import load_keymap
@@ -1152,6 +1348,13 @@ def run_app(settings: Any, *, demo: bool = False, snapshot: Optional[Path] = Non
     if session.cache_warning:
         notes.append(session.cache_warning)
     # examples: the demo's own on the embedded demo, else made of this NetBox's names (examples.py)
-    app = NetBoxApp(session, settings=settings, keymap=keymap, close_backend=True, cache_mode=cache_mode, startup_notes=notes)
+    app = NetBoxApp(
+        session,
+        settings=settings,
+        keymap=keymap,
+        close_backend=True,
+        cache_mode=cache_mode,
+        startup_notes=notes,
+    )
     app.run()
     return app.return_code or 0

@@ -37,7 +37,10 @@ def osc52_obstacle(env: Mapping[str, str], run: Runner = _run) -> str:
     if env.get("TMUX"):
         value = (run(["tmux", "show-options", "-gv", "set-clipboard"], None) or "").strip()
         if value != "on":
-            return f"tmux drops it (set-clipboard is {value or 'unknown'}: add `set -g set-clipboard on` to ~/.tmux.conf)"
+            return (
+                f"tmux drops it (set-clipboard is {value or 'unknown'}: add `set -g set-clipboard on` "
+                "to ~/.tmux.conf)"
+            )
     if env.get("STY"):
         return "GNU screen does not pass OSC 52 on"
     term = env.get("TERM", "")
@@ -48,7 +51,9 @@ def osc52_obstacle(env: Mapping[str, str], run: Runner = _run) -> str:
     return ""
 
 
-def local_tool(env: Mapping[str, str], which: Callable[[str], Optional[str]] = shutil.which) -> Optional[list[str]]:
+def local_tool(
+    env: Mapping[str, str], which: Callable[[str], Optional[str]] = shutil.which
+) -> Optional[list[str]]:
     """A clipboard command of this machine, when the session is local (over SSH it would fill the
     remote machine's clipboard, not yours)."""
     if env.get("SSH_CONNECTION") or env.get("SSH_TTY"):
@@ -67,7 +72,8 @@ def local_tool(env: Mapping[str, str], which: Callable[[str], Optional[str]] = s
 
 def copy(text: str, osc52: Callable[[str], None], env: Optional[Mapping[str, str]] = None, run: Runner = _run,
          which: Callable[[str], Optional[str]] = shutil.which) -> CopyResult:
-    """Send `text` by OSC 52 (always: it costs nothing); where that is known not to work, try the local tool."""
+    """Send `text` by OSC 52 (always: it costs nothing); where that is known not to work, try the local
+    tool."""
     env = os.environ if env is None else env
     osc52(text)
     obstacle = osc52_obstacle(env, run)

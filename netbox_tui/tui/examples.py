@@ -10,7 +10,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Optional
 
-GENERIC = ["list all sites", "all devices", "list all VLANs", "all interfaces", "all prefixes", "which devices have no primary IP"]
+GENERIC = [
+    "list all sites",
+    "all devices",
+    "list all VLANs",
+    "all interfaces",
+    "all prefixes",
+    "which devices have no primary IP",
+]
 
 
 def _name(obj: Any) -> Optional[str]:
@@ -20,7 +27,9 @@ def _name(obj: Any) -> Optional[str]:
     return None
 
 
-async def _first(client: Any, path: str, params: list[tuple[str, str]], fields: list[str], limit: int = 1) -> list[dict]:
+async def _first(
+    client: Any, path: str, params: list[tuple[str, str]], fields: list[str], limit: int = 1
+) -> list[dict]:
     try:
         page = await asyncio.wait_for(client.page(path, params, limit=limit, fields=fields, kind="names"), 10)
     except Exception:  # a table this token cannot read, an old NetBox: that example is left out

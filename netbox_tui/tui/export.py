@@ -56,7 +56,9 @@ def export_rows(title: str, columns: list[Column], rows: Iterable[dict[str, Any]
     if fmt == "csv":
         # NetBox text is user-supplied: keep spreadsheets from reading a cell as a formula.
         def safe(v: Any) -> Any:  # OWASP's list; a plain negative number stays a number
-            risky = isinstance(v, str) and (v[:1] in ("=", "+", "@", "\t", "\r") or v[:1] == "-" and not _NUMBER.fullmatch(v))
+            risky = isinstance(v, str) and (
+                v[:1] in ("=", "+", "@", "\t", "\r") or v[:1] == "-" and not _NUMBER.fullmatch(v)
+            )
             return "'" + v if risky else v
 
         with path.open("w", newline="", encoding="utf-8") as fh:
@@ -65,5 +67,8 @@ def export_rows(title: str, columns: list[Column], rows: Iterable[dict[str, Any]
             for r in rows:
                 writer.writerow(["" if value(r, k) is None else safe(value(r, k)) for k in keys])
     else:
-        path.write_text(json.dumps([{k: value(r, k) for k in keys} for r in rows], indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps([{k: value(r, k) for k in keys} for r in rows], indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
     return path

@@ -62,7 +62,9 @@ class History:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")
-            tmp.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in self.entries), encoding="utf-8")
+            tmp.write_text(
+                "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in self.entries), encoding="utf-8"
+            )
             os.replace(tmp, self.path)
         except OSError:
             pass  # history is a convenience: never fail a question because of it

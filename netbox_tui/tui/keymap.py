@@ -25,26 +25,78 @@ else:  # pragma: no cover
 RESULT_ACTIONS = {"choose", "quit_key", "prev_table", "next_table", "focus_question"}
 
 APP_BINDINGS: list[Binding] = [
-    Binding("escape", "back", "Back", id="back", tooltip="Cancel a running question, clear the filter or the typed text, or go back one view"),
-    Binding("ctrl+o", "app.drill", "Drill", id="open_row", tooltip="Drill down on the selected row (enter on the table)"),
-    Binding("n,ctrl+n", "next_page", "Next", id="next_page", tooltip="Load the next page of rows (ui.page_size) into the table"),
-    Binding("slash,ctrl+f", "filter", "Filter", id="filter", tooltip="Filter the loaded rows; enter also searches NetBox"),
-    Binding("s,ctrl+g", "summary", "Summary", id="summary", tooltip="Counts by status, site, role… over the whole result"),
-    Binding("e,ctrl+s", "export", "Export", id="export", tooltip="Export the table to CSV or JSON: loaded rows or all rows"),
+    Binding(
+        "escape",
+        "back",
+        "Back",
+        id="back",
+        tooltip="Cancel a running question, clear the filter or the typed text, or go back one view",
+    ),
+    Binding(
+        "ctrl+o",
+        "app.drill",
+        "Drill",
+        id="open_row",
+        tooltip="Drill down on the selected row (enter on the table)",
+    ),
+    Binding(
+        "n,ctrl+n",
+        "next_page",
+        "Next",
+        id="next_page",
+        tooltip="Load the next page of rows (ui.page_size) into the table",
+    ),
+    Binding(
+        "slash,ctrl+f",
+        "filter",
+        "Filter",
+        id="filter",
+        tooltip="Filter the loaded rows; enter also searches NetBox",
+    ),
+    Binding(
+        "s,ctrl+g",
+        "summary",
+        "Summary",
+        id="summary",
+        tooltip="Counts by status, site, role… over the whole result",
+    ),
+    Binding(
+        "e,ctrl+s",
+        "export",
+        "Export",
+        id="export",
+        tooltip="Export the table to CSV or JSON: loaded rows or all rows",
+    ),
     Binding("y,ctrl+y", "copy", "Copy", id="copy", show=False, tooltip="Copy a cell or the row (OSC 52)"),
-    Binding("r,ctrl+r", "refresh", "Refresh", id="refresh", show=False, tooltip="Ask again, bypassing the cache"),
+    Binding(
+        "r,ctrl+r", "refresh", "Refresh", id="refresh", show=False, tooltip="Ask again, bypassing the cache"
+    ),
     Binding("question_mark", "help", "Help", id="help"),
     Binding("f1", "help", "Help", id="help_f1"),  # the footer shows ? on a table, f1 while typing
     Binding("1", "choose(1)", "Choose", id="choose_1", key_display="1-9", tooltip="Pick a numbered choice"),
     *[Binding(str(i), f"choose({i})", f"Choose {i}", id=f"choose_{i}", show=False) for i in range(2, 10)],
     Binding("left_square_bracket", "prev_table", "Prev table", id="prev_table", show=False),
     Binding("right_square_bracket", "next_table", "Next table", id="next_table", show=False),
-    Binding("ctrl+l", "toggle_history", "History", id="toggle_history", show=False, tooltip="Show or hide the history panel"),
+    Binding(
+        "ctrl+l",
+        "toggle_history",
+        "History",
+        id="toggle_history",
+        show=False,
+        tooltip="Show or hide the history panel",
+    ),
     Binding("ctrl+p", "command_palette", "Palette", id="command_palette", show=False, priority=True),
     Binding("q", "quit_key", "Quit", id="quit", tooltip="Quit (asks first)"),
     Binding("colon", "focus_question", "Ask", id="focus_question", show=False, tooltip="Type a new question"),
-    Binding("ctrl+c", "interrupt", "Cancel/Quit", id="interrupt", show=False, priority=True,
-            tooltip="Cancel a running question; quit when nothing runs"),
+    Binding(
+        "ctrl+c",
+        "interrupt",
+        "Cancel/Quit",
+        id="interrupt",
+        show=False,
+        priority=True,
+        tooltip="Cancel a running question; quit when nothing runs",
+    ),
 ]
 
 TABLE_BINDINGS: list[Binding] = [
@@ -65,42 +117,76 @@ INPUT_BINDINGS: list[Binding] = [
 
 # Help sections: (title, [(binding id, description)]); descriptions say what the key does here.
 HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Results", [
-        ("drill", "drill down: device → interfaces, IPs, cables · site → racks, devices, VLANs, prefixes · VLAN → interfaces · prefix → free IPs · rack → devices · interface → cable trace · summary line → its rows"),
-        ("open_row", "the same from the question box: drill down on the selected row"),
-        ("next_page", "load the next page of rows into the table (ui.page_size a page)"),
-        ("filter", "filter the loaded rows as you type; enter searches NetBox for the rest (esc clears)"),
-        ("summary", "summary view: counts by status, site, role, type over the whole result; enter on a line lists its rows"),
-        ("export", "export to CSV or JSON: the loaded rows or all rows (fetched 1,000 at a time); says where the file went"),
-        ("copy", "copy a cell or the whole row (OSC 52: works over SSH; tmux needs set-clipboard on)"),
-        ("refresh", "ask again, bypassing the cache"),
-        ("choose_1", "pick a numbered choice (1–9); in the question box type its number and enter"),
-        ("prev_table", "previous table of a multi-table answer"),
-        ("next_table", "next table of a multi-table answer"),
-        ("row_down", "next row (↓ too)"),
-        ("row_up", "previous row (↑ too; from the first row back to the question box)"),
-        ("row_first", "first row"),
-        ("row_last", "last row"),
-    ]),
-    ("Navigation", [
-        ("back", "cancel a running question; else clear the typed text or the filter; else go back one view"),
-        ("focus_question", "type a new question (on a table any other letter starts one too)"),
-        ("focus_results", "into the table, where the keys are letters (enter on an empty box too)"),
-        ("toggle_history", "show or hide the history panel"),
-    ]),
-    ("Question box", [
-        ("ask", "ask the question typed in the box (a number alone picks that choice); empty: the "
-                "row or choice ↓ selected, else into the table"),
-        ("history_prev", "previous questions (kept across runs); after ↓ on the rows, the row above"),
-        ("history_next", "newer questions; past the newest, the next row: the box keeps the focus, "
-                         "ctrl+o or enter on the empty box drills it"),
-    ]),
-    ("General", [
-        ("help", "this help (f1 too, also while typing)"),
-        ("command_palette", "command palette: switch NetBox profile, clear cache, theme, maximize"),
-        ("interrupt", "cancel a running question; quit when nothing runs"),
-        ("quit", "quit, after asking (ctrl+q quits at once)"),
-    ]),
+    (
+        "Results",
+        [
+            (
+                "drill",
+                "drill down: device → interfaces, IPs, cables · site → racks, devices, VLANs, "
+                "prefixes · VLAN → interfaces · prefix → free IPs · rack → devices · interface → "
+                "cable trace · summary line → its rows",
+            ),
+            ("open_row", "the same from the question box: drill down on the selected row"),
+            ("next_page", "load the next page of rows into the table (ui.page_size a page)"),
+            ("filter", "filter the loaded rows as you type; enter searches NetBox for the rest (esc clears)"),
+            (
+                "summary",
+                "summary view: counts by status, site, role, type over the whole result; enter "
+                "on a line lists its rows",
+            ),
+            (
+                "export",
+                "export to CSV or JSON: the loaded rows or all rows (fetched 1,000 at a time); "
+                "says where the file went",
+            ),
+            ("copy", "copy a cell or the whole row (OSC 52: works over SSH; tmux needs set-clipboard on)"),
+            ("refresh", "ask again, bypassing the cache"),
+            ("choose_1", "pick a numbered choice (1–9); in the question box type its number and enter"),
+            ("prev_table", "previous table of a multi-table answer"),
+            ("next_table", "next table of a multi-table answer"),
+            ("row_down", "next row (↓ too)"),
+            ("row_up", "previous row (↑ too; from the first row back to the question box)"),
+            ("row_first", "first row"),
+            ("row_last", "last row"),
+        ],
+    ),
+    (
+        "Navigation",
+        [
+            (
+                "back",
+                "cancel a running question; else clear the typed text or the filter; else go back one view",
+            ),
+            ("focus_question", "type a new question (on a table any other letter starts one too)"),
+            ("focus_results", "into the table, where the keys are letters (enter on an empty box too)"),
+            ("toggle_history", "show or hide the history panel"),
+        ],
+    ),
+    (
+        "Question box",
+        [
+            (
+                "ask",
+                "ask the question typed in the box (a number alone picks that choice); empty: the "
+                "row or choice ↓ selected, else into the table",
+            ),
+            ("history_prev", "previous questions (kept across runs); after ↓ on the rows, the row above"),
+            (
+                "history_next",
+                "newer questions; past the newest, the next row: the box keeps the focus, "
+                "ctrl+o or enter on the empty box drills it",
+            ),
+        ],
+    ),
+    (
+        "General",
+        [
+            ("help", "this help (f1 too, also while typing)"),
+            ("command_palette", "command palette: switch NetBox profile, clear cache, theme, maximize"),
+            ("interrupt", "cancel a running question; quit when nothing runs"),
+            ("quit", "quit, after asking (ctrl+q quits at once)"),
+        ],
+    ),
 ]
 
 

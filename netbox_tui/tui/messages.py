@@ -34,8 +34,16 @@ class Progress(RunMessage):
 
 
 class AnswerReady(RunMessage):
-    def __init__(self, run_id: int, answer: Answer, placement: Placement, label: str = "", source: tuple[Any, ...] = (),
-                 kind: str = "answer", turn: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        run_id: int,
+        answer: Answer,
+        placement: Placement,
+        label: str = "",
+        source: tuple[Any, ...] = (),
+        kind: str = "answer",
+        turn: Optional[int] = None,
+    ) -> None:
         super().__init__(run_id)
         self.answer = answer
         self.placement = placement
@@ -46,7 +54,9 @@ class AnswerReady(RunMessage):
 
 
 class PageReady(RunMessage):
-    def __init__(self, run_id: int, view_id: int, table_index: int, table: Table, search: Optional[str] = None) -> None:
+    def __init__(
+        self, run_id: int, view_id: int, table_index: int, table: Table, search: Optional[str] = None
+    ) -> None:
         super().__init__(run_id)
         self.view_id = view_id
         self.table_index = table_index

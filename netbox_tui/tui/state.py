@@ -177,7 +177,9 @@ class TableState:
     def constants_note(self) -> str:
         """ "every row: device ncsu-coreswitch1 · type SFP+ (10GE)" """
         title = self.table.title
-        parts = [f"{_word(c)} {v}" for c, v in self.constants() if v not in title]  # the title says it already
+        parts = [
+            f"{_word(c)} {v}" for c, v in self.constants() if v not in title
+        ]  # the title says it already
         note = ("every row: " + " · ".join(parts)) if parts else ""
         empty = ", ".join(_word(c) for c in self.empties())
         return " · ".join(filter(None, [note, f"empty: {empty}" if empty else ""]))
@@ -201,13 +203,16 @@ class ViewState:
     answer: Optional[Answer] = None
     tables: list[TableState] = field(default_factory=list)
     active: int = 0  # the table keys act on
-    # How to fetch this view again for `r`: ("ask", question) | ("drill", object_type, row) | ("summary", TableState)
+    # How to fetch this view again for `r`:
+    # ("ask", question) | ("drill", object_type, row) | ("summary", TableState)
     source: tuple[Any, ...] = ()
     turn: Optional[int] = None  # the conversation's turn shown here: going back makes it current again
     id: int = field(default_factory=lambda: next(_ids))
 
     @classmethod
-    def from_answer(cls, answer: Answer, *, kind: ViewKind = "answer", label: str = "", source: tuple[Any, ...] = ()) -> "ViewState":
+    def from_answer(
+        cls, answer: Answer, *, kind: ViewKind = "answer", label: str = "", source: tuple[Any, ...] = ()
+    ) -> "ViewState":
         tables = [TableState.of(t) for t in answer.tables]  # empty ones too: "no IP addresses" is an answer
         return cls(kind=kind, label=label or answer.question, answer=answer, tables=tables,
                    source=source or ("ask", answer.question))
@@ -222,9 +227,13 @@ class ViewState:
         """Choices picked with 1–9: candidates, suggestions and follow-up questions."""
         if self.answer is None:
             return []
-        kinds = ("candidate", "suggestion") if self.kind == "drill" else ("candidate", "suggestion", "drill_down")
+        kinds = (
+            ("candidate", "suggestion") if self.kind == "drill" else ("candidate", "suggestion", "drill_down")
+        )
         # a drill view already shows its related tables (each pages with n): no follow-up questions for them
-        return [c for c in self.answer.choices if (c.question or c.intent is not None) and c.kind in kinds][:9]
+        return [c for c in self.answer.choices if (c.question or c.intent is not None) and c.kind in kinds][
+            :9
+        ]
 
 
 def breadcrumb(stack: list[ViewState], width: int = 0) -> str:

@@ -37,21 +37,61 @@ def q(path: str, query: str = "", **kw: str | bool) -> Q:
 # Every saved endpoint, whole table in NetBox's default ordering (the big component tables with
 # fields=, which NetBox serialises quickly; one full page of each as well).
 SMALL = [
-    "dcim/regions/", "dcim/site-groups/", "dcim/sites/", "dcim/locations/", "dcim/rack-roles/", "dcim/racks/",
-    "dcim/manufacturers/", "dcim/device-types/", "dcim/device-roles/", "dcim/platforms/", "dcim/devices/",
-    "dcim/virtual-chassis/", "dcim/cables/", "tenancy/tenant-groups/", "tenancy/tenants/", "ipam/rirs/",
-    "ipam/aggregates/", "ipam/roles/", "ipam/vrfs/", "ipam/prefixes/", "ipam/ip-ranges/", "ipam/ip-addresses/",
-    "ipam/vlan-groups/", "ipam/vlans/", "circuits/providers/", "circuits/circuit-types/", "circuits/circuits/",
-    "circuits/circuit-terminations/", "virtualization/cluster-types/", "virtualization/cluster-groups/",
-    "virtualization/clusters/", "virtualization/virtual-machines/", "extras/tags/",
+    "dcim/regions/",
+    "dcim/site-groups/",
+    "dcim/sites/",
+    "dcim/locations/",
+    "dcim/rack-roles/",
+    "dcim/racks/",
+    "dcim/manufacturers/",
+    "dcim/device-types/",
+    "dcim/device-roles/",
+    "dcim/platforms/",
+    "dcim/devices/",
+    "dcim/virtual-chassis/",
+    "dcim/cables/",
+    "tenancy/tenant-groups/",
+    "tenancy/tenants/",
+    "ipam/rirs/",
+    "ipam/aggregates/",
+    "ipam/roles/",
+    "ipam/vrfs/",
+    "ipam/prefixes/",
+    "ipam/ip-ranges/",
+    "ipam/ip-addresses/",
+    "ipam/vlan-groups/",
+    "ipam/vlans/",
+    "circuits/providers/",
+    "circuits/circuit-types/",
+    "circuits/circuits/",
+    "circuits/circuit-terminations/",
+    "virtualization/cluster-types/",
+    "virtualization/cluster-groups/",
+    "virtualization/clusters/",
+    "virtualization/virtual-machines/",
+    "extras/tags/",
 ]
 BIG = ["dcim/interfaces/", "dcim/front-ports/", "dcim/rear-ports/", "virtualization/interfaces/"]
 # Endpoints saved since the snapshot's list comes from the schema layer, with rows in the demo data.
 MORE = [
-    "dcim/power-panels/", "dcim/power-feeds/", "dcim/power-ports/", "dcim/power-outlets/", "dcim/console-ports/",
-    "dcim/device-bays/", "dcim/modules/", "dcim/module-bays/", "dcim/module-types/", "dcim/rack-reservations/",
-    "ipam/asns/", "ipam/route-targets/", "circuits/provider-networks/", "tenancy/contacts/", "tenancy/contact-groups/",
-    "tenancy/contact-roles/", "tenancy/contact-assignments/", "extras/custom-fields/",
+    "dcim/power-panels/",
+    "dcim/power-feeds/",
+    "dcim/power-ports/",
+    "dcim/power-outlets/",
+    "dcim/console-ports/",
+    "dcim/device-bays/",
+    "dcim/modules/",
+    "dcim/module-bays/",
+    "dcim/module-types/",
+    "dcim/rack-reservations/",
+    "ipam/asns/",
+    "ipam/route-targets/",
+    "circuits/provider-networks/",
+    "tenancy/contacts/",
+    "tenancy/contact-groups/",
+    "tenancy/contact-roles/",
+    "tenancy/contact-assignments/",
+    "extras/custom-fields/",
 ]
 
 QUERIES: list[Q] = [
@@ -62,7 +102,10 @@ QUERIES: list[Q] = [
     *(q(p, "limit=1000") for p in MORE),
     *(q(p, "limit=3&brief=1") for p in MORE),
     # an empty table is saved empty: "none", as NetBox answers, not "not in this snapshot"
-    *(q(p, empty=True) for p in ("wireless/wireless-lans/", "vpn/tunnels/", "dcim/inventory-items/", "ipam/services/")),
+    *(
+        q(p, empty=True)
+        for p in ("wireless/wireless-lans/", "vpn/tunnels/", "dcim/inventory-items/", "ipam/services/")
+    ),
     # paging: offsets, last page, past the end, limit=0, caps, bad values
     q("dcim/devices/", "limit=10"),
     q("dcim/devices/", "limit=10&offset=10"),
@@ -368,7 +411,10 @@ QUERIES: list[Q] = [
     q("dcim/device-types/", "manufacturer_id=3"),
     q("ipam/rirs/", "is_private=true"),
     # annotated counts asked for with fields=
-    q("dcim/sites/", "fields=id,name,vlan_count,device_count,rack_count,prefix_count,circuit_count,virtualmachine_count"),
+    q(
+        "dcim/sites/",
+        "fields=id,name,vlan_count,device_count,rack_count,prefix_count,circuit_count,virtualmachine_count",
+    ),
     q("dcim/racks/", "fields=id,name,device_count"),
     q("tenancy/tenants/", "fields=id,name,device_count,site_count,vlan_count"),
     q("dcim/device-roles/", "fields=id,name,device_count,virtualmachine_count"),

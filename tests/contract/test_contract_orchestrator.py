@@ -21,7 +21,9 @@ try:
 except ModuleNotFoundError as exc:  # only a missing module skips; a broken one fails
     if exc.name != "netbox_tui.core.orchestrator":
         raise
-    pytest.skip("netbox_tui.core.orchestrator does not exist yet: nothing to compare", allow_module_level=True)
+    pytest.skip(
+        "netbox_tui.core.orchestrator does not exist yet: nothing to compare", allow_module_level=True
+    )
 
 REPO = Path(__file__).resolve().parents[2]
 DEV_QUERIES = Path(os.environ.get("NETBOX_TUI_DEV_QUERIES", REPO / "tests" / "data" / "queries" / "dev.yaml"))
@@ -65,7 +67,8 @@ async def _signature(client: NetBoxClient, requests: list[str], question: str) -
     requests.clear()
     answer = await Orchestrator(client).ask(question)
     tables = tuple(
-        (t.title, t.total, tuple(r.get("id") for r in t.rows), tuple(r.get("display") for r in t.rows)) for t in answer.tables
+        (t.title, t.total, tuple(r.get("id") for r in t.rows), tuple(r.get("display") for r in t.rows))
+        for t in answer.tables
     )
     return (answer.status, answer.answer, tuple(sorted(requests)), tables)
 

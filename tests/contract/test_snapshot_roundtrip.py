@@ -25,7 +25,9 @@ from .conftest import TOKEN_V1
 
 
 @pytest.mark.parametrize("path", ENDPOINTS)
-async def test_saved_then_loaded_same_counts(path: str, snapshot_data: dict[str, Any], real_client: NetBoxClient, snap_client: NetBoxClient) -> None:
+async def test_saved_then_loaded_same_counts(
+    path: str, snapshot_data: dict[str, Any], real_client: NetBoxClient, snap_client: NetBoxClient
+) -> None:
     real = await real_client.page(path, limit=1, brief=True, use_cache=False)
     snap = await snap_client.page(path, limit=1, brief=True)
     saved = snapshot_data["endpoints"][path]
@@ -33,7 +35,9 @@ async def test_saved_then_loaded_same_counts(path: str, snapshot_data: dict[str,
     assert len({r["id"] for r in saved}) == len(saved)  # no row twice (parallel pages did not overlap)
 
 
-async def test_saved_metadata_and_traces(snapshot_data: dict[str, Any], real_client: NetBoxClient, netbox_url: str) -> None:
+async def test_saved_metadata_and_traces(
+    snapshot_data: dict[str, Any], real_client: NetBoxClient, netbox_url: str
+) -> None:
     status = await real_client.status()
     assert snapshot_data["format"] == FORMAT and snapshot_data["version"] == VERSION
     assert snapshot_data["url"] == netbox_url
@@ -42,7 +46,9 @@ async def test_saved_metadata_and_traces(snapshot_data: dict[str, Any], real_cli
     assert "hostname" not in snapshot_data["status"]
     taken = datetime.fromisoformat(snapshot_data["taken_at"].replace("Z", "+00:00"))
     assert timedelta(0) <= datetime.now(timezone.utc) - taken < timedelta(hours=2)
-    cabled = await real_client.page("dcim/interfaces/", {"cabled": "true"}, limit=1, brief=True, use_cache=False)
+    cabled = await real_client.page(
+        "dcim/interfaces/", {"cabled": "true"}, limit=1, brief=True, use_cache=False
+    )
     assert len(snapshot_data["traces"]) == cabled.count > 0
     assert set(snapshot_data["brief_fields"]) == {p for p in ENDPOINTS if snapshot_data["endpoints"][p]}
 
@@ -58,23 +64,58 @@ def test_cli_snapshot_save_and_ask_on_it(netbox_url: str, tmp_path: Path) -> Non
     """`netbox-tui snapshot save FILE` as a user runs it, then `ask --snapshot FILE --json`."""
     target = tmp_path / "lab.nbsnap"
     save = subprocess.run(
-        [sys.executable, "-m", "netbox_tui", "snapshot", "save", str(target), "--url", netbox_url, "--token", TOKEN_V1],
-        check=False, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "netbox_tui",
+            "snapshot",
+            "save",
+            str(target),
+            "--url",
+            netbox_url,
+            "--token",
+            TOKEN_V1,
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert save.returncode == 0, save.stderr
     assert "[ 1/" in save.stderr and "wrote" in save.stderr  # progress on stderr
     assert save.stdout == ""
     assert not list(tmp_path.glob(".lab.nbsnap.*"))  # no temp file left behind
     assert load_snapshot(target)["endpoints"]["dcim/devices/"]
-    info = subprocess.run([sys.executable, "-m", "netbox_tui", "snapshot", "info", str(target)], check=False, capture_output=True, text=True, timeout=60)
+    info = subprocess.run(
+        [sys.executable, "-m", "netbox_tui", "snapshot", "info", str(target)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert info.returncode == 0 and "dcim/devices/" in info.stdout
     ask = subprocess.run(
-        [sys.executable, "-m", "netbox_tui", "ask", "list all VLANs", "--snapshot", str(target), "--json", "--no-cache"],
-        check=False, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "netbox_tui",
+            "ask",
+            "list all VLANs",
+            "--snapshot",
+            str(target),
+            "--json",
+            "--no-cache",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert ask.returncode == 0, ask.stderr
     answer = json.loads(ask.stdout)
-    assert answer["status"] == "ok" and answer["tables"][0]["total"] == len(load_snapshot(target)["endpoints"]["ipam/vlans/"])
+    assert answer["status"] == "ok" and answer["tables"][0]["total"] == len(
+        load_snapshot(target)["endpoints"]["ipam/vlans/"]
+    )
 
 
 def test_shipped_demo_snapshot_is_this_data(snapshot_data: dict[str, Any]) -> None:
@@ -85,5 +126,7 @@ def test_shipped_demo_snapshot_is_this_data(snapshot_data: dict[str, Any]) -> No
     for path in ENDPOINTS:
         fresh = snapshot_data["endpoints"][path]
         shipped = demo["endpoints"][path]
-        assert [(r["id"], r.get("display")) for r in shipped] == [(r["id"], r.get("display")) for r in fresh], path
+        assert [(r["id"], r.get("display")) for r in shipped] == [
+            (r["id"], r.get("display")) for r in fresh
+        ], path
     assert sorted(demo["traces"]) == sorted(snapshot_data["traces"])

@@ -91,7 +91,9 @@ class RealNetBox:
         self._locks: dict[tuple[str, str, bytes], asyncio.Lock] = {}
         self.asked = 0
 
-    async def fetch(self, method: str, target: str, body: bytes, headers: list[tuple[str, str]]) -> tuple[int, str, bytes]:
+    async def fetch(
+        self, method: str, target: str, body: bytes, headers: list[tuple[str, str]]
+    ) -> tuple[int, str, bytes]:
         key = (method, target, body)
         if key in _MEMO:
             return _MEMO[key]
@@ -101,7 +103,11 @@ class RealNetBox:
                 return _MEMO[key]
             if self._client is None:
                 self._client = httpx.AsyncClient(timeout=60)
-            keep = [(k, v) for k, v in headers if k.lower() in ("authorization", "accept", "content-type", "user-agent")]
+            keep = [
+                (k, v)
+                for k, v in headers
+                if k.lower() in ("authorization", "accept", "content-type", "user-agent")
+            ]
             resp = await self._client.request(method, self.url + target, content=body, headers=keep)
             self.asked += 1
             got = (resp.status_code, resp.headers.get("content-type", "application/json"), resp.content)
@@ -175,7 +181,9 @@ def _malformed(data: Any, path: str) -> tuple[Any, int]:
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         return dict(data, results=spoil(data["results"])), spoiled
     if isinstance(data, dict) and isinstance(data.get("data"), dict):
-        return dict(data, data={k: spoil(v) if isinstance(v, list) else v for k, v in data["data"].items()}), spoiled
+        return dict(
+            data, data={k: spoil(v) if isinstance(v, list) else v for k, v in data["data"].items()}
+        ), spoiled
     return data, spoiled
 
 
@@ -216,34 +224,71 @@ class Mode:
     expect: Expect = Expect()
 
 
-TIMEOUT = Expect(kinds=("timeout",), message=r"did not answer|deadline|no time left", hint=r"slow|not answering|deadline")
+TIMEOUT = Expect(
+    kinds=("timeout",), message=r"did not answer|deadline|no time left", hint=r"slow|not answering|deadline"
+)
 MODES: list[Mode] = [
     Mode("none", "no fault (the baseline)", expect=Expect(same=True)),
     Mode("delay", "every answer 0.3 s late", delay=0.3, expect=Expect(same=True)),
     Mode("stall", "accepts the request, never answers", stall=True, expect=TIMEOUT),
-    Mode("trickle", "the body at 64 bytes per 0.25 s", trickle=(64, 0.25),
-         expect=Expect(kinds=("timeout",), message=TIMEOUT.message, hint=TIMEOUT.hint, also_answers=True)),
-    Mode("reset", "every connection reset", reset_every=1,
-         expect=Expect(kinds=("unreachable",), message=r"dropped|reset", hint=r"reachable|running")),
+    Mode(
+        "trickle",
+        "the body at 64 bytes per 0.25 s",
+        trickle=(64, 0.25),
+        expect=Expect(kinds=("timeout",), message=TIMEOUT.message, hint=TIMEOUT.hint, also_answers=True),
+    ),
+    Mode(
+        "reset",
+        "every connection reset",
+        reset_every=1,
+        expect=Expect(kinds=("unreachable",), message=r"dropped|reset", hint=r"reachable|running"),
+    ),
     Mode("reset_every_3", "every third request reset", reset_every=3, expect=Expect(same=True)),
     Mode("429_first_2", "429 to the first 2 requests", status=429, first=2, expect=Expect(same=True)),
-    Mode("429", "429 to every request", status=429,
-         expect=Expect(kinds=("rate_limited",), message=r"rate-limiting \(429\)", hint=r"slow down|wait")),
+    Mode(
+        "429",
+        "429 to every request",
+        status=429,
+        expect=Expect(kinds=("rate_limited",), message=r"rate-limiting \(429\)", hint=r"slow down|wait"),
+    ),
     Mode("503_first_2", "503 to the first 2 requests", status=503, first=2, expect=Expect(same=True)),
-    Mode("500", "500 to every request", status=500, expect=Expect(kinds=("server",), message=r"answered 500", hint=r"5xx|server")),
-    Mode("truncated", "the body cut in half, connection closed", truncate=True,
-         expect=Expect(kinds=("unreachable",), message=r"cut short", hint=r"closed the connection")),
-    Mode("invalid_json", "half a JSON body, complete", invalid_json=True,
-         expect=Expect(kinds=("invalid_response",), message=r"not JSON", hint=r"not valid JSON")),
-    Mode("html_login", "an HTML login page", html=True,
-         expect=Expect(kinds=("invalid_response",), message=r"text/html, not JSON", hint=r"login page")),
+    Mode(
+        "500",
+        "500 to every request",
+        status=500,
+        expect=Expect(kinds=("server",), message=r"answered 500", hint=r"5xx|server"),
+    ),
+    Mode(
+        "truncated",
+        "the body cut in half, connection closed",
+        truncate=True,
+        expect=Expect(kinds=("unreachable",), message=r"cut short", hint=r"closed the connection"),
+    ),
+    Mode(
+        "invalid_json",
+        "half a JSON body, complete",
+        invalid_json=True,
+        expect=Expect(kinds=("invalid_response",), message=r"not JSON", hint=r"not valid JSON"),
+    ),
+    Mode(
+        "html_login",
+        "an HTML login page",
+        html=True,
+        expect=Expect(kinds=("invalid_response",), message=r"text/html, not JSON", hint=r"login page"),
+    ),
     Mode("big_20mb", "a 20 MB body", pad=True, expect=Expect(same=True)),
-    Mode("escapes", "escape sequences in every string, keys too", transform=_escapes, expect=Expect(same=True)),
+    Mode(
+        "escapes", "escape sequences in every string, keys too", transform=_escapes, expect=Expect(same=True)
+    ),
     Mode("count_high", "count + 1,000", transform=_counts(lambda c: c + 1000), expect=Expect(counts=True)),
     Mode("count_low", "count / 10", transform=_counts(lambda c: c // 10), expect=Expect(counts=True)),
     Mode("count_huge", "count = 10^9", transform=_counts(lambda c: 10**9), expect=Expect(counts=True)),
-    Mode("malformed", "objects without id or label, unparsable addresses", transform=_malformed,
-         expect=Expect(says=r"\d+ objects? unreadable")),
+    Mode(
+        "malformed",
+        "objects without id or label, unparsable addresses",
+        transform=_malformed,
+        expect=Expect(says=r"\d+ objects? unreadable"),
+    ),
 ]
 BY_NAME = {m.name: m for m in MODES}
 
@@ -270,9 +315,12 @@ def _transform(fn: Callable[[Any, str], tuple[Any, int]], body: bytes, path: str
 
 
 def _login_page() -> bytes:
-    return (f"<!doctype html><html><head><title>Sign in{HOSTILE}</title></head><body><form method=post action=/login/>"
-            f"<input name=username><input name=password type=password><!-- Authorization: Token {TOKEN} -->"
-            "</form></body></html>").encode()
+    return (
+        f"<!doctype html><html><head><title>Sign in{HOSTILE}</title></head><body><form "
+        "method=post action=/login/>"
+        f"<input name=username><input name=password type=password><!-- Authorization: Token {TOKEN} -->"
+        "</form></body></html>"
+    ).encode()
 
 
 class FaultTransport(httpx.AsyncBaseTransport):
@@ -299,15 +347,24 @@ class FaultTransport(httpx.AsyncBaseTransport):
         if m.reset_every and n % m.reset_every == 0:
             raise httpx.ReadError("[Errno 104] Connection reset by peer")
         if m.status and (not m.first or n <= m.first):
-            body = json.dumps({"detail": f"{HOSTILE}upstream failed{HOSTILE_END}; Authorization: Token {TOKEN}"}).encode()
+            body = json.dumps(
+                {"detail": f"{HOSTILE}upstream failed{HOSTILE_END}; Authorization: Token {TOKEN}"}
+            ).encode()
             headers = {"content-type": "application/json"}
             if m.status in (429, 503):
                 headers["retry-after"] = "1"
             return httpx.Response(m.status, headers=headers, content=body, request=request)
         if m.html:
-            return httpx.Response(200, headers={"content-type": "text/html; charset=utf-8"}, content=_login_page(), request=request)
+            return httpx.Response(
+                200,
+                headers={"content-type": "text/html; charset=utf-8"},
+                content=_login_page(),
+                request=request,
+            )
         target = request.url.raw_path.decode()
-        status, ctype, body = await self.real.fetch(request.method, target, await request.aread(), list(request.headers.items()))
+        status, ctype, body = await self.real.fetch(
+            request.method, target, await request.aread(), list(request.headers.items())
+        )
         if m.transform is not None and ctype.startswith("application/json"):
             body, spoiled = await asyncio.to_thread(_transform, m.transform, body, request.url.path)
             self.spoiled += spoiled
@@ -321,7 +378,9 @@ class FaultTransport(httpx.AsyncBaseTransport):
 
             async def cut() -> AsyncIterator[bytes]:
                 yield half
-                raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+                raise httpx.RemoteProtocolError(
+                    "peer closed connection without sending complete message body"
+                )
 
             headers["content-length"] = str(len(body))
             return httpx.Response(status, headers=headers, stream=_Stream(cut()), request=request)
@@ -416,15 +475,25 @@ def render_plain(answer: Answer, tty: bool) -> str:
     return buf.getvalue()
 
 
-def make_client(transport: httpx.AsyncBaseTransport, cache: Optional[ResponseCache] = None, **profile: Any) -> NetBoxClient:
+def make_client(
+    transport: httpx.AsyncBaseTransport, cache: Optional[ResponseCache] = None, **profile: Any
+) -> NetBoxClient:
     settings = dict(url=REAL_URL, token=TOKEN, deadline=DEADLINE)
     settings.update(profile)
     return NetBoxClient(NetBoxProfile(**settings), cache=cache, transport=transport)
 
 
-async def run_question(mode: Mode, question: str, real: RealNetBox, *, cache: Optional[ResponseCache] = None,
-                       deadline: float = DEADLINE, refresh: bool = False, transport: Optional[FaultTransport] = None,
-                       render: bool = True) -> Run:
+async def run_question(
+    mode: Mode,
+    question: str,
+    real: RealNetBox,
+    *,
+    cache: Optional[ResponseCache] = None,
+    deadline: float = DEADLINE,
+    refresh: bool = False,
+    transport: Optional[FaultTransport] = None,
+    render: bool = True,
+) -> Run:
     run = Run(mode.name, question)
     transport = transport or FaultTransport(mode, real)
     client = make_client(transport, cache, deadline=deadline)
@@ -481,7 +550,9 @@ class LagMeter:
             self._task.cancel()
 
 
-async def run_mode(mode: Mode, questions: list[str], real: RealNetBox, *, parallel: int = 8, **kw: Any) -> list[Run]:
+async def run_mode(
+    mode: Mode, questions: list[str], real: RealNetBox, *, parallel: int = 8, **kw: Any
+) -> list[Run]:
     """Every question under one mode, `parallel` at a time, each with its own client (cold)."""
     gate = asyncio.Semaphore(min(2, parallel) if mode.pad else parallel)  # 20 MB bodies: two at a time
 
@@ -510,7 +581,10 @@ def _strings(value: Any) -> list[str]:
 
 
 def _tables_text(a: Answer) -> list[Any]:
-    return [(t.title, t.total, t.offset, [{k: v for k, v in r.items() if not k.startswith("_")} for r in t.rows]) for t in a.tables]
+    return [
+        (t.title, t.total, t.offset, [{k: v for k, v in r.items() if not k.startswith("_")} for r in t.rows])
+        for t in a.tables
+    ]
 
 
 def problems(run: Run, baseline: Optional[Run] = None, *, logs: Optional[LogTrap] = None) -> list[str]:
@@ -536,7 +610,11 @@ def problems(run: Run, baseline: Optional[Run] = None, *, logs: Optional[LogTrap
         out.append(f"NetBox's control sequence {bad.group(0)!r} on the tty")
     if "Traceback" in run.plain + run.json_text:
         out.append("a traceback in the output")
-    writes = [(meth, p) for meth, p in run.sent if not (meth in ("GET", "HEAD") or (meth == "POST" and p.rstrip("/").endswith("/graphql")))]
+    writes = [
+        (meth, p)
+        for meth, p in run.sent
+        if not (meth in ("GET", "HEAD") or (meth == "POST" and p.rstrip("/").endswith("/graphql")))
+    ]
     if writes:
         out.append(f"not a read: {writes[0]}")
     if a is None:
@@ -559,13 +637,18 @@ def problems(run: Run, baseline: Optional[Run] = None, *, logs: Optional[LogTrap
     if ex.same and baseline is not None and baseline.answer is not None:
         b = baseline.answer
         if (a.status, a.answer) != (b.status, b.answer):
-            out.append(f"answer differs from the fault-free one: {a.status}: {a.answer[:140]!r} vs {b.status}: {b.answer[:140]!r}")
+            out.append(
+                f"answer differs from the fault-free one: {a.status}: {a.answer[:140]!r} vs "
+                f"{b.status}: {b.answer[:140]!r}"
+            )
         elif _tables_text(a) != _tables_text(b):
             out.append("tables differ from the fault-free ones")
     if ex.kinds:
         if a.status == "error":
             if err is None or err.kind not in ex.kinds:
-                out.append(f"error kind {err.kind if err else None!r}, expected {ex.kinds}: {a.answer[:140]!r}")
+                out.append(
+                    f"error kind {err.kind if err else None!r}, expected {ex.kinds}: {a.answer[:140]!r}"
+                )
             else:
                 if ex.message and not re.search(ex.message, err.message):
                     out.append(f"message does not fit {m.name}: {err.message!r}")
@@ -582,7 +665,9 @@ def problems(run: Run, baseline: Optional[Run] = None, *, logs: Optional[LogTrap
             out.append("an answer with unreadable objects left out is not partial")
     if ex.counts:
         out += _count_problems(run, baseline)
-    if run.lag > MAX_LAG and baseline is not None:  # under a fault (the fault-free runs pay the first-use costs)
+    if (
+        run.lag > MAX_LAG and baseline is not None
+    ):  # under a fault (the fault-free runs pay the first-use costs)
         out.append(f"event loop blocked {run.lag:.2f} s")
     if not answered and a.status != "error":
         out.append(f"status {a.status!r}")
@@ -666,7 +751,9 @@ class FaultProxy:
                     else:
                         return
                 headers = [(k.decode(), v.decode()) for k, v in event.headers if k.lower() != b"host"]
-                req = httpx.Request(event.method.decode(), REAL_URL + event.target.decode(), headers=headers, content=body)
+                req = httpx.Request(
+                    event.method.decode(), REAL_URL + event.target.decode(), headers=headers, content=body
+                )
                 try:
                     resp = await self.transport.handle_async_request(req)
                 except httpx.ReadError:

@@ -23,9 +23,23 @@ from netbox_tui.core.executor import Executor
 from netbox_tui.core.explain import explain
 from netbox_tui.core.orchestrator import Orchestrator
 from netbox_tui.core.plan import Context, Outcome, Plan, Step
-from netbox_tui.errors import BadFilterError, DeadlineError, InvalidResponseError, RateLimitedError, UnreachableError
+from netbox_tui.errors import (
+    BadFilterError,
+    DeadlineError,
+    InvalidResponseError,
+    RateLimitedError,
+    UnreachableError,
+)
 from netbox_tui.netbox.cache import CacheMode, ResponseCache
-from netbox_tui.netbox.client import LIST_CAP, PAGE_WINDOW, NetBoxClient, believed_count, readable, scrub, scrub_text
+from netbox_tui.netbox.client import (
+    LIST_CAP,
+    PAGE_WINDOW,
+    NetBoxClient,
+    believed_count,
+    readable,
+    scrub,
+    scrub_text,
+)
 
 URL = "http://netbox.test"
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
@@ -70,20 +84,36 @@ def test_scrub_walks_keys_and_values_and_masks_the_token() -> None:
 
 async def test_every_string_is_scrubbed_where_responses_are_parsed() -> None:
     c = client()
-    hostile = {EVIL + "count": 1, "next": None, EVIL + "results": [{"id": 1, EVIL + "name": EVIL + "DM-Akron" + EVIL,
-                                                                   "tags": [{"id": 2, "name": EVIL + "core"}]}]}
+    hostile = {
+        EVIL + "count": 1,
+        "next": None,
+        EVIL + "results": [
+            {"id": 1, EVIL + "name": EVIL + "DM-Akron" + EVIL, "tags": [{"id": 2, "name": EVIL + "core"}]}
+        ],
+    }
     with respx.mock(base_url=URL) as mock:
         mock.get("/api/dcim/sites/").respond(200, json=hostile)
-        mock.post("/graphql/").respond(200, json={"data": {EVIL + "site_list": [{"id": "1", "name": EVIL + "DM-Akron"}]}})
-        mock.get("/api/dcim/devices/").respond(400, json={EVIL + "site": [EVIL + f"bad value; Authorization: Token {TOKEN}"]})
+        mock.post("/graphql/").respond(
+            200, json={"data": {EVIL + "site_list": [{"id": "1", "name": EVIL + "DM-Akron"}]}}
+        )
+        mock.get("/api/dcim/devices/").respond(
+            400, json={EVIL + "site": [EVIL + f"bad value; Authorization: Token {TOKEN}"]}
+        )
         mock.get("/api/dcim/racks/").respond(302, headers={"Location": b"\x1b[2J\x1b]0;pwned\x07https://sso.example/login"})
         page = await c.page("dcim/sites/")
-        assert page.results == [{"id": 1, "name": "DM-Akron", "tags": [{"id": 2, "name": "core"}]}] and page.count == 1
-        assert await c.graphql("{ site_list { id name } }") == {"site_list": [{"id": "1", "name": "DM-Akron"}]}
+        assert (
+            page.results == [{"id": 1, "name": "DM-Akron", "tags": [{"id": 2, "name": "core"}]}]
+            and page.count == 1
+        )
+        assert await c.graphql("{ site_list { id name } }") == {
+            "site_list": [{"id": "1", "name": "DM-Akron"}]
+        }
         with pytest.raises(BadFilterError) as bad:
             await c.get("dcim/devices/")
         assert bad.value.message == "NetBox refused the query: site: bad value; Authorization: Token ****"
-        with pytest.raises((InvalidResponseError, UnreachableError)) as moved:  # httpx itself refuses such a header
+        with pytest.raises(
+            (InvalidResponseError, UnreachableError)
+        ) as moved:  # httpx itself refuses such a header
             await c.get("dcim/racks/")
         assert "\x1b" not in str(moved.value) and "\x07" not in str(moved.value)
     await c.aclose()
@@ -103,7 +133,9 @@ async def test_every_string_is_scrubbed_where_responses_are_parsed() -> None:
     ("many", 0, 3, 25, False, 3, True),
     (None, 0, 3, 25, True, 4, False),  # cursor paging: no count at all
 ])
-def test_believed_count(count: Any, offset: int, sent: int, limit: int, has_next: bool, believed: int, noted: bool) -> None:
+def test_believed_count(
+    count: Any, offset: int, sent: int, limit: int, has_next: bool, believed: int, noted: bool
+) -> None:
     got, note = believed_count(count, offset, sent, limit, has_next)
     assert got == believed and bool(note) == noted
 
@@ -118,7 +150,9 @@ async def test_a_count_of_a_billion_plans_no_more_work_than_asked() -> None:
         limit = int(request.url.params.get("limit", 1000))
         asked.append(offset)
         rows = [{"id": offset + i + 1} for i in range(limit)]
-        return httpx.Response(200, json=listing(rows, count=10**9, nxt=f"{URL}/api/dcim/interfaces/?offset={offset + limit}"))
+        return httpx.Response(
+            200, json=listing(rows, count=10**9, nxt=f"{URL}/api/dcim/interfaces/?offset={offset + limit}")
+        )
 
     c = client()
     started = time.perf_counter()
@@ -174,7 +208,12 @@ def test_readable_checks_what_the_tool_reads() -> None:
         {"id": 4, "prefix": "10.300.0.0/99"},  # not a prefix
         {"id": 5},  # the label asked for is missing
         {"id": 6, "prefix": "10.0.6.0/24", "vrf": {"name": "no id"}},  # a nested object without an id
-        {"id": 7, "prefix": "10.0.7.0/24", "vrf": None, "tags": [{"id": 1}, "core"]},  # a list of objects holding a string
+        {
+            "id": 7,
+            "prefix": "10.0.7.0/24",
+            "vrf": None,
+            "tags": [{"id": 1}, "core"],
+        },  # a list of objects holding a string
         "not an object",
         {"id": 9, "prefix": "2001:db8::/48", "vrf": None},
     ]
@@ -185,8 +224,11 @@ def test_readable_checks_what_the_tool_reads() -> None:
 async def test_malformed_objects_are_left_out_and_said() -> None:
     c = client()
     orch = Orchestrator(c)
-    rows = [{"id": 1, "name": "VLAN 1", "vid": 1, "display": "VLAN 1"}, {"name": "no id"}, {"id": 3, "name": "VLAN 3", "vid": 3, "display": "VLAN 3",
-                                                                                               "group": {"name": "no id"}}]
+    rows = [
+        {"id": 1, "name": "VLAN 1", "vid": 1, "display": "VLAN 1"},
+        {"name": "no id"},
+        {"id": 3, "name": "VLAN 3", "vid": 3, "display": "VLAN 3", "group": {"name": "no id"}},
+    ]
     with respx.mock(base_url=URL) as mock:
         mock.get("/api/ipam/vlans/").respond(200, json=listing(rows, count=3))
         answer = await orch.ask("list all VLANs")
@@ -195,7 +237,8 @@ async def test_malformed_objects_are_left_out_and_said() -> None:
     await c.aclose()
 
 
-# -- timeouts, 429, one deadline, one retry budget --------------------------------------------------------------
+# -- timeouts, 429, one deadline, one retry budget -----------------------------------------------------------
+
 
 def test_429_is_rate_limiting_not_a_server_failure() -> None:
     info = explain(RateLimitedError("NetBox is rate-limiting (429) /api/dcim/sites/"))
@@ -252,7 +295,9 @@ async def test_failing_question_stops_early_and_shares_one_retry_budget() -> Non
     c = client(max_attempts=3)
     with c.question(deadline=10) as q, respx.mock(base_url=URL) as mock:
         route = mock.get("/api/dcim/sites/").mock(side_effect=httpx.ReadError("connection reset by peer"))
-        results = await asyncio.gather(*(c.get("dcim/sites/", {"id": i}) for i in range(8)), return_exceptions=True)
+        results = await asyncio.gather(
+            *(c.get("dcim/sites/", {"id": i}) for i in range(8)), return_exceptions=True
+        )
         assert all(isinstance(r, UnreachableError) for r in results)
         before = route.call_count
         with pytest.raises(UnreachableError):
@@ -275,12 +320,15 @@ async def test_flaky_netbox_every_third_request_reset_answers_every_request() ->
     with c.question(deadline=10), respx.mock(base_url=URL) as mock:
         mock.get("/api/dcim/sites/").mock(side_effect=flaky)
         for _ in range(3):
-            results = await asyncio.gather(*(c.get("dcim/sites/", {"id": i}) for i in range(8)), return_exceptions=True)
+            results = await asyncio.gather(
+                *(c.get("dcim/sites/", {"id": i}) for i in range(8)), return_exceptions=True
+            )
             assert not [r for r in results if isinstance(r, Exception)]
     await c.aclose()
 
 
-# -- expired entries kept for a failing NetBox, within the size bound ---------------------------------------------
+# -- expired entries kept for a failing NetBox, within the size bound ----------------------------------------
+
 
 async def test_expired_entries_stay_for_stale_use(tmp_path, monkeypatch) -> None:
     cache = ResponseCache(tmp_path / "c", lambda kind: 60)
@@ -330,7 +378,9 @@ async def test_unreachable_netbox_is_answered_from_an_expired_entry(tmp_path, mo
 def test_json_keeps_the_stale_fields() -> None:
     from netbox_tui.core.results import Answer
 
-    data = json.loads(Answer(question="q", answer="a", stale=True, cached_at="2026-01-01T00:00:00+00:00").to_json())
+    data = json.loads(
+        Answer(question="q", answer="a", stale=True, cached_at="2026-01-01T00:00:00+00:00").to_json()
+    )
     assert data["stale"] is True and data["cached_at"] == "2026-01-01T00:00:00+00:00"
     assert json.loads(Answer(question="q").to_json())["stale"] is False
 

@@ -17,7 +17,6 @@ import threading
 import time
 from pathlib import Path
 
-
 import pytest
 
 from .harness import BY_NAME, FORBIDDEN, TOKEN, TTY_FORBIDDEN, FaultProxy, FaultTransport, RealNetBox, Run
@@ -28,18 +27,27 @@ QUESTIONS = ["devices at dm akron", "show me PP:MDF", "where is 172.16.0.5"]
 
 
 def _config(tmp_path: Path, ttl: int, deadline: float = 5.0) -> Path:
-    kinds = "\n".join(f"{k} = {ttl}" for k in ("device", "interface", "vlan", "cable", "utilisation", "names", "default"))
+    kinds = "\n".join(
+        f"{k} = {ttl}" for k in ("device", "interface", "vlan", "cable", "utilisation", "names", "default")
+    )
     path = tmp_path / "config.toml"
-    path.write_text(f'[netbox.lab]\ndeadline = {deadline}\nbackoff_base = 0.1\n\n[cache]\ndir = "{tmp_path / "cache"}"\n\n[cache.ttl]\n{kinds}\n')
+    path.write_text(
+        f'[netbox.lab]\ndeadline = {deadline}\nbackoff_base = 0.1\n\n[cache]\ndir = '
+        f'"{tmp_path / "cache"}"\n\n[cache.ttl]\n{kinds}\n'
+    )
     return path
 
 
-async def _cli(url: str, config: Path, *args: str, tty: bool = False, timeout: float = 60) -> tuple[int, str, str]:
+async def _cli(
+    url: str, config: Path, *args: str, tty: bool = False, timeout: float = 60
+) -> tuple[int, str, str]:
     env = dict(os.environ, NETBOX_URL=url, NETBOX_TOKEN=TOKEN, COLUMNS="120")
     env.pop("FORCE_COLOR", None)
     cmd = [sys.executable, "-m", "netbox_tui", "ask", *args, "--config", str(config)]
     if not tty:
-        proc = await asyncio.create_subprocess_exec(*cmd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        proc = await asyncio.create_subprocess_exec(
+            *cmd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
         out, err = await asyncio.wait_for(proc.communicate(), timeout)
         return proc.returncode or 0, out.decode(), err.decode()
     master, slave = pty.openpty()
@@ -72,7 +80,9 @@ def _clean(*texts: str) -> None:
         assert "Traceback" not in t
 
 
-async def test_cli_hostile_text_never_reaches_the_terminal(real: RealNetBox, baseline: dict[str, Run], tmp_path: Path) -> None:
+async def test_cli_hostile_text_never_reaches_the_terminal(
+    real: RealNetBox, baseline: dict[str, Run], tmp_path: Path
+) -> None:
     proxy = FaultProxy(FaultTransport(BY_NAME["escapes"], real))
     url = await proxy.start()
     config = _config(tmp_path, ttl=0)
@@ -103,7 +113,9 @@ async def test_cli_hostile_text_never_reaches_the_terminal(real: RealNetBox, bas
     ("invalid_json", "invalid_response", "not JSON"),
     ("stall", "timeout", "deadline"),
 ])
-async def test_cli_error_fits_the_fault(mode: str, kind: str, words: str, real: RealNetBox, tmp_path: Path) -> None:
+async def test_cli_error_fits_the_fault(
+    mode: str, kind: str, words: str, real: RealNetBox, tmp_path: Path
+) -> None:
     proxy = FaultProxy(FaultTransport(BY_NAME[mode], real))
     url = await proxy.start()
     config = _config(tmp_path, ttl=0, deadline=3.0)
@@ -117,11 +129,19 @@ async def test_cli_error_fits_the_fault(mode: str, kind: str, words: str, real: 
         assert data["error"]["hint"] and not FORBIDDEN.search(out)
         assert took < 3.0 + 8  # the deadline, plus the interpreter's start
         plain, err2 = "", ""
-        if mode in ("reset", "html_login", "stall"):  # plain output too, for a few (each run is a process start)
+        if mode in (
+            "reset",
+            "html_login",
+            "stall",
+        ):  # plain output too, for a few (each run is a process start)
             rc, plain, err2 = await _cli(url, config, "devices at dm akron")
             assert rc == 1 and words in plain.replace("\n", " ")
         _clean(out, err, plain, err2)
-        assert not [m for m, p in proxy.transport.sent if m not in ("GET", "HEAD") and not p.rstrip("/").endswith("/graphql")]
+        assert not [
+            m
+            for m, p in proxy.transport.sent
+            if m not in ("GET", "HEAD") and not p.rstrip("/").endswith("/graphql")
+        ]
     finally:
         await proxy.stop()
 
@@ -142,7 +162,9 @@ async def test_cli_stale_answer_when_netbox_is_down(real: RealNetBox, tmp_path: 
     rc, out, err = await _cli(url, config, q, "--json")
     stale = json.loads(out)
     assert rc == 0 and stale["stale"] is True and stale["cached_at"], out
-    assert re.fullmatch(r"From cache, \d+ s old — NetBox unreachable\. " + re.escape(fresh["answer"]), stale["answer"]), stale["answer"]
+    assert re.fullmatch(
+        r"From cache, \d+ s old — NetBox unreachable\. " + re.escape(fresh["answer"]), stale["answer"]
+    ), stale["answer"]
     assert stale["tables"] == fresh["tables"]
     rc, plain, err2 = await _cli(url, config, q)
     assert rc == 0 and "From cache, " in plain and "NetBox unreachable" in plain
@@ -166,6 +188,8 @@ async def test_cli_fresh_cached_answer_says_so(real: RealNetBox, tmp_path: Path)
         await proxy.stop()
     assert len(transport.sent) == sent and again["stats"]["api_calls"] == 0
     assert again["stale"] is False and again["cached_at"] and not first.get("cached_at")
-    assert again["answer"].startswith(first["answer"]) and again["answer"].endswith(" old.") and "From cache, " in again["answer"]
-
-
+    assert (
+        again["answer"].startswith(first["answer"])
+        and again["answer"].endswith(" old.")
+        and "From cache, " in again["answer"]
+    )

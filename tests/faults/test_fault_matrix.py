@@ -30,7 +30,9 @@ def _export_problems(run: Run, folder: Path) -> list[str]:
         if not t.rows:
             continue
         for fmt in ("csv", "json"):
-            path = export_rows(t.title, t.columns, t.rows, fmt, folder, stamp=f"{run.mode}-{abs(hash(run.question))}-{i}")  # type: ignore[arg-type]
+            path = export_rows(
+                t.title, t.columns, t.rows, fmt, folder, stamp=f"{run.mode}-{abs(hash(run.question))}-{i}"
+            )
             text = path.read_text(encoding="utf-8")
             if fmt == "json":
                 json.loads(text)
@@ -46,7 +48,10 @@ def _report(runs: list[Run], found: dict[str, list[str]]) -> str:
     for r in runs:
         if found.get(r.question):
             a = r.answer
-            lines.append(f"[{r.mode}] {r.question!r} ({r.wall:.1f} s) -> {a.status if a else 'no answer'}: {(a.answer if a else r.crash)[:200]!r}")
+            lines.append(
+                f"[{r.mode}] {r.question!r} ({r.wall:.1f} s) -> {a.status if a else 'no answer'}: "
+                f"{(a.answer if a else r.crash)[:200]!r}"
+            )
             lines += [f"    - {p}" for p in found[r.question]]
     return "\n".join(lines)
 
@@ -63,6 +68,9 @@ async def test_fault_mode(mode, real: RealNetBox, baseline: dict[str, Run], tmp_
     with trap_logs() as logs:
         runs = await run_mode(mode, QUESTIONS, real, parallel=len(QUESTIONS))
     assert len(runs) == len(QUESTIONS)
-    found = {r.question: problems(r, baseline.get(r.question), logs=logs) + _export_problems(r, tmp_path) for r in runs}
+    found = {
+        r.question: problems(r, baseline.get(r.question), logs=logs) + _export_problems(r, tmp_path)
+        for r in runs
+    }
     assert not logs.tracebacks(), logs.tracebacks()
     assert not any(found.values()), _report(runs, found)

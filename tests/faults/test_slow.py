@@ -14,14 +14,21 @@ pytestmark = pytest.mark.integration
 
 CASES = [
     # (stalled endpoint, question, what the simplified answer must say it answered instead)
-    # The topology reads its interfaces in one GraphQL query (issue 19): stalling that query is what it falls back from.
-    ("/graphql/", "VLANs with their devices and interfaces", "the VLANs only, without their interfaces and devices"),
+    # The topology reads its interfaces in one GraphQL query (issue 19): stalling that query is what it
+    # falls back from.
+    (
+        "/graphql/",
+        "VLANs with their devices and interfaces",
+        "the VLANs only, without their interfaces and devices",
+    ),
     ("/api/dcim/devices/", "rack utilization at MDF", "the racks only, without the rack units used"),
 ]
 
 
 @pytest.mark.parametrize("only,question,instead", CASES)
-async def test_fallback_says_what_it_answered_instead(only: str, question: str, instead: str, real: RealNetBox) -> None:
+async def test_fallback_says_what_it_answered_instead(
+    only: str, question: str, instead: str, real: RealNetBox
+) -> None:
     mode = dataclasses.replace(BY_NAME["stall"], only=only)
     run = await run_question(mode, question, real)
     a = run.answer
@@ -32,7 +39,9 @@ async def test_fallback_says_what_it_answered_instead(only: str, question: str, 
     assert not [p for p in problems(run) if not p.startswith("expected an error")]
 
 
-@pytest.mark.parametrize("question", ["devices at dm akron", "show device dmi01-akorn-rtr01", "interfaces on ncsu-coreswitch1"])
+@pytest.mark.parametrize(
+    "question", ["devices at dm akron", "show device dmi01-akorn-rtr01", "interfaces on ncsu-coreswitch1"]
+)
 async def test_stall_is_explained_as_a_timeout_within_the_deadline(question: str, real: RealNetBox) -> None:
     run = await run_question(BY_NAME["stall"], question, real)
     a = run.answer

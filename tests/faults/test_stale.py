@@ -22,18 +22,30 @@ from .harness import BY_NAME, QUESTIONS, RealNetBox, Run, problems, run_question
 
 pytestmark = pytest.mark.integration
 
-REASONS = {"reset": "NetBox unreachable", "500": "NetBox failing (500)", "stall": "NetBox did not answer in time",
-           "429": "NetBox is rate-limiting"}
+REASONS = {
+    "reset": "NetBox unreachable",
+    "500": "NetBox failing (500)",
+    "stall": "NetBox did not answer in time",
+    "429": "NetBox is rate-limiting",
+}
 
 
 async def _warm(real: RealNetBox, tmp_path: Path) -> tuple[dict[str, ResponseCache], dict[str, Run]]:
     import asyncio
 
     caches = {q: ResponseCache(tmp_path / f"cache{i}", lambda kind: 60) for i, q in enumerate(QUESTIONS)}
-    done = await asyncio.gather(*(run_question(BY_NAME["none"], q, real, cache=caches[q], deadline=30.0, render=False) for q in QUESTIONS))
+    done = await asyncio.gather(
+        *(
+            run_question(BY_NAME["none"], q, real, cache=caches[q], deadline=30.0, render=False)
+            for q in QUESTIONS
+        )
+    )
     runs = {r.question: r for r in done}
     for r in done:
-        assert r.answer is not None and not r.answer.stale and r.answer.status != "error", (r.question, r.crash)
+        assert r.answer is not None and not r.answer.stale and r.answer.status != "error", (
+            r.question,
+            r.crash,
+        )
     return caches, runs
 
 
@@ -48,13 +60,17 @@ def _three_hours_later(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("mode", sorted(REASONS))
-async def test_expired_answer_is_served_when_netbox_fails(mode: str, real: RealNetBox, tmp_path: Path, monkeypatch) -> None:
+async def test_expired_answer_is_served_when_netbox_fails(
+    mode: str, real: RealNetBox, tmp_path: Path, monkeypatch
+) -> None:
     import asyncio
 
     caches, warm = await _warm(real, tmp_path)
     _three_hours_later(monkeypatch)
     try:
-        runs = await asyncio.gather(*(run_question(BY_NAME[mode], q, real, cache=caches[q]) for q in QUESTIONS))
+        runs = await asyncio.gather(
+            *(run_question(BY_NAME[mode], q, real, cache=caches[q]) for q in QUESTIONS)
+        )
     finally:
         _close(caches)
     said = f"From cache, 3 h old — {REASONS[mode]}."
@@ -77,7 +93,9 @@ async def test_refresh_falls_back_the_same_way(real: RealNetBox, tmp_path: Path,
     caches, warm = await _warm(real, tmp_path)
     try:
         questions = QUESTIONS[:4]
-        for q in questions:  # NetBox is down right now: --refresh still has the (fresh) entries to fall back on
+        for (
+            q
+        ) in questions:  # NetBox is down right now: --refresh still has the (fresh) entries to fall back on
             run = await run_question(BY_NAME["reset"], q, real, cache=caches[q], refresh=True)
             assert run.answer is not None and run.answer.stale
             assert run.answer.answer.startswith("From cache, ") and "NetBox unreachable" in run.answer.answer
@@ -108,7 +126,9 @@ async def test_no_cache_no_stale_answer(real: RealNetBox) -> None:
     assert run.answer.error is not None and run.answer.error.kind == "unreachable"
 
 
-async def test_a_page_read_from_expired_entries_says_so(real: RealNetBox, tmp_path: Path, monkeypatch) -> None:
+async def test_a_page_read_from_expired_entries_says_so(
+    real: RealNetBox, tmp_path: Path, monkeypatch
+) -> None:
     """The next page (TUI `n`, MCP `page`) of an answer, NetBox down: expired rows, marked stale."""
     from netbox_tui.core.orchestrator import Orchestrator
 

@@ -31,11 +31,22 @@ def _isolation(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-def make_app(transport: FaultTransport, tmp_path: Path, cache: ResponseCache | None = None, deadline: float = 2.0) -> NetBoxApp:
+def make_app(
+    transport: FaultTransport, tmp_path: Path, cache: ResponseCache | None = None, deadline: float = 2.0
+) -> NetBoxApp:
     client = make_client(transport, cache, deadline=deadline)
     backend = Backend(client, "fault test")
-    return NetBoxApp(backend, Orchestrator(client, page_size=25), history_path=tmp_path / "history.jsonl", export_dir=tmp_path,
-                     spin=False, cursor_blink=False, close_backend=True, clock=lambda: 0.0, examples=["list all VLANs"])
+    return NetBoxApp(
+        backend,
+        Orchestrator(client, page_size=25),
+        history_path=tmp_path / "history.jsonl",
+        export_dir=tmp_path,
+        spin=False,
+        cursor_blink=False,
+        close_backend=True,
+        clock=lambda: 0.0,
+        examples=["list all VLANs"],
+    )
 
 
 async def settle(pilot) -> None:
@@ -79,19 +90,30 @@ async def test_hostile_text_never_reaches_the_screen_nor_an_export(real: RealNet
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.server is not None and not screen_problems(app)
-        for q in ["devices at dm akron", "show me PP:MDF", "which devices have no primary IP", "summarize site DM-Nashua"]:
+        for q in [
+            "devices at dm akron",
+            "show me PP:MDF",
+            "which devices have no primary IP",
+            "summarize site DM-Nashua",
+        ]:
             await ask(pilot, q)
-            assert app.view is not None and app.view.answer is not None and app.view.answer.status != "error", q
+            assert (
+                app.view is not None and app.view.answer is not None and app.view.answer.status != "error"
+            ), q
             assert not screen_problems(app), q
             ts = app.view.table
             if ts is not None and ts.rows:
                 for fmt in ("csv", "json"):
-                    path = export_rows(ts.table.title, ts.table.columns, [r for _, r in ts.visible()], fmt, tmp_path)  # type: ignore[arg-type]
+                    path = export_rows(
+                        ts.table.title, ts.table.columns, [r for _, r in ts.visible()], fmt, tmp_path
+                    )
                     text = path.read_text(encoding="utf-8")
                     assert not FORBIDDEN.search(text) and "pwned" not in text, (q, fmt)
 
 
-async def test_questions_fired_quickly_are_each_cancellable_and_the_latest_wins(real: RealNetBox, tmp_path: Path) -> None:
+async def test_questions_fired_quickly_are_each_cancellable_and_the_latest_wins(
+    real: RealNetBox, tmp_path: Path
+) -> None:
     slow = Mode("slow", "every answer 0.3 s late", delay=0.3)
     app = make_app(FaultTransport(slow, real), tmp_path, deadline=20.0)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -125,9 +147,16 @@ async def test_questions_fired_quickly_are_each_cancellable_and_the_latest_wins(
         assert "cancelled: asking: rack utilization at MDF" in chat_text(app)
 
 
-FAILING = {"stall": "NetBox timed out", "trickle": "NetBox timed out", "reset": "NetBox unreachable", "429": "NetBox is rate-limiting",
-           "500": "NetBox server error", "truncated": "NetBox unreachable", "invalid_json": "Unexpected answer",
-           "html_login": "Unexpected answer"}
+FAILING = {
+    "stall": "NetBox timed out",
+    "trickle": "NetBox timed out",
+    "reset": "NetBox unreachable",
+    "429": "NetBox is rate-limiting",
+    "500": "NetBox server error",
+    "truncated": "NetBox unreachable",
+    "invalid_json": "Unexpected answer",
+    "html_login": "Unexpected answer",
+}
 
 
 async def test_screen_stays_when_a_later_question_fails(real: RealNetBox, tmp_path: Path) -> None:
@@ -144,8 +173,13 @@ async def test_screen_stays_when_a_later_question_fails(real: RealNetBox, tmp_pa
             transport.mode = BY_NAME[name]
             started = time.perf_counter()
             await ask(pilot, "devices at dm akron")
-            assert time.perf_counter() - started < 1.5 + 3.0, name  # the deadline, plus the retry waits of 429
-            assert app.error_panel.display and app.error_panel.border_title == FAILING[name], (name, app.error_panel.border_title)
+            assert time.perf_counter() - started < 1.5 + 3.0, (
+                name
+            )  # the deadline, plus the retry waits of 429
+            assert app.error_panel.display and app.error_panel.border_title == FAILING[name], (
+                name,
+                app.error_panel.border_title,
+            )
             assert app.view is shown and shown.table.rows == rows, name
             assert not screen_problems(app), name
             await pilot.press("escape")  # hide the error: the answer is still there
@@ -166,7 +200,11 @@ async def test_stale_answer_is_marked_with_its_age(real: RealNetBox, tmp_path: P
         transport.mode = BY_NAME["reset"]
         await ask(pilot, "devices at dm akron")
         answer = app.view.answer  # type: ignore[union-attr]
-        assert answer is not None and answer.stale and answer.answer == f"From cache, 3 h old — NetBox unreachable. {fresh}"
+        assert (
+            answer is not None
+            and answer.stale
+            and answer.answer == f"From cache, 3 h old — NetBox unreachable. {fresh}"
+        )
         assert "From cache, 3 h old — NetBox unreachable." in chat_text(app)
         assert "From cache, 3 h old" in app.export_screenshot().replace("&#160;", " ")
         await pilot.press("r")  # refresh: NetBox is still down, the cache answers again, said the same way

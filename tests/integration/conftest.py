@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import pytest
+from fixture_env import fixture_env
 
 from netbox_tui.config import NetBoxProfile
 from netbox_tui.netbox.client import NetBoxClient
-
-from fixture_env import fixture_env
 
 # Public read-only tokens of the demo dump (../shared/netbox-demo/README.md).
 TOKEN_V1 = "0123456789abcdef0123456789abcdef01234567"
@@ -25,7 +24,8 @@ TOKEN_V2 = "nbt_Ez6TDRTyTxrV.demoreadonlytoken0123456789abcdefghijklmn"
 
 @pytest.fixture
 async def nb_client(netbox_url: str) -> Any:
-    """Factory: nb_client(token=..., cache=..., **profile) -> NetBoxClient on the real NetBox (closed after)."""
+    """Factory: nb_client(token=..., cache=..., **profile) -> NetBoxClient on the real NetBox (closed
+    after)."""
     made: list[NetBoxClient] = []
 
     def make(token: str | None = TOKEN_V1, cache: Any = None, **profile: Any) -> NetBoxClient:

@@ -14,14 +14,31 @@ TOKEN = "0123456789abcdef0123456789abcdef01234567"
 
 def ask(netbox_url: str, *args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "NETBOX_URL": netbox_url, "NETBOX_TOKEN": TOKEN, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "netbox_tui", "ask", *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "netbox_tui", "ask", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_json_contract(netbox_url: str) -> None:
     out = ask(netbox_url, "devices at dm akron", "--json", "--no-cache")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)  # exactly one JSON object
-    assert set(data) >= {"question", "intent", "interpretation", "plan", "status", "answer", "tables", "choices", "stats", "stale"}
+    assert set(data) >= {
+        "question",
+        "intent",
+        "interpretation",
+        "plan",
+        "status",
+        "answer",
+        "tables",
+        "choices",
+        "stats",
+        "stale",
+    }
     assert "error" not in data  # empty fields are left out
     assert data["status"] == "ok" and data["intent"]["target"] == "dcim.device" and data["stale"] is False
     conds = data["interpretation"]["conditions"]
@@ -40,7 +57,10 @@ def test_page_size_and_offset(netbox_url: str) -> None:
     assert (t["total"], t["offset"], t["limit"], len(t["rows"])) == (63, 60, 10, 3)
 
 
-@pytest.mark.parametrize("question,kind", [("", "bad_question"), ("x" * 10_000, "bad_question"), ("delete all devices", "write_refused")])
+@pytest.mark.parametrize(
+    "question,kind",
+    [("", "bad_question"), ("x" * 10_000, "bad_question"), ("delete all devices", "write_refused")],
+)
 def test_bad_input_is_an_error_with_a_hint(netbox_url: str, question: str, kind: str) -> None:
     out = ask(netbox_url, question, "--json")
     assert out.returncode != 0

@@ -26,7 +26,9 @@ async def test_status_is_netbox_4_7(client):
 @pytest.mark.parametrize("token", [TOKEN_V1, TOKEN_V2], ids=["v1", "v2"])
 async def test_v1_and_v2_auth(nb_client, token):
     client = nb_client(token)
-    assert client._http.headers["Authorization"].split()[0] == ("Bearer" if token.startswith("nbt_") else "Token")
+    assert client._http.headers["Authorization"].split()[0] == (
+        "Bearer" if token.startswith("nbt_") else "Token"
+    )
     assert (await client.status())["netbox-version"].startswith("4.7.")
     page = await client.page("dcim/sites/", limit=1, brief=True)
     assert page.count == 24
@@ -34,7 +36,11 @@ async def test_v1_and_v2_auth(nb_client, token):
 
 @pytest.mark.parametrize(
     "token",
-    ["ffffffffffffffffffffffffffffffffffffffff", "nbt_Ez6TDRTyTxrV.wrongsecret0123456789abcdefghijklmnopqrstu", "nbt_nokey00000.x"],
+    [
+        "ffffffffffffffffffffffffffffffffffffffff",
+        "nbt_Ez6TDRTyTxrV.wrongsecret0123456789abcdefghijklmnopqrstu",
+        "nbt_nokey00000.x",
+    ],
     ids=["v1", "v2-wrong-secret", "v2-unknown-key"],
 )
 async def test_rejected_token_is_auth_error(nb_client, token):
@@ -64,7 +70,9 @@ async def test_list_all_interfaces_brief(client):
     assert client.stats.calls == 2
 
 
-@pytest.mark.parametrize("path,sites", [("dcim/devices/", [1, 2]), ("dcim/devices/", [2, 3]), ("dcim/interfaces/", [2, 3])])
+@pytest.mark.parametrize(
+    "path,sites", [("dcim/devices/", [1, 2]), ("dcim/devices/", [2, 3]), ("dcim/interfaces/", [2, 3])]
+)
 async def test_repeated_value_filter_is_the_union(client, path, sites):
     both = await client.list_all(path, {"site_id": sites}, brief=True)
     sent = client.stats.calls
@@ -113,7 +121,9 @@ async def test_write_attempt_refused_before_it_leaves_the_client(client):
     site = await client.get("dcim/sites/1/", use_cache=False)
     calls = client.stats.calls
     with pytest.raises(WriteRefusedError):
-        await client.request_json("PATCH", "dcim/sites/1/", body={"description": site["description"]}, validate=False)
+        await client.request_json(
+            "PATCH", "dcim/sites/1/", body={"description": site["description"]}, validate=False
+        )
     with pytest.raises(WriteRefusedError):
         await client.request_json("DELETE", "dcim/sites/1/", validate=False)
     with pytest.raises(WriteRefusedError):  # code that goes around request_json meets the transport
@@ -130,7 +140,9 @@ async def test_transport_guard_without_the_client(netbox_url):
     """The raw request would be sent by plain httpx; through the client's transport it never is."""
     from netbox_tui.netbox.client import ReadOnlyTransport
 
-    async with httpx.AsyncClient(base_url=netbox_url, transport=ReadOnlyTransport(httpx.AsyncHTTPTransport())) as http:
+    async with httpx.AsyncClient(
+        base_url=netbox_url, transport=ReadOnlyTransport(httpx.AsyncHTTPTransport())
+    ) as http:
         ok = await http.get("/api/status/", headers={"Authorization": f"Token {TOKEN_V1}"})
         assert ok.status_code == 200
         with pytest.raises(WriteRefusedError):

@@ -15,14 +15,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from acceptance import HONEST, check
+
 from netbox_tui.core.orchestrator import Orchestrator
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT / "tests" / "data" / "queries"  # the project's copy of ../shared/queries
 DEV = yaml.safe_load((SHARED / "dev.yaml").read_text())["queries"] if (SHARED / "dev.yaml").exists() else []
-DEV2 = yaml.safe_load((SHARED / "dev2.yaml").read_text())["queries"] if (SHARED / "dev2.yaml").exists() else []
+DEV2 = (
+    yaml.safe_load((SHARED / "dev2.yaml").read_text())["queries"] if (SHARED / "dev2.yaml").exists() else []
+)
 CORPUS = yaml.safe_load((ROOT / "tests" / "data" / "corpus.yaml").read_text())["queries"]
 FIXTURE = yaml.safe_load((ROOT / "tests" / "data" / "corpus-fixture.yaml").read_text())["queries"]
 
@@ -37,40 +39,58 @@ async def test_shared_question(nb_client, case: dict) -> None:
     orch = Orchestrator(nb_client())  # no cache: every question is asked cold
     answer = await orch.ask(case["question"])
     problems = await check(orch, case, answer)
-    assert not problems, f"{case['question']!r}: {'; '.join(problems)} | read as: {answer.interpretation.line() if answer.interpretation else '-'}"
+    assert not problems, (
+        f"{case['question']!r}: {'; '.join(problems)} | read as: "
+        f"{answer.interpretation.line() if answer.interpretation else '-'}"
+    )
     for table in answer.tables:
         assert len(table.rows) <= 25  # a first page, never everything
 
 
 async def _corpus_case(orch: Orchestrator, case: dict) -> None:
     answer = await orch.ask(case["question"])
-    budget = {k: v for k, v in case["expect"].items() if k != "max_api_calls_cold"}  # cost is the benchmark's business
+    budget = {
+        k: v for k, v in case["expect"].items() if k != "max_api_calls_cold"
+    }  # cost is the benchmark's business
     problems = await check(orch, {**case, "expect": budget}, answer)
     if not problems:
         return
     read = answer.interpretation.line() if answer.interpretation else "-"
-    if answer.status in HONEST and answer.status != "error":  # an internal error is a defect, never an honest miss
-        pytest.fail(f"honest miss ({answer.status}) not in HONEST_MISSES: {case['question']!r}: {'; '.join(problems)[:300]}")
-    pytest.fail(f"OK AND WRONG: {case['question']!r}: {'; '.join(problems)} | read as: {read} | {answer.answer[:200]}")
+    if (
+        answer.status in HONEST and answer.status != "error"
+    ):  # an internal error is a defect, never an honest miss
+        pytest.fail(
+            f"honest miss ({answer.status}) not in HONEST_MISSES: {case['question']!r}: "
+            f"{'; '.join(problems)[:300]}"
+        )
+    pytest.fail(
+        f"OK AND WRONG: {case['question']!r}: {'; '.join(problems)} | read as: {read} | {answer.answer[:200]}"
+    )
 
 
 # Answers that are right but not all the corpus asks for (each `ok`, nothing in them false).
 INCOMPLETE = {
     "summarize DM-Pittsfield": "the summary counts the site's circuits; it does not list their ids",
-    "where does circuit 1002843428 land": "a circuit's ends are the sites NetBox records; the device behind each end is one trace away",
-    "redundant power feeds in row 3": "NetBox's location filter on power feeds is the panel's location (none here); the corpus counts the racks' row",
+    "where does circuit 1002843428 land": "a circuit's ends are the sites NetBox records; the device behind "
+    "each end is one trace away",
+    "redundant power feeds in row 3": "NetBox's location filter on power feeds is the panel's location "
+    "(none here); the corpus counts the racks' row",
 }
 
 
 # Answers that say they are not exact (partial, a choice, not found) where the corpus expects more,
 # each known by name: a new one fails, and one that comes right fails too (strict) until it is taken off.
 HONEST_MISSES = {
-    "how many devices in each IDF rack": "a rack role is not a device filter; counting per rack of a role is two steps",
-    "what's plugged into PP:B128 port 2": "“port 2” names a front port by position; it is read as an interface name",
+    "how many devices in each IDF rack": "a rack role is not a device filter; counting per rack of a role "
+    "is two steps",
+    "what's plugged into PP:B128 port 2": "“port 2” names a front port by position; it is read as an "
+    "interface name",
     "ncsu coreswitch 2 interfaces pls": "a hostname typed as separate words is not joined",
-    "how many ports carry voice vlan 200 at dm-stamford": "“voice” is read as the VLAN role, which interfaces cannot be filtered by",
+    "how many ports carry voice vlan 200 at dm-stamford": "“voice” is read as the VLAN role, which "
+    "interfaces cannot be filtered by",
     "members of ae1 on ncsu117-distswitch1": "LAG members (the lag filter) are not in the vocabulary",
-    "show dmi01-stamford-sw01 (DM-IT-000412)": "the display form with the asset tag in parentheses is not read as one name",
+    "show dmi01-stamford-sw01 (DM-IT-000412)": "the display form with the asset tag in parentheses is not "
+    "read as one name",
     "which port has the RMA optic": "free text in an inventory item's description is not searched",
 }
 
@@ -102,7 +122,9 @@ async def test_fixture_corpus_question(nb_client, fixture_url: str, case: dict) 
 
 
 async def test_cable_trace_reaches_the_circuit(nb_client) -> None:
-    answer = await Orchestrator(nb_client()).ask("what is connected to dmi01-yonkers-rtr01 GigabitEthernet0/0/0")
+    answer = await Orchestrator(nb_client()).ask(
+        "what is connected to dmi01-yonkers-rtr01 GigabitEthernet0/0/0"
+    )
     far_ends = " ".join(r["far"] for r in answer.tables[0].rows)
     assert "circuit" in far_ends  # the first hop ends on a circuit termination
     assert any(p in answer.answer + far_ends for p in ("Level3", "Level 3", "CenturyLink"))
@@ -183,7 +205,9 @@ async def test_all_rows_for_an_export_come_in_bounded_pages(nb_client) -> None:
     rows = await orch.all_rows(answer.tables[0], on_progress=events.append)
     assert len(rows) == answer.tables[0].total == 63 and len({r["id"] for r in rows}) == 63
     assert events and events[-1].description.startswith("fetched 63")
-    assert events[-1].api_calls + events[-1].cache_hits == 1  # one page of 1,000, counted for the progress panel
+    assert (
+        events[-1].api_calls + events[-1].cache_hits == 1
+    )  # one page of 1,000, counted for the progress panel
 
 
 @pytest.mark.parametrize("cidr", ["172.16.0.0/24", "10.112.129.0/24", "172.19.0.0/24", "192.168.0.0/20"])
@@ -206,7 +230,9 @@ async def test_free_ranges_are_netbox_s_available_ips(nb_client, cidr: str) -> N
         else:
             runs.append((n, n))
     if len(ips) < 1000:  # NetBox caps the list at 1000: a /20 is compared on its first run only
-        assert [(r["first"], r["last"]) for r in ranges.rows] == [(str(ipaddress.ip_address(a)), str(ipaddress.ip_address(b))) for a, b in runs][:25]
+        assert [(r["first"], r["last"]) for r in ranges.rows] == [
+            (str(ipaddress.ip_address(a)), str(ipaddress.ip_address(b))) for a, b in runs
+        ][:25]
     else:
         assert ranges.rows[0]["first"] == str(ipaddress.ip_address(runs[0][0]))
     assert answer.stats.api_calls <= 4
@@ -234,9 +260,16 @@ async def test_devices_with_vlans_meet_them_on_interfaces(fixture_url: str) -> N
     token = "0123456789abcdef0123456789abcdef01234567"
     async with httpx.AsyncClient(base_url=fixture_url, headers={"Authorization": f"Token {token}"}) as http:
         site = (await http.get("/api/dcim/sites/", params={"name": "DM-Stamford"})).json()["results"][0]["id"]
-        ifaces = (await http.get("/api/dcim/interfaces/", params=[("site_id", site), ("limit", 1000), ("fields", "device,untagged_vlan,tagged_vlans")]
-                                 + [("mode", m) for m in ("access", "tagged", "tagged-all")])).json()["results"]
-        devices = (await http.get("/api/dcim/devices/", params={"site_id": site, "limit": 1000, "fields": "id"})).json()["results"]
+        ifaces = (
+            await http.get(
+                "/api/dcim/interfaces/",
+                params=[("site_id", site), ("limit", 1000), ("fields", "device,untagged_vlan,tagged_vlans")]
+                + [("mode", m) for m in ("access", "tagged", "tagged-all")],
+            )
+        ).json()["results"]
+        devices = (
+            await http.get("/api/dcim/devices/", params={"site_id": site, "limit": 1000, "fields": "id"})
+        ).json()["results"]
     carrying = {r["device"]["id"] for r in ifaces if r.get("untagged_vlan") or r.get("tagged_vlans")}
     assert carrying, "the fixture NetBox gives DM-Stamford's ports VLANs"
     client = NetBoxClient(NetBoxProfile(url=fixture_url, token=token))
@@ -247,4 +280,7 @@ async def test_devices_with_vlans_meet_them_on_interfaces(fixture_url: str) -> N
     finally:
         await client.aclose()
     assert some.status == "ok" and {r["id"] for r in some.tables[0].rows} == carrying
-    assert none.status == "ok" and {r["id"] for r in none.tables[0].rows} == {d["id"] for d in devices} - carrying
+    assert (
+        none.status == "ok"
+        and {r["id"] for r in none.tables[0].rows} == {d["id"] for d in devices} - carrying
+    )

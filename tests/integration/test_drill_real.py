@@ -8,13 +8,36 @@ from netbox_tui.core.orchestrator import Orchestrator
 from netbox_tui.errors import NetBoxTUIError
 
 
-@pytest.mark.parametrize("question,display,titles,max_calls", [
-    ("devices at dm akron", "dmi01-akron-rtr01", ["Interfaces of dmi01-akron-rtr01", "IP addresses of dmi01-akron-rtr01", "Cables of dmi01-akron-rtr01"], 3),
-    ("sites in New York", "DM-Albany", ["Racks of DM-Albany", "Devices of DM-Albany", "VLANs of DM-Albany", "Prefixes of DM-Albany", "Circuits of DM-Albany"], 5),
-    ("list all VLANs", "Data (100)", ["Interfaces of Data (100)", "VM interfaces of Data (100)"], 2),
-    ("virtual machines in cluster DO-AMS3", "vm1", ["VM interfaces of vm1", "IP addresses of vm1"], 2),
-    ("circuits from Level 3", "DEOW4921", ["Circuit terminations of DEOW4921"], 1),
-])
+@pytest.mark.parametrize(
+    "question,display,titles,max_calls",
+    [
+        (
+            "devices at dm akron",
+            "dmi01-akron-rtr01",
+            [
+                "Interfaces of dmi01-akron-rtr01",
+                "IP addresses of dmi01-akron-rtr01",
+                "Cables of dmi01-akron-rtr01",
+            ],
+            3,
+        ),
+        (
+            "sites in New York",
+            "DM-Albany",
+            [
+                "Racks of DM-Albany",
+                "Devices of DM-Albany",
+                "VLANs of DM-Albany",
+                "Prefixes of DM-Albany",
+                "Circuits of DM-Albany",
+            ],
+            5,
+        ),
+        ("list all VLANs", "Data (100)", ["Interfaces of Data (100)", "VM interfaces of Data (100)"], 2),
+        ("virtual machines in cluster DO-AMS3", "vm1", ["VM interfaces of vm1", "IP addresses of vm1"], 2),
+        ("circuits from Level 3", "DEOW4921", ["Circuit terminations of DEOW4921"], 1),
+    ],
+)
 async def test_drill(nb_client, question: str, display: str, titles: list[str], max_calls: int) -> None:
     orch = Orchestrator(nb_client())
     table = (await orch.ask(question)).tables[0]
@@ -35,7 +58,12 @@ async def test_drill_device_counts_match_netbox(nb_client) -> None:
     direct = await nb_client().page("dcim/interfaces/", {"device_id": rtr["id"]}, limit=1)
     assert interfaces.total == direct.count == 14
     more = await orch.page(interfaces, 10, limit=10)
-    assert [r["id"] for r in more.rows] == [r["id"] for r in (await nb_client().page("dcim/interfaces/", {"device_id": rtr["id"]}, limit=10, offset=10)).results]
+    assert [r["id"] for r in more.rows] == [
+        r["id"]
+        for r in (
+            await nb_client().page("dcim/interfaces/", {"device_id": rtr["id"]}, limit=10, offset=10)
+        ).results
+    ]
 
 
 async def test_interface_drill_is_a_cable_trace(nb_client) -> None:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from fixture_env import fixture_env
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pytest
-
 from mcp import StdioServerParameters
 from mcp.client.session import ClientSession
 from mcp.client.stdio import stdio_client
@@ -29,7 +28,9 @@ class StdioServer:
     """A `netbox-tui mcp` process and an initialised ClientSession on it."""
 
     def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
-        self.params = StdioServerParameters(command=sys.executable, args=["-m", "netbox_tui", "mcp", *args], env=env, cwd=str(cwd))
+        self.params = StdioServerParameters(
+            command=sys.executable, args=["-m", "netbox_tui", "mcp", *args], env=env, cwd=str(cwd)
+        )
         self.loop = asyncio.new_event_loop()
         self.session: Optional[ClientSession] = None
         self.init: Any = None
@@ -61,7 +62,9 @@ class StdioServer:
         self._thread.start()
         self._ready.wait(90)
         if self.session is None:
-            raise RuntimeError(f"the MCP server did not start: {self._failure!r}\n{self.stderr_path.read_text()}")
+            raise RuntimeError(
+                f"the MCP server did not start: {self._failure!r}\n{self.stderr_path.read_text()}"
+            )
         return self
 
     def run(self, coro: Any, timeout: float = 60) -> Any:
@@ -83,7 +86,11 @@ class StdioServer:
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
-    env = {"XDG_CONFIG_HOME": str(home / "config"), "XDG_CACHE_HOME": str(home / "cache"), "PYTHONUNBUFFERED": "1"}
+    env = {
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "PYTHONUNBUFFERED": "1",
+    }
     if os.environ.get("PYTHONPATH"):
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     env.update(extra)
@@ -101,7 +108,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.fixture(scope="module")
 def real_server(netbox_url: str, tmp_path_factory: pytest.TempPathFactory) -> Any:
     home = tmp_path_factory.mktemp("mcp-real")
-    server = StdioServer(["--no-cache"], _env(home, NETBOX_URL=netbox_url, NETBOX_TOKEN=DEMO_TOKEN), home).start()
+    server = StdioServer(
+        ["--no-cache"], _env(home, NETBOX_URL=netbox_url, NETBOX_TOKEN=DEMO_TOKEN), home
+    ).start()
     yield server
     server.close()
 
@@ -114,7 +123,10 @@ def closed_port_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     config = home / "config.toml"
-    config.write_text(f'[netbox.closed]\nurl = "http://127.0.0.1:{port}"\ntoken = "{DEMO_TOKEN}"\nmax_attempts = 1\n', encoding="utf-8")
+    config.write_text(
+        f'[netbox.closed]\nurl = "http://127.0.0.1:{port}"\ntoken = "{DEMO_TOKEN}"\nmax_attempts = 1\n',
+        encoding="utf-8",
+    )
     server = StdioServer(["--config", str(config), "--no-cache"], _env(home), home).start()
     yield server
     server.close()

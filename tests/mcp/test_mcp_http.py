@@ -7,25 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any, Optional
 
 import httpx
 import pytest
-
 from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
-from netbox_tui.config import Settings
-from netbox_tui.errors import UsageError
-from netbox_tui.config import NetBoxProfile
-from netbox_tui.errors import ConfigError
+from mcpproc import McpHttpProcess  # tests/ is on sys.path (rootdir conftest)
+
+from netbox_tui.config import NetBoxProfile, Settings
+from netbox_tui.errors import ConfigError, UsageError
 from netbox_tui.mcp.http import TokenAuth, TokenPool, check_ca_bundle, parse_bind, startup_lines
 from netbox_tui.netbox.cache import CacheMode, ResponseCache
 from netbox_tui.secrets import token_identity
@@ -151,42 +144,6 @@ def _limited_token() -> str:
     return token
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class HttpServer:
-    """A `netbox-tui mcp --http` process on a free loopback port; its stderr goes to a file."""
-
-    def __init__(self, home: Path, env: dict[str, str], *extra: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/mcp"
-        self.log = home / f"server-{self.port}.log"
-        with open(self.log, "w", encoding="utf-8") as err:
-            args = [sys.executable, "-m", "netbox_tui", "mcp", "--http", f"127.0.0.1:{self.port}", *extra]
-            self.proc = subprocess.Popen(args, env=env, cwd=home, stdout=subprocess.DEVNULL, stderr=err)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited: {self.log.read_text()}")
-            try:
-                httpx.get(self.url, timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError(f"the server did not listen: {self.log.read_text()}")
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
 async def _session_calls(url: str, token: str, calls: list[tuple[str, dict[str, Any]]]) -> list[Any]:
     """One MCP session with `token`: each tool call's result, in order."""
     async with create_mcp_http_client(headers={"Authorization": f"Bearer {token}"}) as http:
@@ -216,7 +173,6 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Any:
     if os.environ.get("PYTHONPATH"):
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     redis = None
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     try:
         from redisproc import RedisProcess
 
@@ -226,7 +182,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Any:
         if os.environ.get("CI"):
             pytest.fail("CI: redis-server (tests/redisproc.py) is needed for the shared-cache test",
                         pytrace=False)
-    first, second = HttpServer(home, env), HttpServer(home, env)
+    first, second = McpHttpProcess(home, env), McpHttpProcess(home, env)
     yield first, second, home, redis
     first.stop()
     second.stop()

@@ -43,7 +43,8 @@ def handle_of(text: str) -> str:
     return m.group(1)
 
 
-# -- the demo (no NetBox) -------------------------------------------------------------------------------------
+# -- the demo (no NetBox) ------------------------------------------------------------------------------------
+
 
 def test_lists_the_eight_tools_with_short_definitions(demo_server):
     listed = demo_server.list_tools().tools
@@ -71,26 +72,56 @@ def test_ask_as_json(demo_server):
 
 
 def test_query_checks_every_condition_and_shows_the_fields_asked(demo_server):
-    result = demo_server.call("query", {"model": "dcim.device", "conditions": [{"field": "site", "value": "dm-akron"}],
-                                        "fields": ["platform"]})
+    result = demo_server.call(
+        "query",
+        {
+            "model": "dcim.device",
+            "conditions": [{"field": "site", "value": "dm-akron"}],
+            "fields": ["platform"],
+        },
+    )
     text = ok(result)
     assert "sent: site_id=2" in text and "name|platform" in text and "dmi01-akron-rtr01|Cisco IOS" in text
 
 
 def test_query_counts_and_groups(demo_server):
-    text = ok(demo_server.call("query", {"model": "dcim.device", "aggregate": "count", "conditions": [{"field": "status", "value": "Active"}]}))
+    text = ok(
+        demo_server.call(
+            "query",
+            {
+                "model": "dcim.device",
+                "aggregate": "count",
+                "conditions": [{"field": "status", "value": "Active"}],
+            },
+        )
+    )
     assert text.startswith("72 devices") and "not listed (a count)" in text and "sent: status=active" in text
     text = ok(demo_server.call("query", {"model": "dcim.device", "aggregate": "role"}))
     assert "Devices per role" in text and "|Patch Panel|19" in text
 
 
-@pytest.mark.parametrize("args, said", [
-    ({"model": "dcim.interface", "conditions": [{"field": "devce", "value": "x"}]}, "dcim.interface has no filter 'devce'; closest: device, device_id"),
-    ({"model": "dcim.interface", "conditions": [{"field": "type", "value": "1000base"}]}, "type has no value '1000base'; closest: 1000base-"),
-    ({"model": "dcim.interface", "conditions": [{"field": "name", "op": "gt", "value": "x"}]}, "filter name does not take op gt; ops: eq"),
-    ({"model": "dcim.interface", "fields": ["speeed"]}, "dcim.interface has no field 'speeed'; closest: speed"),
-    ({"model": "dcim.devic"}, "unknown model 'dcim.devic'; closest: dcim.device"),
-])
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (
+            {"model": "dcim.interface", "conditions": [{"field": "devce", "value": "x"}]},
+            "dcim.interface has no filter 'devce'; closest: device, device_id",
+        ),
+        (
+            {"model": "dcim.interface", "conditions": [{"field": "type", "value": "1000base"}]},
+            "type has no value '1000base'; closest: 1000base-",
+        ),
+        (
+            {"model": "dcim.interface", "conditions": [{"field": "name", "op": "gt", "value": "x"}]},
+            "filter name does not take op gt; ops: eq",
+        ),
+        (
+            {"model": "dcim.interface", "fields": ["speeed"]},
+            "dcim.interface has no field 'speeed'; closest: speed",
+        ),
+        ({"model": "dcim.devic"}, "unknown model 'dcim.devic'; closest: dcim.device"),
+    ],
+)
 def test_query_refuses_what_the_schema_does_not_know_and_sends_nothing(demo_server, args, said):
     result = demo_server.call("query", args)
     assert said in failed(result)
@@ -120,7 +151,9 @@ def test_a_long_table_is_cut_to_the_budget_and_says_how_to_go_on(demo_server):
     text = ok(demo_server.call("query", {"model": "dcim.interface", "limit": 1000}))
     m = re.search(r"rows 1–(\d+) of ([\d,]+)", text)
     assert m and int(m.group(1)) < 1000
-    assert "(^ = same as the row above)" in text and "|^|" in text  # a repeated device or type costs one token
+    assert (
+        "(^ = same as the row above)" in text and "|^|" in text
+    )  # a repeated device or type costs one token
     assert f'page("{handle_of(text)}", {m.group(1)})' in text
     nxt = demo_server.call("page", {"handle": handle_of(text), "offset": int(m.group(1))})
     assert calls(nxt) == 0  # the rows read with the first page answer the next ones
@@ -135,12 +168,19 @@ def test_trace_free_ips_vlan_topology_rack_utilisation(demo_server):
     trace = ok(demo_server.call("trace", {"device": "dmi01-akron-rtr01", "interface": "Gi0/1/0"}))
     assert trace.startswith("dmi01-akron-rtr01 GigabitEthernet0/1/0 → dmi01-akron-sw01 GigabitEthernet1/0/1")
     free = ok(demo_server.call("free_ips", {"prefix": "10.112.129.0/24"}))
-    assert free.startswith("254 free IP addresses in 10.112.129.0/24") and "10.112.129.1|10.112.129.254|254" in free
+    assert (
+        free.startswith("254 free IP addresses in 10.112.129.0/24")
+        and "10.112.129.1|10.112.129.254|254" in free
+    )
     topo = ok(demo_server.call("vlan_topology", {"scope": "DM-Akron"}))
     assert topo.startswith("3 VLANs") and "rows 1–3 of 3" in topo and "sent: site_id=2" in topo
-    assert "rows 1–63 of 63" in ok(demo_server.call("vlan_topology", {}))  # computed here: as many rows as fit
+    assert "rows 1–63 of 63" in ok(
+        demo_server.call("vlan_topology", {})
+    )  # computed here: as many rows as fit
     racks = ok(demo_server.call("rack_utilisation", {"site_or_rack": "MDF"}))
-    assert racks.startswith("26 racks") and "56 of 1236 rack units used" in racks and "sent: site_id=21" in racks
+    assert (
+        racks.startswith("26 racks") and "56 of 1236 rack units used" in racks and "sent: site_id=21" in racks
+    )
     assert "R103|MDF|Row 1|Active|1|16|32|33%" in racks and "rows 1–26 of 26" in racks
 
 
@@ -153,11 +193,14 @@ def test_an_ambiguous_name_is_a_choice_answered_exactly(demo_server):
 
 
 def test_a_bad_argument_is_a_tool_error(demo_server):
-    assert "no argument 'colour'" in failed(demo_server.call("trace", {"device": "x", "interface": "y", "colour": 1}))
+    assert "no argument 'colour'" in failed(
+        demo_server.call("trace", {"device": "x", "interface": "y", "colour": 1})
+    )
     assert "missing" in failed(demo_server.call("free_ips", {}))
 
 
-# -- the real NetBox ----------------------------------------------------------------------------------------------
+# -- the real NetBox -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.integration
 def test_ask_on_the_real_netbox(real_server):
@@ -168,7 +211,14 @@ def test_ask_on_the_real_netbox(real_server):
 
 @pytest.mark.integration
 def test_query_and_page_on_the_real_netbox(real_server):
-    result = real_server.call("query", {"model": "dcim.device", "conditions": [{"field": "has_primary_ip", "value": False}], "fields": ["site"]})
+    result = real_server.call(
+        "query",
+        {
+            "model": "dcim.device",
+            "conditions": [{"field": "has_primary_ip", "value": False}],
+            "fields": ["site"],
+        },
+    )
     text = ok(result)
     assert "sent: has_primary_ip=false" in text and "name|site" in text
     more = ok(real_server.call("page", {"handle": handle_of(text), "offset": 25}))
@@ -177,11 +227,14 @@ def test_query_and_page_on_the_real_netbox(real_server):
 
 @pytest.mark.integration
 def test_a_refused_filter_sends_nothing_to_the_real_netbox(real_server):
-    result = real_server.call("query", {"model": "ipam.vlan", "conditions": [{"field": "bogus_filter", "value": "x"}]})
+    result = real_server.call(
+        "query", {"model": "ipam.vlan", "conditions": [{"field": "bogus_filter", "value": "x"}]}
+    )
     assert "ipam.vlan has no filter 'bogus_filter'" in failed(result) and calls(result) == 0
 
 
-# -- a fault from NetBox ------------------------------------------------------------------------------------------
+# -- a fault from NetBox -------------------------------------------------------------------------------------
+
 
 def test_a_closed_port_is_a_clear_tool_error(closed_port_server):
     text = failed(closed_port_server.call("ask", {"question": "devices at DM-Akron"}))

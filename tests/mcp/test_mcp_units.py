@@ -18,7 +18,14 @@ ENC = get_encoder("gpt-4o-mini")
 
 
 def _held() -> HeldTable:
-    return HeldTable(Table(title="t", object_type="dcim.site", columns=[Column(key="name", title="Name")], rows=[], total=0), 0, [], True)
+    return HeldTable(
+        Table(
+            title="t", object_type="dcim.site", columns=[Column(key="name", title="Name")], rows=[], total=0
+        ),
+        0,
+        [],
+        True,
+    )
 
 
 def test_the_handle_map_is_bounded_and_an_evicted_handle_says_it_expired():
@@ -37,29 +44,62 @@ def test_the_handle_map_is_bounded_and_an_evicted_handle_says_it_expired():
 @pytest.mark.parametrize("as_json", [False, True])
 @pytest.mark.parametrize("budget", [200, 700, 2000])
 def test_a_result_never_exceeds_the_budget_and_says_where_to_go_on(budget, as_json):
-    rows = [{"id": i, "name": f"interface-{i}", "device": f"switch-{i // 40}", "description": "a long description " * (i % 3)} for i in range(1000)]
-    block = Block(title="Interfaces", model="dcim.interface", columns=["id", "name", "device", "description"], rows=rows, offset=0,
-                  total=1000, handle="tabc123")
-    text = render(Reply(summary="1,000 interfaces; rows 1–25 of 1,000.", read_as="interfaces", blocks=[block]), budget, ENC, as_json=as_json)
+    rows = [
+        {
+            "id": i,
+            "name": f"interface-{i}",
+            "device": f"switch-{i // 40}",
+            "description": "a long description " * (i % 3),
+        }
+        for i in range(1000)
+    ]
+    block = Block(
+        title="Interfaces",
+        model="dcim.interface",
+        columns=["id", "name", "device", "description"],
+        rows=rows,
+        offset=0,
+        total=1000,
+        handle="tabc123",
+    )
+    text = render(
+        Reply(summary="1,000 interfaces; rows 1–25 of 1,000.", read_as="interfaces", blocks=[block]),
+        budget,
+        ENC,
+        as_json=as_json,
+    )
     assert ENC.count(text) <= budget
     assert 0 < block.shown < 1000
     nxt = f'page("tabc123", {block.shown})'
     if as_json:
         data = json.loads(text)
-        assert data["tables"][0]["next"] == nxt and data["summary"].endswith(f"rows 1–{block.shown} of 1,000.")
+        assert data["tables"][0]["next"] == nxt and data["summary"].endswith(
+            f"rows 1–{block.shown} of 1,000."
+        )
     else:
-        assert text.splitlines()[-1] == f"more: {nxt}" and f"rows 1–{block.shown} of 1,000" in text.splitlines()[0]
+        assert (
+            text.splitlines()[-1] == f"more: {nxt}"
+            and f"rows 1–{block.shown} of 1,000" in text.splitlines()[0]
+        )
 
 
 def _loaded(module: str) -> set[str]:
-    code = f"import importlib, json, sys; importlib.import_module({module!r}); print(json.dumps(sorted(sys.modules)))"
+    code = (
+        f"import importlib, json, sys; importlib.import_module({module!r}); "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    return {m.split(".")[0] if not m.startswith("netbox_tui.") else ".".join(m.split(".")[:2]) for m in json.loads(out.stdout.splitlines()[-1])}
+    return {
+        m.split(".")[0] if not m.startswith("netbox_tui.") else ".".join(m.split(".")[:2])
+        for m in json.loads(out.stdout.splitlines()[-1])
+    }
 
 
 def test_the_server_loads_no_tui_and_the_cli_loads_no_sdk():
-    assert "netbox_tui.tui" not in _loaded("netbox_tui.mcp.server") and "textual" not in _loaded("netbox_tui.mcp.server")
+    assert "netbox_tui.tui" not in _loaded("netbox_tui.mcp.server") and "textual" not in _loaded(
+        "netbox_tui.mcp.server"
+    )
     assert "mcp" not in _loaded("netbox_tui.cli")
 
 

@@ -102,7 +102,9 @@ def _check_real(url: str, token: str) -> bool:
     return _reachable[url]
 
 
-def make_backend(transport_wrapper: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] = GateTransport) -> tuple[Backend, httpx.AsyncBaseTransport]:
+def make_backend(
+    transport_wrapper: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] = GateTransport,
+) -> tuple[Backend, httpx.AsyncBaseTransport]:
     off = ResponseCache(None, lambda kind: 0, mode=CacheMode.OFF)
     if _use_demo():
         from netbox_tui.backend import DEMO_URL
@@ -116,7 +118,9 @@ def make_backend(transport_wrapper: Callable[[httpx.AsyncBaseTransport], httpx.A
         if not _check_real(url, token):
             pytest.skip(f"no demo snapshot and no NetBox at {url} (set NETBOX_TEST_URL)")
         inner = httpx.AsyncHTTPTransport(retries=0)
-        profile = NetBoxProfile(url=url, token=token, max_attempts=1)  # a failure is shown at once, no backoff
+        profile = NetBoxProfile(
+            url=url, token=token, max_attempts=1
+        )  # a failure is shown at once, no backoff
     wrapped = transport_wrapper(inner)
     client = NetBoxClient(profile, cache=off, transport=wrapped)
     return Backend(client, TEST_LABEL), wrapped
@@ -137,7 +141,9 @@ def make_app(backend: Backend, tmp_path: Path, **kwargs) -> NetBoxApp:
 def _tui_isolation(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """History and exports never touch the developer's XDG data dir or the working directory."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # the keymap path the help screen names
+    monkeypatch.setenv(
+        "XDG_CONFIG_HOME", str(tmp_path / "xdg-config")
+    )  # the keymap path the help screen names
     monkeypatch.chdir(tmp_path)
     # Copying depends on the terminal the tests run in (tmux, screen): make it one plain terminal.
     for name in ("TMUX", "STY", "NO_COLOR", "SSH_CONNECTION", "SSH_TTY"):

@@ -79,8 +79,13 @@ async def test_typing_whole_questions_right_after_answers_asks_them(nb, app_fact
         await type_question(pilot, "VLANs at DM-Akron")
         assert app.view.table.rows and isinstance(app.focused, QuestionInput)
         # The issue's sequences: r, s, e, n, /, q, enter would all have been keys on the table.
-        for question in ("racks at DM-Akron", "free IPs in 10.112.129.0/24", "devices at dm akron", "equipment",
-                         "what is connected to ncsu-coreswitch1 xe-0/0/1"):
+        for question in (
+            "racks at DM-Akron",
+            "free IPs in 10.112.129.0/24",
+            "devices at dm akron",
+            "equipment",
+            "what is connected to ncsu-coreswitch1 xe-0/0/1",
+        ):
             summaries = [v for v in app.stack if v.kind == "summary"]
             await type_question(pilot, question)
             assert seen[-1] == question, seen
@@ -90,8 +95,14 @@ async def test_typing_whole_questions_right_after_answers_asks_them(nb, app_fact
             assert isinstance(app.focused, QuestionInput)
             assert app.is_running and not isinstance(app.screen, (PickScreen, QuitScreen))
         assert written(tmp_path) == []  # no file is written by typing
-        assert seen == ["VLANs at DM-Akron", "racks at DM-Akron", "free IPs in 10.112.129.0/24", "devices at dm akron",
-                        "equipment", "what is connected to ncsu-coreswitch1 xe-0/0/1"]
+        assert seen == [
+            "VLANs at DM-Akron",
+            "racks at DM-Akron",
+            "free IPs in 10.112.129.0/24",
+            "devices at dm akron",
+            "equipment",
+            "what is connected to ncsu-coreswitch1 xe-0/0/1",
+        ]
 
 
 async def test_typing_right_after_a_drill_from_the_table_asks(nb, app_factory, tmp_path):
@@ -186,7 +197,10 @@ async def test_moving_between_the_question_box_and_the_table(nb, app_factory):
         await pilot.press("down")  # past the newest question: the next row, and the box keeps the focus
         assert isinstance(app.focused, QuestionInput) and table(app).cursor_row == 1
         await pilot.press("up", "up")  # back to the first row, then the history
-        assert table(app).cursor_row == 0 and app.query_one("#question", QuestionInput).value == "devices at dm akron"
+        assert (
+            table(app).cursor_row == 0
+            and app.query_one("#question", QuestionInput).value == "devices at dm akron"
+        )
         app.query_one("#question", QuestionInput).value = ""
         await pilot.press("tab")  # the explicit way into the table
         assert isinstance(app.focused, ResultTable)
@@ -236,10 +250,14 @@ async def test_interface_table_at_80x24_shows_name_mode_vlans_and_connection(nb,
             assert wanted in titles, titles
         # no port of this switch has a mode or VLANs in the demo data: no room spent on empty columns
         assert not {"Mode", "Untagged", "Tagged"} & {c.label.plain for c in t.ordered_columns}
-        assert "empty: mode, untagged, tagged" in str(app.view_widget().pane().query_one(".table-header").render())
+        assert "empty: mode, untagged, tagged" in str(
+            app.view_widget().pane().query_one(".table-header").render()
+        )
         assert sum(c.get_render_width(t) for c in t.ordered_columns) <= t.region.width  # nothing off-screen
         assert "Device" not in [c.label.plain for c in t.ordered_columns]  # one value on every row: said once
-        assert t.fixed_columns == 1 and t.ordered_columns[0].label.plain == "Name"  # pinned when scrolling right
+        assert (
+            t.fixed_columns == 1 and t.ordered_columns[0].label.plain == "Name"
+        )  # pinned when scrolling right
         head = str(app.view_widget().pane().query_one(".table-header").render())
         assert "dmi01-akron-sw01" in head
         row = t.get_row_at(0)
@@ -268,7 +286,9 @@ async def test_columns_with_one_value_are_said_once_and_come_back_when_rows_diff
         await pilot.press("ctrl+n")
         await settle(pilot)
         cols = [c.label.plain for c in table(app).ordered_columns]
-        assert "Type" in cols and table(app).row_count == 50 and table(app).cursor_row == 25  # the view follows the page
+        assert (
+            "Type" in cols and table(app).row_count == 50 and table(app).cursor_row == 25
+        )  # the view follows the page
         # many devices' interfaces: device and name are both pinned
         await type_question(pilot, "all interfaces")
         cols = [c.label.plain for c in table(app).ordered_columns]
@@ -318,16 +338,36 @@ async def test_footer_shows_the_main_keys_at_80_columns(nb, app_factory):
         await pilot.pause()
 
         def keys() -> dict[str, str]:
-            return {k.description: k.key_display for k in app.screen.query(FooterKey) if k.region.right <= 80 and k.region.width}
+            return {
+                k.description: k.key_display
+                for k in app.screen.query(FooterKey)
+                if k.region.right <= 80 and k.region.width
+            }
 
         typing = keys()
-        for what, key in (("Drill", "^o"), ("Next", "^n"), ("Filter", "^f"), ("Summary", "^g"), ("Export", "^s"), ("Back", "esc"), ("Help", "f1")):
+        for what, key in (
+            ("Drill", "^o"),
+            ("Next", "^n"),
+            ("Filter", "^f"),
+            ("Summary", "^g"),
+            ("Export", "^s"),
+            ("Back", "esc"),
+            ("Help", "f1"),
+        ):
             assert typing.get(what) == key, typing
         await to_table(pilot)
         await pilot.pause()
         await pilot.pause()
         on_table = keys()
-        for what, key in (("Drill", "⏎"), ("Next", "n"), ("Filter", "/"), ("Summary", "s"), ("Export", "e"), ("Back", "esc"), ("Help", "?")):
+        for what, key in (
+            ("Drill", "⏎"),
+            ("Next", "n"),
+            ("Filter", "/"),
+            ("Summary", "s"),
+            ("Export", "e"),
+            ("Back", "esc"),
+            ("Help", "?"),
+        ):
             assert on_table.get(what) == key, on_table
 
 
@@ -361,7 +401,9 @@ async def test_trace_table_shows_each_cable_and_the_far_end_once(nb, app_factory
             assert not any(a == b for a, b in zip(words, words[1:])), r["far"]  # "DEOW4921 DEOW4921" no more
         shown = [c.label.plain for c in table(app).ordered_columns]
         assert shown == ["Near end", "Cable", "Far end"]
-        assert app.check_action("drill", ()) is None  # a hop is a port of any kind: no drill that would open the wrong one
+        assert (
+            app.check_action("drill", ()) is None
+        )  # a hop is a port of any kind: no drill that would open the wrong one
 
 
 async def test_interpretation_line_and_words_not_understood(nb, app_factory):
@@ -377,8 +419,19 @@ async def test_interpretation_line_and_words_not_understood(nb, app_factory):
         t = Table(title="Devices", object_type="dcim.device", columns=[Column(key="name", title="Name")],
                   rows=[{"id": 1, "display": "a", "name": "a"}], total=1)
         app._active_run = 999
-        app.post_message(AnswerReady(999, Answer(question="devices blorp", status="partial", answer="1 device.", tables=[t],
-                                                 interpretation=interp), "root"))
+        app.post_message(
+            AnswerReady(
+                999,
+                Answer(
+                    question="devices blorp",
+                    status="partial",
+                    answer="1 device.",
+                    tables=[t],
+                    interpretation=interp,
+                ),
+                "root",
+            )
+        )
         await pilot.pause()
         await pilot.pause()
         line = str(app.view_widget().query_one(".interpretation").render())
@@ -444,7 +497,12 @@ async def test_export_all_rows_fetches_them_with_progress_and_says_where(nb, app
         await pilot.press("ctrl+s")
         await pilot.pause()
         picks = app.screen.picks
-        assert [p.label for p in picks] == ["CSV: the 25 rows shown", "CSV: all 1,586 rows", "JSON: the 25 rows shown", "JSON: all 1,586 rows"]
+        assert [p.label for p in picks] == [
+            "CSV: the 25 rows shown",
+            "CSV: all 1,586 rows",
+            "JSON: the 25 rows shown",
+            "JSON: all 1,586 rows",
+        ]
         assert str(tmp_path) in app.screen.note  # where files go, before choosing
         await pilot.press("2")
         await settle(pilot)
@@ -468,7 +526,10 @@ async def test_export_writes_the_filtered_rows_shown(nb, app_factory, tmp_path):
         n = len(app.view.table.visible())
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert [p.value for p in app.screen.picks] == [("loaded", "csv"), ("loaded", "json")]  # a filter: no "all rows"
+        assert [p.value for p in app.screen.picks] == [
+            ("loaded", "csv"),
+            ("loaded", "json"),
+        ]  # a filter: no "all rows"
         await pilot.press("1")
         await pilot.pause()
         rows = list(csv.reader(written(tmp_path)[0].open(encoding="utf-8")))
@@ -488,7 +549,10 @@ async def test_y_copies_a_cell_or_the_row(nb, app_factory):
         await pilot.pause()
         assert isinstance(app.screen, PickScreen)
         labels = [p.label for p in app.screen.picks]
-        assert labels[:2] == ["VID: 100", "Name: Data"] and labels[-2:] == ["the row, tab-separated", "the row as JSON"]
+        assert labels[:2] == ["VID: 100", "Name: Data"] and labels[-2:] == [
+            "the row, tab-separated",
+            "the row as JSON",
+        ]
         await pilot.press("2")
         await pilot.pause()
         assert app.clipboard == "Data" and isinstance(app.focused, QuestionInput)
@@ -501,7 +565,11 @@ async def test_y_copies_a_cell_or_the_row(nb, app_factory):
 
 def test_copy_says_when_the_terminal_will_not_take_osc52():
     sent: list[str] = []
-    tmux = {"TMUX": "/tmp/tmux-0/default,1,0", "TERM": "screen-256color", "SSH_CONNECTION": "1.2.3.4 5 6.7.8.9 22"}
+    tmux = {
+        "TMUX": "/tmp/tmux-0/default,1,0",
+        "TERM": "screen-256color",
+        "SSH_CONNECTION": "1.2.3.4 5 6.7.8.9 22",
+    }
 
     def run(argv, text):
         return "external\n" if argv[0] == "tmux" else None
@@ -514,8 +582,13 @@ def test_copy_says_when_the_terminal_will_not_take_osc52():
     plain = clipboard.copy("x", sent.append, env={"TERM": "xterm-256color"}, run=run)
     assert plain.ok
     # locally, where OSC 52 is known not to work, a clipboard tool of the machine is used
-    local = clipboard.copy("x", sent.append, env={"TERM": "linux", "DISPLAY": ":0"}, run=lambda argv, text: "",
-                           which=lambda n: "/usr/bin/" + n if n == "xclip" else None)
+    local = clipboard.copy(
+        "x",
+        sent.append,
+        env={"TERM": "linux", "DISPLAY": ":0"},
+        run=lambda argv, text: "",
+        which=lambda n: "/usr/bin/" + n if n == "xclip" else None,
+    )
     assert local.ok and local.how == "xclip"
 
 

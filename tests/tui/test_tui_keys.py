@@ -96,7 +96,9 @@ async def test_n_loads_next_25_and_header_says_so(nb, app_factory):
         await settle(pilot)
         assert table(app).row_count == 50
         assert header(app) == "Interfaces — rows 1–50 of 1,586"
-        assert "Interfaces — rows 1–50 of 1,586" in str(app.view_widget().pane().query_one(".table-header").render())
+        assert "Interfaces — rows 1–50 of 1,586" in str(
+            app.view_widget().pane().query_one(".table-header").render()
+        )
         await to_table(pilot)
         await pilot.press("n")  # the letter, on the table
         await settle(pilot)
@@ -277,7 +279,12 @@ async def test_progress_panel_is_live_and_hidden_when_idle(nb, app_factory):
         await pilot.pause()
         assert panel.display
         text = str(panel.render())
-        assert "asking: all interfaces" in text and "step 1/1" in text and "API calls" in text and "0.0 s" in text
+        assert (
+            "asking: all interfaces" in text
+            and "step 1/1" in text
+            and "API calls" in text
+            and "0.0 s" in text
+        )
         gate.release()
         await settle(pilot)
         assert not panel.display
@@ -360,7 +367,9 @@ async def test_error_panel_keeps_the_previous_answer(nb, app_factory):
         assert panel.display
         text = str(panel.render())
         assert panel.border_title == "Read-only"
-        assert "read-only" in text and "Likely causes" in text and "Next steps" in text and "Try instead" in text
+        assert (
+            "read-only" in text and "Likely causes" in text and "Next steps" in text and "Try instead" in text
+        )
         assert app.view is before and table(app).row_count == 3
         await pilot.press("escape")  # esc hides the panel first
         assert not panel.display and app.view is before
@@ -382,7 +391,9 @@ async def test_unreachable_netbox_is_said_on_the_first_screen(app_factory):
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused")
 
-    client = NetBoxClient(NetBoxProfile(url="http://netbox.invalid:9", max_attempts=1), transport=httpx.MockTransport(refuse))
+    client = NetBoxClient(
+        NetBoxProfile(url="http://netbox.invalid:9", max_attempts=1), transport=httpx.MockTransport(refuse)
+    )
     app = app_factory(Backend(client, "http://netbox.invalid:9"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -470,7 +481,14 @@ async def test_question_mark_opens_help_with_every_key(nb, app_factory):
         text = console.export_text()
         for section in ("RESULTS", "NAVIGATION", "QUESTION BOX", "GENERAL"):
             assert section in text
-        for words in ("load the next page of rows", "drill down", "summary view", "export", "bypassing the cache", "command palette"):
+        for words in (
+            "load the next page of rows",
+            "drill down",
+            "summary view",
+            "export",
+            "bypassing the cache",
+            "command palette",
+        ):
             assert words in text
         # the keymap file's path, and each key's id, so a remap can be written from this screen
         assert str(default_keymap_path()) in text.replace("\n", "")
@@ -515,8 +533,13 @@ async def test_netbox_text_is_never_markup_nor_terminal_control(nb, app_factory)
     backend, _ = nb
     app = app_factory(backend)
     evil = "[bold red]boom[/] \x1b[2J\x1b]0;pwned\x07 \u202eevil"
-    t = Table(title="Devices [red]x[/]", object_type="dcim.device", columns=[Column(key="name", title="Name")],
-              rows=[{"id": 7, "display": evil, "name": evil}], total=1)
+    t = Table(
+        title="Devices [red]x[/]",
+        object_type="dcim.device",
+        columns=[Column(key="name", title="Name")],
+        rows=[{"id": 7, "display": evil, "name": evil}],
+        total=1,
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app._active_run = 999
@@ -563,7 +586,9 @@ async def test_switch_profile_reconnects_and_says_so(nb, app_factory):
 
     backend, _ = nb
     settings = load_settings(env={})
-    settings = settings.model_copy(update={"netbox": {"lab": NetBoxProfile(url="http://127.0.0.1:9", max_attempts=1, timeout_connect=2)}})
+    settings = settings.model_copy(
+        update={"netbox": {"lab": NetBoxProfile(url="http://127.0.0.1:9", max_attempts=1, timeout_connect=2)}}
+    )
     app = app_factory(backend, settings=settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -579,8 +604,12 @@ def test_keymap_file_remaps_by_id_and_warns_on_unknown_ids(tmp_path):
     from netbox_tui.tui.keymap import load_keymap
 
     path = tmp_path / "keymap.toml"
-    path.write_text('next_page = "ctrl+n"\nexport = "x"\ncopy_row = "c"\nno_such_key = "z"\n', encoding="utf-8")
+    path.write_text(
+        'next_page = "ctrl+n"\nexport = "x"\ncopy_row = "c"\nno_such_key = "z"\n', encoding="utf-8"
+    )
     keymap, warnings = load_keymap(path)
     assert keymap == {"next_page": "ctrl+n", "export": "x", "copy": "c"}
-    assert len(warnings) == 2 and "copy_row is now called copy" in warnings[0] and "no_such_key" in warnings[1]
+    assert (
+        len(warnings) == 2 and "copy_row is now called copy" in warnings[0] and "no_such_key" in warnings[1]
+    )
     assert load_keymap(tmp_path / "missing.toml") == ({}, [])

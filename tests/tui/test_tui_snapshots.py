@@ -74,7 +74,9 @@ def test_snapshot_trace(snap_compare, nb, app_factory, size):
 def test_snapshot_export_choice(snap_compare, nb, app_factory, size):
     from pathlib import Path
 
-    app = app_factory(nb[0], export_dir=Path("/tmp"))  # the dialog says where files go: a fixed place (nothing is written)
+    app = app_factory(
+        nb[0], export_dir=Path("/tmp")
+    )  # the dialog says where files go: a fixed place (nothing is written)
 
     async def run_before(pilot):
         await settle(pilot)
@@ -118,7 +120,9 @@ def test_snapshot_error(snap_compare, nb, app_factory, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_help(snap_compare, nb, app_factory, size, monkeypatch):
-    monkeypatch.setenv("XDG_CONFIG_HOME", "/home/you/.config")  # the help names the keymap path: a fixed one here
+    monkeypatch.setenv(
+        "XDG_CONFIG_HOME", "/home/you/.config"
+    )  # the help names the keymap path: a fixed one here
     app = app_factory(nb[0])
 
     async def run_before(pilot):

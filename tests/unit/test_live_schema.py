@@ -295,8 +295,8 @@ async def test_background_read_answers_with_the_shipped_schema_meanwhile(fake_ne
 
 
 def test_a_snapshot_answers_with_the_schema_it_carries(tmp_path: Path) -> None:
-    from netbox_tui.netbox.snapshot import load_snapshot, write_snapshot
     from netbox_tui.backend import demo_snapshot_path
+    from netbox_tui.netbox.snapshot import load_snapshot, write_snapshot
 
     data = load_snapshot(demo_snapshot_path())
     doc = nbschema.shipped().document()

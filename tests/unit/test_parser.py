@@ -21,16 +21,16 @@ import httpx
 import pytest
 import respx
 import yaml
+from _demo import parse  # noqa: E402  (tests/unit is on sys.path)
 
 from netbox_tui.config import NetBoxProfile
 from netbox_tui.core.intent import Intent
+from netbox_tui.core.lexicon import lexicon
 from netbox_tui.core.orchestrator import Orchestrator
 from netbox_tui.core.parser import BadQuestionError, check_question, clean_question, tokenize
-from netbox_tui.core.lexicon import lexicon
 from netbox_tui.errors import WriteRefusedError
 from netbox_tui.netbox.client import NetBoxClient
 from netbox_tui.schema import load as load_schema
-from _demo import parse  # noqa: E402  (tests/unit is on sys.path)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "phrasings.yaml"
 PHRASINGS: list[dict[str, Any]] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
@@ -49,17 +49,50 @@ def _as_list(value: Any) -> list[Any]:
 
 # Old slots -> the models a condition of that slot names.
 SLOT_MODELS = {
-    "site": {"dcim.site"}, "region": {"dcim.region"}, "tenant": {"tenancy.tenant"}, "cluster": {"virtualization.cluster"},
-    "provider": {"circuits.provider"}, "vrf": {"ipam.vrf"}, "rack": {"dcim.rack"}, "manufacturer": {"dcim.manufacturer"},
-    "platform": {"dcim.platform"}, "device_type": {"dcim.devicetype"}, "role": {"dcim.devicerole", "dcim.rackrole", "ipam.role"},
-    "vlan": {"ipam.vlan"}, "device": {"dcim.device"},
-    "scope": {"dcim.site", "dcim.region", "dcim.location", "dcim.sitegroup", "tenancy.tenant", "virtualization.cluster",
-              "ipam.vlangroup", "ipam.vrf", "circuits.provider", "dcim.rack", "dcim.manufacturer", "dcim.platform"},
+    "site": {"dcim.site"},
+    "region": {"dcim.region"},
+    "tenant": {"tenancy.tenant"},
+    "cluster": {"virtualization.cluster"},
+    "provider": {"circuits.provider"},
+    "vrf": {"ipam.vrf"},
+    "rack": {"dcim.rack"},
+    "manufacturer": {"dcim.manufacturer"},
+    "platform": {"dcim.platform"},
+    "device_type": {"dcim.devicetype"},
+    "role": {"dcim.devicerole", "dcim.rackrole", "ipam.role"},
+    "vlan": {"ipam.vlan"},
+    "device": {"dcim.device"},
+    "scope": {
+        "dcim.site",
+        "dcim.region",
+        "dcim.location",
+        "dcim.sitegroup",
+        "tenancy.tenant",
+        "virtualization.cluster",
+        "ipam.vlangroup",
+        "ipam.vrf",
+        "circuits.provider",
+        "dcim.rack",
+        "dcim.manufacturer",
+        "dcim.platform",
+    },
 }
-PATTERNS = {"cable_trace": "trace", "available_ips": "free_ips", "site_summary": "site_summary", "prefix_utilisation": "prefix_utilisation",
-            "rack_utilisation": "rack_utilisation", "vlan_topology": "vlan_topology"}
-AUDITS = {"no_primary_ip": ("has_primary_ip", "eq", False), "no_serial": ("serial", "empty", None), "no_platform": ("platform", "empty", None),
-          "no_tenant": ("tenant", "empty", None), "no_asset_tag": ("asset_tag", "empty", None), "unconnected_interfaces": ("cabled", "eq", False)}
+PATTERNS = {
+    "cable_trace": "trace",
+    "available_ips": "free_ips",
+    "site_summary": "site_summary",
+    "prefix_utilisation": "prefix_utilisation",
+    "rack_utilisation": "rack_utilisation",
+    "vlan_topology": "vlan_topology",
+}
+AUDITS = {
+    "no_primary_ip": ("has_primary_ip", "eq", False),
+    "no_serial": ("serial", "empty", None),
+    "no_platform": ("platform", "empty", None),
+    "no_tenant": ("tenant", "empty", None),
+    "no_asset_tag": ("asset_tag", "empty", None),
+    "unconnected_interfaces": ("cabled", "eq", False),
+}
 
 
 def _slot_values(intent: Intent, slot: str) -> list[str]:
@@ -72,7 +105,9 @@ def _slot_values(intent: Intent, slot: str) -> list[str]:
             out += words
         elif slot == "interface" and c.model == "dcim.interface" and c.field == "name":
             out += words
-        elif slot == "prefix" and (c.field in ("prefix", "parent", "within_include") or c.model == "ipam.prefix"):
+        elif slot == "prefix" and (
+            c.field in ("prefix", "parent", "within_include") or c.model == "ipam.prefix"
+        ):
             out += words
         elif slot == "ip" and c.field == "address":
             out += words
@@ -101,7 +136,9 @@ def _check(case: dict[str, Any]) -> list[str]:
             problems.append(f"pattern {intent.pattern!r}, expected {want!r}")
     if "audit" in case:
         field, op, value = AUDITS[case["audit"]]
-        if not any(c.field == field and c.op == op and (value is None or c.value == value) for c in intent.conditions):
+        if not any(
+            c.field == field and c.op == op and (value is None or c.value == value) for c in intent.conditions
+        ):
             problems.append(f"no condition {field} {op} {value}")
     for slots, wanted in (case.get("filters") or {}).items():
         accepted = {_norm(v) for v in _as_list(wanted)}
@@ -116,13 +153,20 @@ def _check(case: dict[str, Any]) -> list[str]:
     if intent.not_understood:
         problems.append(f"not understood: {intent.not_understood}")
     if problems:
-        problems.append("read as " + json.dumps(intent.model_dump(mode="json", exclude_defaults=True), sort_keys=True)[:600])
+        problems.append(
+            "read as "
+            + json.dumps(intent.model_dump(mode="json", exclude_defaults=True), sort_keys=True)[:600]
+        )
     return problems
 
 
 def _params():
     for case in PHRASINGS:
-        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[case["q"]])] if case["q"] in KNOWN_FAILURES else []
+        marks = (
+            [pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[case["q"]])]
+            if case["q"] in KNOWN_FAILURES
+            else []
+        )
         yield pytest.param(case, id=case["q"], marks=marks)
 
 
@@ -160,11 +204,23 @@ def _leftover(question: str, intent: Intent) -> list[str]:
 
 
 ACCOUNTED = [c["q"] for c in PHRASINGS] + [
-    "disabled ports on dmi01-akron-sw01", "which devices have a primary IP", "sites of Dunder-Mifflin in Ohio",
-    "Cisco devices at DM-Akron", "active rtrs in NJ", "which devices are C9200-48P", "sites with no devices",
-    "racks without devices", "tenants that own no devices", "what platform is dmi01-akron-rtr01 running",
-    "which rack is dmi01-akron-rtr01 in", "which VLAN is Gi1/0/15 on dmi01-akron-sw01 in", "serial number of dmi01-akron-rtr01",
-    "power feeds at MDF", "ASNs", "trunk ports on dmi01-akron-sw01", "interfaces with no description on dmi01-akron-sw01",
+    "disabled ports on dmi01-akron-sw01",
+    "which devices have a primary IP",
+    "sites of Dunder-Mifflin in Ohio",
+    "Cisco devices at DM-Akron",
+    "active rtrs in NJ",
+    "which devices are C9200-48P",
+    "sites with no devices",
+    "racks without devices",
+    "tenants that own no devices",
+    "what platform is dmi01-akron-rtr01 running",
+    "which rack is dmi01-akron-rtr01 in",
+    "which VLAN is Gi1/0/15 on dmi01-akron-sw01 in",
+    "serial number of dmi01-akron-rtr01",
+    "power feeds at MDF",
+    "ASNs",
+    "trunk ports on dmi01-akron-sw01",
+    "interfaces with no description on dmi01-akron-sw01",
 ]
 
 
@@ -201,7 +257,9 @@ def test_words_nobody_reads_are_said(question: str, words: list[str]) -> None:
 ])
 def test_words_become_conditions_in_netbox_terms(question: str, field: str, op: str, value: Any) -> None:
     intent = parse(question)
-    assert any(c.field == field and c.op == op and (value is None or c.value == value) for c in intent.conditions), intent.conditions
+    assert any(
+        c.field == field and c.op == op and (value is None or c.value == value) for c in intent.conditions
+    ), intent.conditions
     assert not intent.not_understood
 
 
@@ -233,12 +291,20 @@ def test_attribute_questions_name_the_field() -> None:
     assert parse("what platform is dmi01-akron-rtr01 running").attributes == ["platform"]
     assert parse("which rack is dmi01-akron-rtr01 in").attributes == ["rack"]
     assert parse("who makes dmi01-akron-rtr01").attributes == ["device_type.manufacturer"]
-    assert set(parse("S/N, asset tag and primary IP of dmi01-akron-rtr01").attributes) == {"serial", "asset_tag", "primary_ip"}
+    assert set(parse("S/N, asset tag and primary IP of dmi01-akron-rtr01").attributes) == {
+        "serial",
+        "asset_tag",
+        "primary_ip",
+    }
 
 
 def test_absence_through_relations() -> None:
     intent = parse("sites with no devices")
-    assert intent.target == "dcim.site" and intent.relations[0].model == "dcim.device" and intent.relations[0].negate
+    assert (
+        intent.target == "dcim.site"
+        and intent.relations[0].model == "dcim.device"
+        and intent.relations[0].negate
+    )
     intent = parse("which devices have IPs in 10.112.129.0/28")
     rel = intent.relations[0]
     assert rel.model == "ipam.ipaddress" and not rel.negate and rel.conditions[0].field == "parent"
@@ -257,8 +323,14 @@ def test_models_added_by_the_schema_alone() -> None:
     assert parse("autonomous system numbers").target == "ipam.asn"
 
 
-@pytest.mark.parametrize("question,target", [("racks at DM-Hartford", "dcim.rack"), ("prefixes in Springfeld", "ipam.prefix"),
-                                             ("devices in IDF117", "dcim.device")])
+@pytest.mark.parametrize(
+    "question,target",
+    [
+        ("racks at DM-Hartford", "dcim.rack"),
+        ("prefixes in Springfeld", "ipam.prefix"),
+        ("devices in IDF117", "dcim.device"),
+    ],
+)
 def test_an_unknown_name_after_at_is_where_the_target_is(question: str, target: str) -> None:
     """Not one of the racks named "DM-Hartford": a place, looked for among what filters the target,
     with the target itself last ("racks in IDF117" may name that rack)."""
@@ -306,7 +378,19 @@ ESCAPES = [
 ]
 
 
-@pytest.mark.parametrize("raw,site", ESCAPES, ids=["nul-bel", "ansi-colour-around", "ansi-colour-inside", "tab-crlf", "zero-width", "osc-title", "clear-screen"])
+@pytest.mark.parametrize(
+    "raw,site",
+    ESCAPES,
+    ids=[
+        "nul-bel",
+        "ansi-colour-around",
+        "ansi-colour-inside",
+        "tab-crlf",
+        "zero-width",
+        "osc-title",
+        "clear-screen",
+    ],
+)
 def test_control_characters_and_escapes_are_dropped(raw: str, site: str) -> None:
     cleaned = clean_question(raw)
     assert "\x1b" not in cleaned and not any(ord(c) < 32 for c in cleaned)
@@ -345,10 +429,20 @@ def test_asking_to_change_netbox_is_refused(raw: str) -> None:
     assert "read-only" in info.value.message
 
 
-LOOKALIKES = ["devices in decommissioning status", "which IPs are not assigned", "show removed cables",
-              "list the addresses at DM-Akron", "updates on dmi01-akron-rtr01", "devices added to MDF",
-              "patch panels at MDF", "Patch panels in rack R105", "shutdown ports on dmi01-akron-sw01", "disabled interfaces at DM-Akron",
-              "interfaces on remove-me-sw01", 'devices whose description is "delete me"']
+LOOKALIKES = [
+    "devices in decommissioning status",
+    "which IPs are not assigned",
+    "show removed cables",
+    "list the addresses at DM-Akron",
+    "updates on dmi01-akron-rtr01",
+    "devices added to MDF",
+    "patch panels at MDF",
+    "Patch panels in rack R105",
+    "shutdown ports on dmi01-akron-sw01",
+    "disabled interfaces at DM-Akron",
+    "interfaces on remove-me-sw01",
+    'devices whose description is "delete me"',
+]
 
 
 @pytest.mark.parametrize("raw", LOOKALIKES)
@@ -378,7 +472,11 @@ def _fake_netbox(request: httpx.Request) -> httpx.Response:
 def _is_read(request: httpx.Request) -> bool:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return True
-    if request.method == "POST" and request.url.path.rstrip("/").endswith("/graphql") and "/api/" not in request.url.path:
+    if (
+        request.method == "POST"
+        and request.url.path.rstrip("/").endswith("/graphql")
+        and "/api/" not in request.url.path
+    ):
         body = request.content.decode("utf-8", "replace")
         return "mutation" not in body.lower()
     return False
@@ -406,7 +504,9 @@ async def test_write_questions_send_nothing(mocked_orchestrator, raw: str) -> No
     assert mock.calls.call_count == 0
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "x" * 10_000, "\x1b[31m\x1b[0m"], ids=["empty", "blank", "10k", "only-ansi"])
+@pytest.mark.parametrize(
+    "raw", ["", "   ", "x" * 10_000, "\x1b[31m\x1b[0m"], ids=["empty", "blank", "10k", "only-ansi"]
+)
 async def test_bad_questions_answer_clearly_and_send_nothing(mocked_orchestrator, raw: str) -> None:
     orch, client, mock = mocked_orchestrator
     answer = await orch.ask(raw)
@@ -424,7 +524,10 @@ async def test_every_phrasing_through_the_orchestrator_only_reads(mocked_orchest
     for q in questions:
         answer = await orch.ask(q)
         statuses.add(answer.status)
-        assert answer.status != "error" or answer.error is None or answer.error.kind != "internal", (q, answer.answer)
+        assert answer.status != "error" or answer.error is None or answer.error.kind != "internal", (
+            q,
+            answer.answer,
+        )
     sent = [(c.request.method, str(c.request.url)) for c in mock.calls]
     assert sent, "the orchestrator asked the mocked NetBox nothing at all"
     writes = [s for s, c in zip(sent, mock.calls) if not _is_read(c.request)]

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from _demo import parse  # noqa: E402  (tests/unit is on sys.path)
 
 from netbox_tui.config import NetBoxProfile
 from netbox_tui.core.executor import Executor
@@ -15,10 +16,9 @@ from netbox_tui.core.graph import FLOW
 from netbox_tui.core.orchestrator import Orchestrator
 from netbox_tui.core.plan import Context, Outcome, Plan, Step
 from netbox_tui.core.planner import make_plan
-from netbox_tui.errors import AuthError, TimeoutError
 from netbox_tui.core.resolve import Resolver
+from netbox_tui.errors import AuthError, TimeoutError
 from netbox_tui.netbox.client import NetBoxClient
-from _demo import parse  # noqa: E402  (tests/unit is on sys.path)
 
 TOKEN = "0123456789abcdef0123456789abcdef01234567"
 
@@ -56,7 +56,13 @@ def test_every_intent_kind_gets_a_plan() -> None:
     kinds = {parse(q).kind for q in [
         "show device dmi01-akron-rtr01", "list all VLANs", "interfaces on ncsu-coreswitch1",
         "rack utilization at MDF", "which devices have no serial"]}
-    assert kinds == {"device_lookup", "bulk_discovery", "relationship_analysis", "performance_query", "configuration_audit"}
+    assert kinds == {
+        "device_lookup",
+        "bulk_discovery",
+        "relationship_analysis",
+        "performance_query",
+        "configuration_audit",
+    }
 
 
 def _ctx() -> Context:
@@ -81,11 +87,18 @@ async def test_independent_steps_run_concurrently() -> None:
         return [ctx.results["a"], ctx.results["b"]]
 
     events: list[Any] = []
-    plan = Plan("orchestrated", [step("a"), step("b"), Step("c", "c", after, deps=("a", "b"))], lambda ctx: Outcome(""))
+    plan = Plan(
+        "orchestrated",
+        [step("a"), step("b"), Step("c", "c", after, deps=("a", "b"))],
+        lambda ctx: Outcome(""),
+    )
     ctx = _ctx()
     await Executor(5, events.append, 0.0).run(plan, ctx)
     assert ctx.results["c"] == ["a", "b"]
-    assert [(e.step, e.total_steps, e.state) for e in events if e.description == "c"] == [(3, 3, "start"), (3, 3, "done")]
+    assert [(e.step, e.total_steps, e.state) for e in events if e.description == "c"] == [
+        (3, 3, "start"),
+        (3, 3, "done"),
+    ]
 
 
 async def test_timeout_uses_the_fallback_and_marks_partial() -> None:
@@ -108,7 +121,9 @@ async def test_optional_step_failure_gives_a_partial_answer() -> None:
         raise TimeoutError("NetBox did not answer")
 
     ctx = _ctx()
-    await Executor(1, lambda e: None, 0.0).run(Plan("direct", [Step("counts", "counts", fails, optional=True)], lambda c: Outcome("")), ctx)
+    await Executor(1, lambda e: None, 0.0).run(
+        Plan("direct", [Step("counts", "counts", fails, optional=True)], lambda c: Outcome("")), ctx
+    )
     assert ctx.results["counts"] is None and ctx.partial
 
 
@@ -120,7 +135,9 @@ async def test_auth_errors_are_not_papered_over() -> None:
         return "never"
 
     with pytest.raises(AuthError):
-        await Executor(1, lambda e: None, 0.0).run(Plan("direct", [Step("s", "s", denied, fallback=simple)], lambda c: Outcome("")), _ctx())
+        await Executor(1, lambda e: None, 0.0).run(
+            Plan("direct", [Step("s", "s", denied, fallback=simple)], lambda c: Outcome("")), _ctx()
+        )
 
 
 async def test_slow_netbox_falls_back_to_brief_rows_and_keeps_the_answer() -> None:
@@ -131,7 +148,15 @@ async def test_slow_netbox_falls_back_to_brief_rows_and_keeps_the_answer() -> No
     async def vlans(request: httpx.Request) -> httpx.Response:
         if "brief" not in request.url.params:
             await asyncio.sleep(5)  # the slow serializer
-        return httpx.Response(200, json={"count": 63, "next": "x", "previous": None, "results": [{"id": 1, "display": "Data (100)"}]})
+        return httpx.Response(
+            200,
+            json={
+                "count": 63,
+                "next": "x",
+                "previous": None,
+                "results": [{"id": 1, "display": "Data (100)"}],
+            },
+        )
 
     events: list[Any] = []
     with respx.mock(base_url="http://netbox.test") as mock:
@@ -151,7 +176,12 @@ async def test_server_error_gives_a_plain_language_error() -> None:
         mock.get("/api/ipam/vlans/").mock(return_value=httpx.Response(500, text="<html>oops</html>"))
         answer = await orch.ask("list all VLANs")
     assert answer.status == "error" and answer.error is not None
-    assert answer.error.kind == "server" and answer.error.causes and answer.error.next_steps and answer.error.alternatives
+    assert (
+        answer.error.kind == "server"
+        and answer.error.causes
+        and answer.error.next_steps
+        and answer.error.alternatives
+    )
     await client.aclose()
 
 
@@ -159,10 +189,17 @@ async def test_every_transition_is_declared_and_reported() -> None:
     client = NetBoxClient(NetBoxProfile(url="http://netbox.test", token=TOKEN))
     events: list[Any] = []
     with respx.mock(base_url="http://netbox.test") as mock:
-        mock.get("/api/ipam/vlans/").mock(return_value=httpx.Response(200, json={"count": 0, "next": None, "previous": None, "results": []}))
+        mock.get("/api/ipam/vlans/").mock(
+            return_value=httpx.Response(200, json={"count": 0, "next": None, "previous": None, "results": []})
+        )
         await Orchestrator(client).ask("list all VLANs", on_progress=events.append)
     transitions = [e.description for e in events if e.description.startswith("→ ")]
-    assert transitions == ["→ route: intent", "→ execute: simple: direct plan", "→ format: all steps done", "→ done: answer ready"]
+    assert transitions == [
+        "→ route: intent",
+        "→ execute: simple: direct plan",
+        "→ format: all steps done",
+        "→ done: answer ready",
+    ]
     declared = {f"→ {e.dst}: {e.when}" for e in FLOW.edges}
     assert set(transitions) <= declared
     await client.aclose()
@@ -182,7 +219,10 @@ async def test_vlan_topology_counts_an_interface_once_per_vlan() -> None:
     of the VLAN's GraphQL lists)."""
     client = NetBoxClient(NetBoxProfile(url="http://netbox.test", token=TOKEN))
     vlan = {"id": 7, "display": "Data (100)", "vid": 100, "name": "Data"}
-    page = lambda rows: httpx.Response(200, json={"count": len(rows), "next": None, "previous": None, "results": rows})  # noqa: E731
+
+    def page(rows: list) -> httpx.Response:
+        return httpx.Response(200, json={"count": len(rows), "next": None, "previous": None, "results": rows})
+
     carriers = {"id": "7", "interfaces_as_untagged": [{"id": "1", "device": {"id": "3", "name": "sw1"}}],
                 "interfaces_as_tagged": [{"id": "1", "device": {"id": "3", "name": "sw1"}}],
                 "vminterfaces_as_untagged": [], "vminterfaces_as_tagged": []}
@@ -203,7 +243,9 @@ async def test_client_side_tables_are_bounded() -> None:
     orch = Orchestrator(client)
     for i in range(LOCAL_TABLES + 6):
         orch._keep_local({f"t{i}": [{"id": i}]})
-    assert orch.local_rows("t0") == [] and orch.local_rows(f"t{LOCAL_TABLES + 5}") == [{"id": LOCAL_TABLES + 5}]
+    assert orch.local_rows("t0") == [] and orch.local_rows(f"t{LOCAL_TABLES + 5}") == [
+        {"id": LOCAL_TABLES + 5}
+    ]
     orch._keep_local({"t6": [{"id": "again"}]})  # re-kept: newest again, so it survives the next eviction
     orch._keep_local({"new": []})
     assert orch.local_rows("t6") == [{"id": "again"}] and orch.local_rows("t7") == []

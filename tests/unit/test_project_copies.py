@@ -24,7 +24,11 @@ def test_the_project_carries_its_copy(copy: str) -> None:
     assert (ROOT / copy).stat().st_size > 1000
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="no ../shared beside this clone: the project's copies are used")
+@pytest.mark.skipif(
+    not SHARED.is_dir(), reason="no ../shared beside this clone: the project's copies are used"
+)
 @pytest.mark.parametrize(("upstream", "copy"), sorted(COPIES.items()))
 def test_copies_equal_shared(upstream: str, copy: str) -> None:
-    assert (ROOT / copy).read_bytes() == (SHARED / upstream).read_bytes(), f"{copy} differs from ../shared/{upstream}"
+    assert (ROOT / copy).read_bytes() == (SHARED / upstream).read_bytes(), (
+        f"{copy} differs from ../shared/{upstream}"
+    )

@@ -292,3 +292,27 @@ async def test_a_long_conversation_keeps_its_latest_turns(conv: Conversation) ->
     with pytest.raises(KeyError, match="the last 2"):
         small.go(0)
     assert small.back() is not None and small.back() is None  # the first answer was forgotten
+
+
+async def test_a_follow_up_synonym_is_one_vocabulary_line(
+        conv: Conversation, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cue words come from vocab.toml [followups]: one more word there is one more way to say it."""
+    import dataclasses
+
+    from netbox_tui.core import refine
+    from netbox_tui.schema.vocab import load as load_vocab
+
+    await conv.ask("devices at DM-Akron")
+    assert (await conv.ask("solely the routers")).status != "ok"  # not a cue yet: read on its own
+    conv.back()
+    vocab = load_vocab()
+    more = {**vocab.followups, "narrow": [*vocab.followups["narrow"], "solely"]}
+    monkeypatch.setattr(refine, "load_vocab", lambda: dataclasses.replace(vocab, followups=more))
+    refine._cues.cache_clear()
+    try:
+        ans = await conv.ask("solely the routers")
+        assert ans.status == "ok" and names(conv) == {"dmi01-akron-rtr01"}
+        assert conv.current is not None and conv.current.refinement is not None
+        assert conv.current.refinement.kind == "narrow"
+    finally:
+        refine._cues.cache_clear()

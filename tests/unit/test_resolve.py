@@ -6,12 +6,26 @@ from __future__ import annotations
 import pytest
 
 from netbox_tui.core.intent import Ref
-from netbox_tui.core.names import NameIndex, Named
+from netbox_tui.core.names import Named, NameIndex
 from netbox_tui.core.resolve import Found, canonical_interface, decide, match_interface
 from netbox_tui.core.text import score
 
-SITES = [Named("dcim.site", i, n, n.lower().replace(" ", "-")) for i, n in enumerate(
-    ["DM-Akron", "DM-Stamford", "DM-Scranton", "DM-Nashua", "DM-Nashua 2", "JBB Branch 104", "JBB Branch 120", "MDF"], 1)]
+SITES = [
+    Named("dcim.site", i, n, n.lower().replace(" ", "-"))
+    for i, n in enumerate(
+        [
+            "DM-Akron",
+            "DM-Stamford",
+            "DM-Scranton",
+            "DM-Nashua",
+            "DM-Nashua 2",
+            "JBB Branch 104",
+            "JBB Branch 120",
+            "MDF",
+        ],
+        1,
+    )
+]
 INDEX = NameIndex(SITES + [Named("dcim.devicerole", i, r, r.lower().replace(" ", "-")) for i, r in
                            enumerate(["Access Switch", "Core Switch", "Router", "PDU"], 20)]
                   + [Named("dcim.region", 30, "New Jersey", "us-nj")], source="graphql")
@@ -22,10 +36,18 @@ def ranked(typed: str) -> list[Found]:
     return sorted(out, key=lambda f: (-f.score, f.ref.label))
 
 
-@pytest.mark.parametrize("typed,expected", [
-    ("dm akron", "DM-Akron"), ("akorn", "DM-Akron"), ("scranon", "DM-Scranton"), ("jbb 120", "JBB Branch 120"),
-    ("mdf", "MDF"), ("DM-Nashua", "DM-Nashua"), ("dm nashua 2", "DM-Nashua 2"),
-])
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("dm akron", "DM-Akron"),
+        ("akorn", "DM-Akron"),
+        ("scranon", "DM-Scranton"),
+        ("jbb 120", "JBB Branch 120"),
+        ("mdf", "MDF"),
+        ("DM-Nashua", "DM-Nashua"),
+        ("dm nashua 2", "DM-Nashua 2"),
+    ],
+)
 def test_loose_names_resolve(typed: str, expected: str) -> None:
     res = decide("dcim.site", typed, ranked(typed))
     assert res.status == "ok" and res.matches[0].ref.label == expected
@@ -52,7 +74,13 @@ def test_exact_name_beats_names_whose_words_all_match() -> None:
 def test_names_that_fail_alike_are_offered_most_alike_first() -> None:
     """No device is "dmi01-akron-sw03"; every name of the site scores the same (no digit group
     agrees), so the closest offered are ordered by likeness of the whole name, not alphabetically."""
-    index = NameIndex([Named("dcim.site", i, n, n) for i, n in enumerate(["dmi01-akron-pdu01", "dmi01-akron-rtr01", "dmi01-akron-sw01"], 1)], source="graphql")
+    index = NameIndex(
+        [
+            Named("dcim.site", i, n, n)
+            for i, n in enumerate(["dmi01-akron-pdu01", "dmi01-akron-rtr01", "dmi01-akron-sw01"], 1)
+        ],
+        source="graphql",
+    )
     assert [e.name for e, _ in index.fuzzy("dmi01-akron-sw03")][0] == "dmi01-akron-sw01"
 
 
@@ -84,16 +112,29 @@ def test_a_list_cut_at_the_page_limit_is_not_trusted() -> None:
     assert index.knows("dcim.region")
 
 
-@pytest.mark.parametrize("typed,canon", [
-    ("Gi0/0/0", "gi0/0/0"), ("GigabitEthernet0/0/0", "gi0/0/0"), ("gig0/0/0", "gi0/0/0"), ("Te1/1", "te1/1"),
-    ("TenGigabitEthernet1/1", "te1/1"), ("et-0/0/1", "et0/0/1"), ("Eth1/1", "eth1/1"), ("Ethernet1/1", "eth1/1"), ("Po1", "po1"),
-])
+@pytest.mark.parametrize(
+    "typed,canon",
+    [
+        ("Gi0/0/0", "gi0/0/0"),
+        ("GigabitEthernet0/0/0", "gi0/0/0"),
+        ("gig0/0/0", "gi0/0/0"),
+        ("Te1/1", "te1/1"),
+        ("TenGigabitEthernet1/1", "te1/1"),
+        ("et-0/0/1", "et0/0/1"),
+        ("Eth1/1", "eth1/1"),
+        ("Ethernet1/1", "eth1/1"),
+        ("Po1", "po1"),
+    ],
+)
 def test_interface_abbreviations(typed: str, canon: str) -> None:
     assert canonical_interface(typed) == canon
 
 
 def test_interface_match_never_guesses_a_digit() -> None:
-    rows = [{"id": i, "name": n} for i, n in enumerate(["GigabitEthernet0/0/0", "GigabitEthernet0/0/1", "xe-0/0/1"], 1)]
+    rows = [
+        {"id": i, "name": n}
+        for i, n in enumerate(["GigabitEthernet0/0/0", "GigabitEthernet0/0/1", "xe-0/0/1"], 1)
+    ]
     assert match_interface("gi0/0/1", rows).matches[0].ref.label == "GigabitEthernet0/0/1"
     assert match_interface("XE-0/0/1", rows).matches[0].ref.label == "xe-0/0/1"
     missing = match_interface("Gi0/0/9", rows)
@@ -101,7 +142,8 @@ def test_interface_match_never_guesses_a_digit() -> None:
 
 
 async def test_a_candidate_kind_netbox_lacks_is_said() -> None:
-    """An intent from elsewhere (an LLM's, a script's) may name a kind the schema lacks: said, never a KeyError."""
+    """An intent from elsewhere (an LLM's, a script's) may name a kind the schema lacks: said, never a
+    KeyError."""
     from netbox_tui.core.intent import Condition
     from netbox_tui.core.resolve import Resolver
     from netbox_tui.errors import NetBoxTUIError

@@ -54,12 +54,18 @@ def test_ip_families_and_plural_names_with_digits() -> None:
     assert parse("L2VPNs").target == "vpn.l2vpn"
 
 
-@pytest.mark.parametrize("question", ["change log of dmi01-akron-rtr01", "set of VLANs at DM-Akron", 'interfaces with description "delete"'])
+@pytest.mark.parametrize(
+    "question",
+    ["change log of dmi01-akron-rtr01", "set of VLANs at DM-Akron", 'interfaces with description "delete"'],
+)
 def test_reading_questions_that_sound_like_writes_are_asked(question: str) -> None:
     assert check_question(question) == question
 
 
-@pytest.mark.parametrize("question", ["delete dmi01-akron-rtr01", "change the platform of dmi01-akron-rtr01", "set the site of X to Y"])
+@pytest.mark.parametrize(
+    "question",
+    ["delete dmi01-akron-rtr01", "change the platform of dmi01-akron-rtr01", "set the site of X to Y"],
+)
 def test_writes_are_still_refused(question: str) -> None:
     with pytest.raises(WriteRefusedError):
         refuse_writes(check_question(question))
@@ -68,7 +74,13 @@ def test_writes_are_still_refused(question: str) -> None:
 # -- conditions on one filter ---------------------------------------------------------------------------
 
 def _site(i: int, label: str) -> Condition:
-    return Condition(field="site", value=label, text=label, model="dcim.site", resolved=[Ref(model="dcim.site", id=i, label=label)])
+    return Condition(
+        field="site",
+        value=label,
+        text=label,
+        model="dcim.site",
+        resolved=[Ref(model="dcim.site", id=i, label=label)],
+    )
 
 
 def test_two_places_that_cannot_both_hold_are_said_not_sent_as_a_sentinel() -> None:
@@ -95,7 +107,9 @@ def test_ids_a_model_invents_are_dropped_and_bad_choices_refused() -> None:
     reply = Intent(target="dcim.device", source="llm", conditions=[_site(2, "DM-Scranton")])
     assert validate(reply).conditions[0].resolved == []  # the resolver finds DM-Scranton's id itself
     with pytest.raises(LLMError):
-        validate(Intent(target="dcim.device", conditions=[Condition(field="status", value="activ", text="activ")]))
+        validate(
+            Intent(target="dcim.device", conditions=[Condition(field="status", value="activ", text="activ")])
+        )
 
 
 # -- whole answers --------------------------------------------------------------------------------------
@@ -124,8 +138,15 @@ async def test_grouping_by_a_list_field_counts_each_value(orch) -> None:
 
 # -- exclusions ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("question, sent", [("devices not at DM-Akron", "site_id__n=2"), ("devices that are not routers", "role_id__n=1"),
-                                            ("sites outside New York", "region_id__n=43"), ("devices other than dmi01-akron-rtr01 at DM-Akron", "id__n=1")])
+@pytest.mark.parametrize(
+    "question, sent",
+    [
+        ("devices not at DM-Akron", "site_id__n=2"),
+        ("devices that are not routers", "role_id__n=1"),
+        ("sites outside New York", "region_id__n=43"),
+        ("devices other than dmi01-akron-rtr01 at DM-Akron", "id__n=1"),
+    ],
+)
 async def test_a_negation_before_a_condition_excludes(orch, question: str, sent: str) -> None:
     ans = await orch.ask(question)
     assert ans.status == "ok" and ans.interpretation.not_understood == []
@@ -145,7 +166,10 @@ def test_csv_cells_never_start_a_formula(tmp_path) -> None:
     from netbox_tui.tui.export import export_rows
 
     cols = [Column(key="name", title="Name")]
-    rows = [{"id": i, "name": v} for i, v in enumerate(["=cmd|'/c calc'!A1", "-2+3", "+1", "@SUM(A1)", "-5", "plain"])]
+    rows = [
+        {"id": i, "name": v}
+        for i, v in enumerate(["=cmd|'/c calc'!A1", "-2+3", "+1", "@SUM(A1)", "-5", "plain"])
+    ]
     path = export_rows("t", cols, rows, "csv", tmp_path)
     got = [r[1] for r in list(csv.reader(path.open(encoding="utf-8")))[1:]]
     assert got == ["'=cmd|'/c calc'!A1", "'-2+3", "'+1", "'@SUM(A1)", "-5", "plain"]
@@ -153,12 +177,18 @@ def test_csv_cells_never_start_a_formula(tmp_path) -> None:
 
 # -- the schema layer ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("model, flt, to", [("ipam.ipaddress", "interface_id", "dcim.interface"),
-                                            ("ipam.ipaddress", "vminterface_id", "virtualization.vminterface"),
-                                            ("dcim.cable", "interface_id", "dcim.interface"),
-                                            ("ipam.vlan", "interface_id", "dcim.interface")])
+@pytest.mark.parametrize(
+    "model, flt, to",
+    [
+        ("ipam.ipaddress", "interface_id", "dcim.interface"),
+        ("ipam.ipaddress", "vminterface_id", "virtualization.vminterface"),
+        ("dcim.cable", "interface_id", "dcim.interface"),
+        ("ipam.vlan", "interface_id", "dcim.interface"),
+    ],
+)
 def test_a_filter_points_at_the_model_its_name_says(model: str, flt: str, to: str) -> None:
-    """'Interface (ID)' is dcim.interface, though VM interfaces are verbosely "interface" too (gen-schema.py)."""
+    """'Interface (ID)' is dcim.interface, though VM interfaces are verbosely "interface" too
+    (gen-schema.py)."""
     assert load().model(model).filters[flt].to == to
 
 

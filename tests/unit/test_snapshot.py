@@ -92,7 +92,9 @@ async def test_default_page_and_links(client: NetBoxClient) -> None:
         (30, 20, 30, "limit=30&offset=50", "limit=30"),
     ],
 )
-async def test_paging_math(client: NetBoxClient, limit: int, offset: int, n: int, nxt: str | None, prev: str | None) -> None:
+async def test_paging_math(
+    client: NetBoxClient, limit: int, offset: int, n: int, nxt: str | None, prev: str | None
+) -> None:
     data = await client.get("dcim/devices/", {"limit": limit, "offset": offset, "fields": "id"})
     assert data["count"] == 72
     assert len(data["results"]) == n
@@ -101,7 +103,9 @@ async def test_paging_math(client: NetBoxClient, limit: int, offset: int, n: int
     assert data["previous"] == (link + prev if prev else None)
 
 
-@pytest.mark.parametrize("limit, expected", [("0", 1000), ("5000", 1000), ("abc", 50), ("-3", 50), ("999", 999)])
+@pytest.mark.parametrize(
+    "limit, expected", [("0", 1000), ("5000", 1000), ("abc", 50), ("-3", 50), ("999", 999)]
+)
 async def test_limit_cap_and_fallbacks(client: NetBoxClient, limit: str, expected: int) -> None:
     data = await client.get("dcim/interfaces/", {"limit": limit, "fields": "id"})
     assert len(data["results"]) == expected
@@ -132,14 +136,22 @@ async def test_devices_natural_order_nulls_last(client: NetBoxClient) -> None:
     names = [r["name"] for r in rows]
     assert names[:2] == ["dmi01-akron-pdu01", "dmi01-akron-rtr01"]
     # ICU natural collation: '-' before digits, numbers by value, case-insensitive
-    assert names.index("ncsu-coreswitch1") < names.index("ncsu117-distswitch1") < names.index("ncsu128-distswitch1")
+    assert (
+        names.index("ncsu-coreswitch1")
+        < names.index("ncsu117-distswitch1")
+        < names.index("ncsu128-distswitch1")
+    )
     assert names.index("ncsu128-distswitch1") < names.index("PP:B117")
     assert names[-1] is None and names.index(None) > names.index("PP:MDF")
 
 
 async def test_interfaces_by_device_then_natural_name(client: NetBoxClient) -> None:
     rows = await client.list_all("dcim/interfaces/", {"device": "dmi01-yonkers-rtr01"}, fields=["id", "name"])
-    assert [r["name"] for r in rows[:3]] == ["GigabitEthernet0/0/0", "GigabitEthernet0/0/1", "GigabitEthernet0/1/0"]
+    assert [r["name"] for r in rows[:3]] == [
+        "GigabitEthernet0/0/0",
+        "GigabitEthernet0/0/1",
+        "GigabitEthernet0/1/0",
+    ]
 
 
 async def test_prefixes_global_first_then_by_network(client: NetBoxClient) -> None:
@@ -169,12 +181,16 @@ async def test_detail_special_and_status(client: NetBoxClient) -> None:
     assert device["name"] == "dmi01-yonkers-rtr01"
     status = await client.status()
     assert status["netbox-version"].startswith("4.7")
-    iface = (await client.page("dcim/interfaces/", {"device_id": 13, "name": "GigabitEthernet0/0/0"})).results[0]
+    iface = (
+        await client.page("dcim/interfaces/", {"device_id": 13, "name": "GigabitEthernet0/0/0"})
+    ).results[0]
     trace = await client.get(f"dcim/interfaces/{iface['id']}/trace/")
     near, cable, far = trace[0]
     assert near[0]["id"] == iface["id"] and cable["id"] == iface["cable"]["id"]
     assert far[0]["url"].startswith(f"{BASE}/api/circuits/circuit-terminations/")
-    uncabled = (await client.page("dcim/interfaces/", {"device_id": 13, "cabled": "false"}, limit=1)).results[0]
+    uncabled = (await client.page("dcim/interfaces/", {"device_id": 13, "cabled": "false"}, limit=1)).results[
+        0
+    ]
     assert await client.get(f"dcim/interfaces/{uncabled['id']}/trace/") == []
     free = await client.get("ipam/prefixes/8/available-ips/", {"limit": 3})
     assert free == [{"family": 4, "address": f"10.112.129.{i}/24", "vrf": None} for i in (1, 2, 3)]
@@ -197,13 +213,20 @@ async def test_region_tree_repeated_values_and_lookups(client: NetBoxClient) -> 
     vids = await client.page("ipam/vlans/", {"vid__gt": 200}, limit=100)
     assert vids.count and all(r["vid"] > 200 for r in vids.results)
     q = await client.page("ipam/prefixes/", {"q": "10.112.129.7"}, limit=100)
-    assert [r["prefix"] for r in q.results] == ["10.112.0.0/15", "10.112.128.0/17", "10.112.128.0/22", "10.112.129.0/24"]
+    assert [r["prefix"] for r in q.results] == [
+        "10.112.0.0/15",
+        "10.112.128.0/17",
+        "10.112.128.0/22",
+        "10.112.129.0/24",
+    ]
 
 
 async def test_invalid_value_is_400_like_netbox(client: NetBoxClient) -> None:
     with pytest.raises(BadFilterError) as info:
         await client.page("dcim/devices/", {"region": "connecticut"})
-    assert info.value.detail == {"region": ["Select a valid choice. connecticut is not one of the available choices."]}
+    assert info.value.detail == {
+        "region": ["Select a valid choice. connecticut is not one of the available choices."]
+    }
     with pytest.raises(BadFilterError) as info:
         await client.page("dcim/devices/", {"site_id": "abc"})
     assert info.value.detail == {"site_id": ["\u201cabc\u201d is not a valid value."]}
@@ -223,17 +246,23 @@ async def test_unimplemented_filter_is_a_loud_400(client: NetBoxClient) -> None:
     assert client.registry.get("dcim/devices/").accepts("mac_address")
     with pytest.raises(BadFilterError) as info:
         await client.page("dcim/devices/", {"mac_address": "00:11:22:33:44:55"})
-    assert info.value.detail == {"detail": "snapshot backend does not implement filter 'mac_address' on dcim/devices/"}
+    assert info.value.detail == {
+        "detail": "snapshot backend does not implement filter 'mac_address' on dcim/devices/"
+    }
 
 
-async def test_filter_netbox_does_not_know_is_refused_by_the_client(client: NetBoxClient, transport: SnapshotTransport) -> None:
+async def test_filter_netbox_does_not_know_is_refused_by_the_client(
+    client: NetBoxClient, transport: SnapshotTransport
+) -> None:
     with pytest.raises(UnknownFilterError):
         await client.page("dcim/devices/", {"vlan_id": 1})
     assert transport.requests == 0
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
-async def test_writes_are_refused_before_the_transport(client: NetBoxClient, transport: SnapshotTransport, method: str) -> None:
+async def test_writes_are_refused_before_the_transport(
+    client: NetBoxClient, transport: SnapshotTransport, method: str
+) -> None:
     with pytest.raises(WriteRefusedError):
         await client.request_json(method, "dcim/devices/", body={"name": "x"})
     with pytest.raises(WriteRefusedError):

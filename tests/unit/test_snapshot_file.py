@@ -73,7 +73,10 @@ def test_interrupted_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pyte
     [
         (b"not gzip and not json", "not a gzip JSON snapshot"),
         (gzip.compress(b"{\"format\": \"other\"}"), "not a netbox-tui snapshot"),
-        (gzip.compress(json.dumps({"format": "netbox-tui-snapshot", "version": 99}).encode()), "format version 99"),
+        (
+            gzip.compress(json.dumps({"format": "netbox-tui-snapshot", "version": 99}).encode()),
+            "format version 99",
+        ),
     ],
 )
 def test_bad_files_are_config_errors(tmp_path: Path, content: bytes, why: str) -> None:
@@ -113,7 +116,9 @@ async def test_export_of_a_snapshot_round_trips(demo: dict[str, Any]) -> None:
     assert again["traces"] == demo["traces"]
     assert again["brief_fields"] == demo["brief_fields"]
     assert again["netbox_version"] == demo["netbox_version"]
-    assert any(line.startswith(f"[{len(ENDPOINTS)}/{len(ENDPOINTS)}]") for line in lines)  # progress: endpoint i/N
+    assert any(
+        line.startswith(f"[{len(ENDPOINTS)}/{len(ENDPOINTS)}]") for line in lines
+    )  # progress: endpoint i/N
     assert any("traces" in line for line in lines)
 
 
@@ -129,7 +134,9 @@ async def test_run_save_writes_atomically(demo: dict[str, Any], tmp_path: Path) 
     assert await run_save(Settings(), target, stream=stream, client=client) == 0
     copy = load_snapshot(target)
     for path in ENDPOINTS:
-        assert [(r["id"], r["display"]) for r in copy["endpoints"][path]] == [(r["id"], r["display"]) for r in demo["endpoints"][path]]
+        assert [(r["id"], r["display"]) for r in copy["endpoints"][path]] == [
+            (r["id"], r["display"]) for r in demo["endpoints"][path]
+        ]
     assert "wrote" in stream.getvalue() and "snapshot: [" in stream.getvalue()
 
 
@@ -139,12 +146,17 @@ def test_netbox_package_imports_no_front_end() -> None:
     import sys
 
     code = (
-        "import json, sys, netbox_tui.netbox.snapshot_save, netbox_tui.netbox.snapshot, netbox_tui.netbox.emulator; "
+        "import json, sys, netbox_tui.netbox.snapshot_save, netbox_tui.netbox.snapshot, "
+        "netbox_tui.netbox.emulator; "
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('netbox_tui'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     loaded = json.loads(out.stdout.strip().splitlines()[-1])
-    bad = [m for m in loaded if m == "netbox_tui.backend" or m.startswith(("netbox_tui.core", "netbox_tui.tui"))]
+    bad = [
+        m for m in loaded if m == "netbox_tui.backend" or m.startswith(("netbox_tui.core", "netbox_tui.tui"))
+    ]
     assert not bad, bad
 
 
@@ -152,7 +164,18 @@ def test_netbox_package_imports_no_front_end() -> None:
 
 
 def test_natural_key_is_icu_numeric() -> None:
-    names = ["PP:B117", "ncsu128-distswitch1", "ncsu-coreswitch1", "ncsu117-distswitch1", "dmi01-akron-rtr01", "D. S. Weaver Labs", "DM-Akron", "a10", "a9", "A9"]
+    names = [
+        "PP:B117",
+        "ncsu128-distswitch1",
+        "ncsu-coreswitch1",
+        "ncsu117-distswitch1",
+        "dmi01-akron-rtr01",
+        "D. S. Weaver Labs",
+        "DM-Akron",
+        "a10",
+        "a9",
+        "A9",
+    ]
     assert sorted(names, key=natural_key) == [
         "a9", "A9", "a10", "D. S. Weaver Labs", "DM-Akron", "dmi01-akron-rtr01",
         "ncsu-coreswitch1", "ncsu117-distswitch1", "ncsu128-distswitch1", "PP:B117",
@@ -160,16 +183,41 @@ def test_natural_key_is_icu_numeric() -> None:
 
 
 def test_interface_key_is_netbox_naturalize_interface() -> None:
-    names = ["GigabitEthernet0/1/0", "GigabitEthernet0/0/10", "GigabitEthernet0/0/2", "xe-0/0/1", "Po1", "vme"]
+    names = [
+        "GigabitEthernet0/1/0",
+        "GigabitEthernet0/0/10",
+        "GigabitEthernet0/0/2",
+        "xe-0/0/1",
+        "Po1",
+        "vme",
+    ]
     ordered = sorted(names, key=interface_key)
-    assert ordered.index("GigabitEthernet0/0/2") < ordered.index("GigabitEthernet0/0/10") < ordered.index("GigabitEthernet0/1/0")
+    assert (
+        ordered.index("GigabitEthernet0/0/2")
+        < ordered.index("GigabitEthernet0/0/10")
+        < ordered.index("GigabitEthernet0/1/0")
+    )
     # slot 0, subslot 0, no position/subposition (9999), type, id 0, no channel/vc
-    assert interface_key("GigabitEthernet0/0/0") == "0000" "0000" "9999" "9999" "GigabitEthernet" "000000" "......" "......"
+    assert interface_key("GigabitEthernet0/0/0") == "0000000099999999GigabitEthernet000000............"
 
 
 def test_inet_key_is_postgres_network_cmp() -> None:
     # a shorter mask first when one contains the other; IPv4 before IPv6; host bits last
-    values = ["10.112.128.0/22", "10.112.0.0/15", "2001:db8::/32", "10.112.0.0/17", "9.0.0.0/8", "10.0.0.5/8", "10.0.0.1/24"]
+    values = [
+        "10.112.128.0/22",
+        "10.112.0.0/15",
+        "2001:db8::/32",
+        "10.112.0.0/17",
+        "9.0.0.0/8",
+        "10.0.0.5/8",
+        "10.0.0.1/24",
+    ]
     assert sorted(values, key=inet_key) == [
-        "9.0.0.0/8", "10.0.0.5/8", "10.0.0.1/24", "10.112.0.0/15", "10.112.0.0/17", "10.112.128.0/22", "2001:db8::/32",
+        "9.0.0.0/8",
+        "10.0.0.5/8",
+        "10.0.0.1/24",
+        "10.112.0.0/15",
+        "10.112.0.0/17",
+        "10.112.128.0/22",
+        "2001:db8::/32",
     ]

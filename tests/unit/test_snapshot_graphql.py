@@ -34,7 +34,10 @@ def error(transport: SnapshotTransport, query: str, variables: dict[str, Any] | 
 
 
 def test_names_query_ids_are_strings_in_netbox_order(transport: SnapshotTransport) -> None:
-    data = ask(transport, "query { site_list { id name slug } device_type_list { id model slug } vrf_list { id name } }")["data"]
+    data = ask(
+        transport,
+        "query { site_list { id name slug } device_type_list { id model slug } vrf_list { id name } }",
+    )["data"]
     assert data["site_list"][0] == {"id": "24", "name": "Butler Communications", "slug": "ncsu-128"}
     assert all(isinstance(r["id"], str) for rows in data.values() for r in rows)
     assert list(data) == ["site_list", "device_type_list", "vrf_list"]
@@ -42,31 +45,51 @@ def test_names_query_ids_are_strings_in_netbox_order(transport: SnapshotTranspor
 
 def test_find_query_with_a_variable_and_nested_objects(transport: SnapshotTransport) -> None:
     query = (
-        "query ($t: String!) { device_list(filters: {name: {i_contains: $t}}, pagination: {limit: 50}) { id name site { name } } "
+        "query ($t: String!) { device_list(filters: {name: {i_contains: $t}}, pagination: "
+        "{limit: 50}) { id name site { name } } "
         "circuit_list(filters: {cid: {i_contains: $t}}, pagination: {limit: 50}) { id cid } }"
     )
     data = ask(transport, query, {"t": "AKRON-rtr"})["data"]
-    assert data == {"device_list": [{"id": "1", "name": "dmi01-akron-rtr01", "site": {"name": "DM-Akron"}}], "circuit_list": []}
+    assert data == {
+        "device_list": [{"id": "1", "name": "dmi01-akron-rtr01", "site": {"name": "DM-Akron"}}],
+        "circuit_list": [],
+    }
 
 
 @pytest.mark.parametrize(
     ("lookup", "value", "found"),
     [
-        ("exact", "dmi01-akron-rtr01", 1), ("exact", "DMI01-AKRON-RTR01", 0), ("i_exact", "DMI01-AKRON-RTR01", 1),
-        ("contains", "akron", 3), ("contains", "AKRON", 0), ("i_contains", "AKRON", 3),
-        ("starts_with", "dmi01-akron", 3), ("starts_with", "DMI", 0), ("i_starts_with", "DMI01-AKRON", 3),
+        ("exact", "dmi01-akron-rtr01", 1),
+        ("exact", "DMI01-AKRON-RTR01", 0),
+        ("i_exact", "DMI01-AKRON-RTR01", 1),
+        ("contains", "akron", 3),
+        ("contains", "AKRON", 0),
+        ("i_contains", "AKRON", 3),
+        ("starts_with", "dmi01-akron", 3),
+        ("starts_with", "DMI", 0),
+        ("i_starts_with", "DMI01-AKRON", 3),
     ],
 )
 def test_lookups(transport: SnapshotTransport, lookup: str, value: str, found: int) -> None:
-    rows = ask(transport, f'query {{ device_list(filters: {{name: {{{lookup}: "{value}"}}}}) {{ id }} }}')["data"]["device_list"]
+    rows = ask(transport, f'query {{ device_list(filters: {{name: {{{lookup}: "{value}"}}}}) {{ id }} }}')[
+        "data"
+    ]["device_list"]
     assert len(rows) == found
 
 
 def test_pagination_and_the_1000_row_cap(transport: SnapshotTransport) -> None:
     assert len(ask(transport, "{ interface_list { id } }")["data"]["interface_list"]) == 1000
-    assert len(ask(transport, "{ interface_list(pagination: {limit: 5000}) { id } }")["data"]["interface_list"]) == 1000
-    assert len(ask(transport, "{ interface_list(pagination: {limit: 0}) { id } }")["data"]["interface_list"]) == 1000
-    rows = ask(transport, "query ($n: Int!) { device_list(pagination: {offset: 70, limit: $n}) { id } }", {"n": 10})["data"]["device_list"]
+    assert (
+        len(ask(transport, "{ interface_list(pagination: {limit: 5000}) { id } }")["data"]["interface_list"])
+        == 1000
+    )
+    assert (
+        len(ask(transport, "{ interface_list(pagination: {limit: 0}) { id } }")["data"]["interface_list"])
+        == 1000
+    )
+    rows = ask(
+        transport, "query ($n: Int!) { device_list(pagination: {offset: 70, limit: $n}) { id } }", {"n": 10}
+    )["data"]["device_list"]
     assert len(rows) == 2
     assert "Negative indexing" in error(transport, "{ device_list(pagination: {offset: -1}) { id } }")
 
@@ -74,8 +97,12 @@ def test_pagination_and_the_1000_row_cap(transport: SnapshotTransport) -> None:
 def test_netbox_errors(transport: SnapshotTransport) -> None:
     assert error(transport, "{ site_list { id bogus } }") == "Cannot query field 'bogus' on type 'SiteType'."
     assert error(transport, "{ bogus_list { id } }") == "Cannot query field 'bogus_list' on type 'Query'."
-    assert "not to include unknown field 'bogus'" in error(transport, '{ site_list(filters: {bogus: {i_contains: "a"}}) { id } }')
-    assert "non-null type 'String!'" in error(transport, "query ($t: String!) { site_list(filters: {name: {exact: $t}}) { id } }")
+    assert "not to include unknown field 'bogus'" in error(
+        transport, '{ site_list(filters: {bogus: {i_contains: "a"}}) { id } }'
+    )
+    assert "non-null type 'String!'" in error(
+        transport, "query ($t: String!) { site_list(filters: {name: {exact: $t}}) { id } }"
+    )
     assert "is not defined" in error(transport, "{ site_list(filters: {name: {exact: $t}}) { id } }")
     assert error(transport, "{ site_list { id ").startswith("Syntax Error")
     assert "must have a selection of subfields" in error(transport, "{ site_list }")

@@ -9,14 +9,13 @@ import json
 from typing import AsyncIterator
 
 import pytest
+from _demo import DEMO
 
 from netbox_tui.config import Settings
-from netbox_tui.core.names import NameIndex, Named
+from netbox_tui.core.names import Named, NameIndex
 from netbox_tui.core.orchestrator import Orchestrator
 from netbox_tui.core.parser import Parser
 from netbox_tui.session import Session
-
-from _demo import DEMO
 
 TAGS = [Named("extras.tag", 1, "critical", "critical"), Named("extras.tag", 2, "pci-scope", "pci-scope"),
         Named("extras.tag", 3, "uplink", "uplink"), Named("dcim.site", 9, "DM-Akron", "dm-akron")]

@@ -138,7 +138,9 @@ async def test_past_the_bound_only_the_page_is_read_and_said(client: NetBoxClien
     assert first.answer.startswith(
         "63 VLANs; rows 1–25 of 63. Of these 25, 2 are assigned to interfaces "
         "(6 interface assignments, 3 devices or VMs): interfaces are read for the VLANs shown only")
-    assert "the next pages list the VLANs alone (ask again with offset 25 for their interfaces" in first.answer
+    assert (
+        "the next pages list the VLANs alone (ask again with offset 25 for their interfaces" in first.answer
+    )
     assert table.query is not None and table.query.path == "ipam/vlans/"
     assert any(c.kind == "next_page" for c in first.choices)
     nxt = await orch.page(table, 25)  # the VLANs themselves, over REST: no interface column claimed

@@ -56,7 +56,9 @@ def test_a_list_of_tags_is_an_or_only_when_said_so(joiner: str) -> None:
              Condition(field="tag", value="bravo", model="extras.tag", resolved=[refs[1]],
                        span=(start, start + 5))]
     many = many_valued(load_schema().model("dcim.device"))
-    assert {"tag", "tag_id", "tags"} <= set(many) and many["tag"]  # NetBox ANDs repeated tags; has tag_id__any
+    assert {"tag", "tag_id", "tags"} <= set(many) and many[
+        "tag"
+    ]  # NetBox ANDs repeated tags; has tag_id__any
     out, joined = join_lists(conds, text, many)
     if joiner == "and":
         assert len(out) == 2 and not joined  # "tagged alpha and bravo": both, never one OR list

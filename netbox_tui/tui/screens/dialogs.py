@@ -37,12 +37,14 @@ class PickScreen(ModalScreen[Optional[T]]):
     PickScreen > #dialog { width: 90%; max-width: 84; height: auto; max-height: 90%; border: round $accent;
                            background: $surface; padding: 0 1; }
     PickScreen #dialog-note { color: $text-muted; height: auto; }
-    PickScreen OptionList, PickScreen OptionList:focus { height: auto; max-height: 14; border: none; padding: 0;
-                                                         background: $surface; text-wrap: nowrap;
+    PickScreen OptionList, PickScreen OptionList:focus { height: auto; max-height: 14; border: none;
+                                                         padding: 0; background: $surface; text-wrap: nowrap;
                                                          text-overflow: ellipsis; }
     """
 
-    def __init__(self, title: str, picks: list[Pick[T]], note: str = "", highlight: Optional[int] = 0) -> None:
+    def __init__(
+        self, title: str, picks: list[Pick[T]], note: str = "", highlight: Optional[int] = 0
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.picks = picks[:9]
@@ -94,7 +96,8 @@ class QuitScreen(ModalScreen[bool]):
     BINDINGS = QUIT_BINDINGS
     DEFAULT_CSS = """
     QuitScreen { align: center middle; }
-    QuitScreen > Static { width: auto; height: auto; border: round $warning; background: $surface; padding: 0 2; }
+    QuitScreen > Static { width: auto; height: auto; border: round $warning; background: $surface;
+                          padding: 0 2; }
     """
 
     def compose(self) -> ComposeResult:

@@ -63,7 +63,11 @@ def help_table(app) -> Group:
         for binding_id, description in entries:
             grid.add_row(Text(key_for(app, binding_id)), Text(description), Text(binding_id))
         if title == "Mouse":
-            grid.add_row(Text("click"), Text("select a row, a tab, a choice or a footer key; the wheel scrolls"), Text(""))
+            grid.add_row(
+                Text("click"),
+                Text("select a row, a tab, a choice or a footer key; the wheel scrolls"),
+                Text(""),
+            )
         blocks += [Text(title.upper(), style="bold underline"), grid, Text("")]
     return Group(*blocks[:-1])
 

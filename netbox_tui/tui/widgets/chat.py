@@ -21,7 +21,9 @@ class TextInput(Input):
     """An Input that owns every printable key, named ones included: none of them is a shortcut."""
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        return super().check_consume_key(key, character if character is not None else NAMED_PRINTABLE.get(key))
+        return super().check_consume_key(
+            key, character if character is not None else NAMED_PRINTABLE.get(key)
+        )
 
 
 class ChatLog(VerticalScroll, can_focus=False):
@@ -45,7 +47,9 @@ class QuestionInput(TextInput):
     BINDINGS = INPUT_BINDINGS
 
     def __init__(self, history: History, **kwargs) -> None:
-        kwargs.setdefault("select_on_focus", False)  # coming back to the box never selects (and so replaces) what is typed
+        kwargs.setdefault(
+            "select_on_focus", False
+        )  # coming back to the box never selects (and so replaces) what is typed
         super().__init__(**kwargs)
         self.history = history
         self.browsing_rows = False  # ↓ moved the table's selection: ↑ moves it back, enter acts on it

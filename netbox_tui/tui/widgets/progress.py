@@ -23,8 +23,14 @@ def default_elapsed(seconds: float) -> str:
 
 
 class ProgressPanel(Static):
-    def __init__(self, *, clock: Callable[[], float], format_elapsed: Callable[[float], str] = default_elapsed,
-                 spin: bool = True, **kwargs) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float],
+        format_elapsed: Callable[[float], str] = default_elapsed,
+        spin: bool = True,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.clock = clock
         self.format_elapsed = format_elapsed
@@ -82,7 +88,9 @@ class ProgressPanel(Static):
         line2 = Text(style="dim")
         line2.append(clean(self.what), style="bold")
         line2.append(" · " + self.format_elapsed(max(0.0, self.clock() - self.started)))
-        line2.append(f" · {self.max_calls} API call{'s' if self.max_calls != 1 else ''} · {self.max_hits} cached")
+        line2.append(
+            f" · {self.max_calls} API call{'s' if self.max_calls != 1 else ''} · {self.max_hits} cached"
+        )
         if self.rows:
             line2.append(f" · {plural(self.rows, 'row')} so far")
         line2.append(" · esc cancels")

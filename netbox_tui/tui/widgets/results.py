@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from netbox_tui.core.results import ErrorInfo
 from netbox_tui.core.fit import FitColumn, fit_widths
+from netbox_tui.core.results import ErrorInfo
 from netbox_tui.tui.keymap import TABLE_BINDINGS
 from netbox_tui.tui.messages import ChoicePicked
 from netbox_tui.tui.state import TableState, ViewState
@@ -30,10 +30,21 @@ def _keys_line(prefix: str, pairs: list[tuple[str, str]]) -> Content:
     return Content.assemble(*parts)
 
 
-WELCOME_KEYS = _keys_line("Typing always asks. On an answer: ",
-                          [("ctrl+o", "drill"), ("ctrl+n", "next 25"), ("ctrl+f", "filter"), ("ctrl+g", "summary"),
-                           ("ctrl+s", "export"), ("esc", "back"), ("↓", "selects a row"), ("tab", "into the table (keys are letters there)"),
-                           ("f1", "every key"), ("ctrl+p", "profile, cache, theme")])
+WELCOME_KEYS = _keys_line(
+    "Typing always asks. On an answer: ",
+    [
+        ("ctrl+o", "drill"),
+        ("ctrl+n", "next 25"),
+        ("ctrl+f", "filter"),
+        ("ctrl+g", "summary"),
+        ("ctrl+s", "export"),
+        ("esc", "back"),
+        ("↓", "selects a row"),
+        ("tab", "into the table (keys are letters there)"),
+        ("f1", "every key"),
+        ("ctrl+p", "profile, cache, theme"),
+    ],
+)
 
 # The range the core's answer states ("63 VLANs; rows 1–25 of 63."): restated as more rows load.
 _SPAN = re.compile(r"rows [\d,]+–[\d,]+ of [\d,]+")
@@ -49,11 +60,16 @@ def summary_line(view: ViewState) -> str:
 
 
 STATUS_STYLE = {"ok": "", "partial": "yellow", "needs_choice": "bold", "not_found": "yellow", "error": "red"}
-WIDTH_CAPS = {"description": 32, "comments": 32, "tagged_vlans": 28}  # free text: cut in the table, whole in exports and copies
+WIDTH_CAPS = {
+    "description": 32,
+    "comments": 32,
+    "tagged_vlans": 28,
+}  # free text: cut in the table, whole in exports and copies
 
 
 def cell(value: Any) -> Text:
-    """A table cell: one line, cut with "…" when its column is narrower (never wrapped, never cut mid-letter unsaid)."""
+    """A table cell: one line, cut with "…" when its column is narrower (never wrapped, never cut mid-letter
+    unsaid)."""
     return Text(clean(value), no_wrap=True, overflow="ellipsis")
 
 
@@ -225,22 +241,17 @@ def hints(view: ViewState, typing: bool = False) -> Content:
 
 
 def drills(table: Any) -> bool:
-    """Rows of this table are objects of its model. A cable trace's hops are not (ports, circuit
-    terminations of any kind under "dcim.interface"): drilling one would open the wrong object."""
-    return not {"near", "far"} <= {c.key for c in table.columns} and bool(drill_words(table.object_type))
+    """Rows of this table are objects that lead somewhere (a trace's hops are not): vocab.toml [drill]."""
+    from netbox_tui.core.drill import rows_drill  # lazy, as the planner it imports: first paint
+
+    return rows_drill(table.object_type, (c.key for c in table.columns))
 
 
 def drill_words(model: str) -> str:
-    """What enter on a row of `model` opens: "a device's interfaces, IP addresses, cables"."""
-    from netbox_tui.core.planner import drill_relations, noun
+    """What enter on a row of `model` opens: "device → its interfaces, IP addresses, cables"."""
+    from netbox_tui.core.drill import leads_to
 
-    special = {"dcim.interface": "the cable trace", "ipam.prefix": "the free IPs", "ipam.vlan": "the interfaces carrying it"}
-    if model in special:
-        return f"{noun(model, 1)} → {special[model]}"
-    related = drill_relations(model)
-    if not related:
-        return ""
-    return f"{noun(model, 1)} → its " + ", ".join(noun(r) for r, _ in related)
+    return leads_to(model)
 
 
 def choice_options(view: ViewState) -> list[Option]:
@@ -297,7 +308,11 @@ def error_text(title: str, error: ErrorInfo, *, with_title: bool = True) -> Text
     t.append(clean(error.message), style="bold")
     if error.hint:
         t.append("\n" + clean(error.hint), style="italic")
-    for label, items in (("Likely causes", error.causes), ("Next steps", error.next_steps), ("Try instead", error.alternatives)):
+    for label, items in (
+        ("Likely causes", error.causes),
+        ("Next steps", error.next_steps),
+        ("Try instead", error.alternatives),
+    ):
         if items:
             t.append(f"\n{label}: ", style="bold")
             t.append(" · ".join(clean(i) for i in items))
@@ -305,7 +320,8 @@ def error_text(title: str, error: ErrorInfo, *, with_title: bool = True) -> Text
 
 
 class ErrorPanel(Static):
-    """A readable error: message, likely causes, next steps, alternatives. Shown above the view; esc hides it."""
+    """A readable error: message, likely causes, next steps, alternatives. Shown above the view; esc hides
+    it."""
 
     def show_error(self, title: str, error: ErrorInfo) -> None:
         self.border_title = literal(title)
@@ -341,7 +357,11 @@ class ResultView(Vertical):
             yield ChoiceList(v)
         if v.kind == "welcome":
             yield Static(WELCOME_KEYS, classes="welcome-keys")
-        box = TextInput(placeholder="filter loaded rows · enter: search NetBox · esc: clear", classes="filter", compact=True)
+        box = TextInput(
+            placeholder="filter loaded rows · enter: search NetBox · esc: clear",
+            classes="filter",
+            compact=True,
+        )
         box.cursor_blink = getattr(self.app, "cursor_blink", True)
         yield box
         if len(v.tables) == 1:
