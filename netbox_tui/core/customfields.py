@@ -19,9 +19,12 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional
 
+from netbox_tui.core import ops
 from netbox_tui.core.intent import Condition, Intent
 from netbox_tui.core.lexicon import Lexicon, Meaning, fold
+from netbox_tui.core.timewords import MONTH_OF
 from netbox_tui.netbox.client import CustomField
+from netbox_tui.schema.vocab import load as load_vocab
 
 if TYPE_CHECKING:
     from netbox_tui.core.assemble import Assembler, Mention
@@ -33,26 +36,19 @@ PREFIX = "cf_"  # NetBox's filter of a custom field: cf_<name>[__lookup]
 PATH = "custom_fields."  # where a row holds its value: custom_fields.<name>
 FULL, PART = 40, 25  # weights: a whole label wins over the vocabulary's synonyms (15); a word of one not
 
-# Words of English, not of any NetBox: how a value, a comparison or a date is said.
-IS = {"is", "are", "was", "=", "equals", "equal", "set", "to", ":"}
-CONTAINS = {"contains", "containing", "contain", "like", "including", "includes", "matching", "matches"}
-TRUE, FALSE = {"true", "yes", "on", "y"}, {"false", "no", "off", "n"}
-UNSET = {"unset", "empty", "blank", "missing", "null", "none"}
-MORE = {"more", "higher", "above", "greater", "over", "plus", "+"}
-LESS = {"less", "fewer", "lower", "below", "under"}
+# Words of English, not of any NetBox, are the vocabulary's ([custom_fields]); symbols and the bounds a
+# comparison sets on a date period stay here.
+_WORDS = load_vocab().custom_field_words
+IS, CONTAINS = frozenset(_WORDS.get("is", ())), frozenset(_WORDS.get("contains", ()))
+TRUE, FALSE = frozenset(_WORDS.get("true", ())), frozenset(_WORDS.get("false", ()))
+UNSET = frozenset(_WORDS.get("unset", ()))
+MORE, LESS = frozenset(_WORDS.get("more", ())), frozenset(_WORDS.get("less", ()))
 # A date field's verbs ("warranty ending before", "expiring in", "running past") carry nothing but the date.
-DATE_VERBS = set("end ends ending ended expire expires expiring expired run runs running last lasts lasting "
-                 "due valid date day".split())
+DATE_VERBS = frozenset(_WORDS.get("date_verbs", ()))
 # Date words -> how the period they name bounds the field: start/end of that day, month or year.
-DATE_CMP = {"before": "lt:start", "after": "gte:end", "past": "gte:end", "beyond": "gte:end",
-            "later": "gte:end", "since": "gte:start", "from": "gte:start", "until": "lt:end",
-            "till": "lt:end", "through": "lt:end", "by": "lt:end", "in": "in", "during": "in", "on": "in",
-            "within": "in"}
+DATE_CMP: dict[str, str] = dict(_WORDS.get("date_bounds", {}))
 CMP_DATE = {"lt": "lt:start", "lte": "lt:end", "gt": "gte:end", "gte": "gte:start"}
 SYMBOLS = (("<=", "lte"), (">=", "gte"), ("≤", "lte"), ("≥", "gte"), ("<", "lt"), (">", "gt"), ("=", "eq"))
-MONTHS = "january february march april may june july august september october november december".split()
-MONTH_OF = {m: i + 1 for i, m in enumerate(MONTHS)} | {m[:3]: i + 1 for i, m in enumerate(MONTHS)}
-MONTH_OF["sept"] = 9
 
 
 # -- the custom fields of one NetBox -----------------------------------------------------------------------
@@ -192,10 +188,6 @@ def title_of(model: str, name: str) -> str:
 
 # -- the filter a condition becomes ---------------------------------------------------------------------
 
-_SUFFIX = {"eq": "", "ne": "__n", "ic": "__ic", "isw": "__isw", "gt": "__gt", "gte": "__gte", "lt": "__lt",
-           "lte": "__lte"}
-
-
 def cf_filter(model: str, cond: Condition) -> Optional[tuple[str, Any]]:
     """The `cf_` parameter a condition on a custom field becomes, or None when this NetBox has no such
     field on the model, or no filter NetBox honours for it (a boolean's `__n`, `__empty`)."""
@@ -212,7 +204,8 @@ def cf_filter(model: str, cond: Condition) -> Optional[tuple[str, Any]]:
         if cond.op not in ("eq", "ne") or isinstance(cond.value, list):
             return None
         return name, "true" if bool(cond.value) == (cond.op == "eq") else "false"
-    suffix = _SUFFIX.get(cond.op)
+    operation = ops.OPS.get(cond.op)  # the lookup each op is sent as (core/ops.py): "" or "__gt"
+    suffix = None if operation is None or operation.lookup is None else operation.param("")
     if cond.op == "eq" and cf.type in ("text", "longtext", "url") and cf.filter_logic == "exact":
         suffix = "__ie"  # typed in any case ("cc-1040"): NetBox's exact is case-sensitive
     if suffix is None or suffix and suffix[2:] not in lookups:

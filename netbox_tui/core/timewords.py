@@ -29,7 +29,7 @@ MONTHS = (
     "november",
     "december",
 )
-_MONTH_OF = (
+MONTH_OF = (  # a month's name or its abbreviation -> its number (also read by core/customfields.py)
     {m: i + 1 for i, m in enumerate(MONTHS)} | {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9}
 )
 _UNITS = {
@@ -114,11 +114,11 @@ def _date_at(words: list[str], i: int, now: datetime) -> Optional[tuple[datetime
     if w in WEEKDAYS:  # the last such day, today included ("since Monday" on a Monday: today)
         back = (today.weekday() - WEEKDAYS.index(w)) % 7
         return _day(today - timedelta(days=back)), 1, "day"
-    month = _MONTH_OF.get(w)
+    month = MONTH_OF.get(w)
     nxt = words[i + 1] if i + 1 < len(words) else ""
-    prev_day = words[i].isdigit() and 1 <= int(words[i]) <= 31 and _MONTH_OF.get(nxt)
+    prev_day = words[i].isdigit() and 1 <= int(words[i]) <= 31 and MONTH_OF.get(nxt)
     if prev_day:  # "3 November"
-        month, day_n, used = _MONTH_OF[nxt], int(words[i]), 2
+        month, day_n, used = MONTH_OF[nxt], int(words[i]), 2
     elif month and nxt.isdigit() and 1 <= int(nxt) <= 31:  # "November 3"
         day_n, used = int(nxt), 2
     elif month:

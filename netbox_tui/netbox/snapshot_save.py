@@ -30,6 +30,7 @@ from netbox_tui.netbox.snapshot import (
     write_snapshot,
 )
 from netbox_tui.schema import load as load_schema
+from netbox_tui.schema import shipped as shipped_schema
 from netbox_tui.schema import use as use_schema
 from netbox_tui.schema.live import SchemaStore
 
@@ -136,6 +137,7 @@ async def run_save(
         )
     if client is None:
         client = live_client(settings, cache_mode=CacheMode.OFF)
+    before = load_schema()  # in force again after: a session in this process keeps its own NetBox's
     try:
         # This NetBox's own schema first: what is saved, and the schema the snapshot carries.
         store = SchemaStore(settings.cache.directory().parent / "schemas")  # = session.schema_dir
@@ -145,6 +147,7 @@ async def run_save(
         use_schema(learnt.schema)
         data = await export_snapshot(client, report=report)
     finally:
+        use_schema(None if before is shipped_schema() else before)
         await client.aclose()
         await client.cache.aclose()
     try:
