@@ -80,9 +80,8 @@ class Orchestrator:
         page_size: int = 25,
         step_timeout: float = 30.0,
         llm: Any = None,  # an LLMClassifier (llm.py) or None for offline rules only
-        deadline: Optional[
-            float
-        ] = None,  # seconds per question, fallbacks included; None: the profile's `deadline`
+        # seconds per question, fallbacks included; None: the profile's `deadline`
+        deadline: Optional[float] = None,
     ) -> None:
         self.client = client
         self.page_size = page_size

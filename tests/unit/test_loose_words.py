@@ -119,3 +119,15 @@ def test_a_word_that_begins_otherwise_is_no_typo_of_a_vocabulary_word() -> None:
     assert _word_typo("devcie", "device") >= 80 and _word_typo("pwoer", "power") >= 80
     assert _word_typo("rdevice", "device") == 0.0
     assert _word_typo("edvice", "device") >= 80  # its first two letters swapped
+
+
+@pytest.mark.parametrize("typed, careful", [
+    ("VLANs marked Alpha", "VLANs tagged Alpha"),  # a tag of the demo data
+    ("racks flagged reserved", "reserved racks"),
+])
+async def test_marked_and_flagged_carry_nothing_but_what_follows(
+        orch: Orchestrator, typed: str, careful: str) -> None:
+    loose, exact = await orch.ask(typed), await orch.ask(careful)
+    assert loose.status == "ok" and loose.intent is not None and not loose.intent.not_understood
+    assert loose.interpretation is not None and exact.interpretation is not None
+    assert loose.interpretation.line() == exact.interpretation.line()
