@@ -131,3 +131,14 @@ async def test_marked_and_flagged_carry_nothing_but_what_follows(
     assert loose.status == "ok" and loose.intent is not None and not loose.intent.not_understood
     assert loose.interpretation is not None and exact.interpretation is not None
     assert loose.interpretation.line() == exact.interpretation.line()
+
+
+@pytest.mark.parametrize("typed, careful", [
+    ("break down devices by role", "devices by role"),
+    ("journal notes written by admin", "journal notes by admin"),
+])
+async def test_words_of_the_telling_carry_nothing(orch: Orchestrator, typed: str, careful: str) -> None:
+    loose, exact = await orch.ask(typed), await orch.ask(careful)
+    assert loose.intent is not None and not loose.intent.not_understood
+    assert loose.interpretation is not None and exact.interpretation is not None
+    assert loose.interpretation.line() == exact.interpretation.line()
