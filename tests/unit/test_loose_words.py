@@ -10,6 +10,7 @@ import pytest
 from netbox_tui.config import Settings
 from netbox_tui.core.lexicon import lexicon
 from netbox_tui.core.orchestrator import Orchestrator
+from netbox_tui.core.results import Answer
 from netbox_tui.core.tokens import tokenize
 from netbox_tui.session import Session
 
@@ -21,6 +22,28 @@ async def orch() -> AsyncIterator[Orchestrator]:
     await session.aclose()
 
 
+async def ask_both(orch: Orchestrator, typed: str, careful: str, ok: bool = True) -> tuple[Answer, Answer]:
+    """The question as typed and as a careful user would type it; with `ok`, both must be answered."""
+    loose, exact = await orch.ask(typed), await orch.ask(careful)
+    if ok:
+        assert loose.status == exact.status == "ok", loose.answer
+    return loose, exact
+
+
+def same_reading(loose: Answer, exact: Answer) -> None:
+    assert loose.interpretation is not None and exact.interpretation is not None
+    assert loose.interpretation.line() == exact.interpretation.line()
+
+
+def same_rows(loose: Answer, exact: Answer) -> None:
+    assert loose.tables[0].total == exact.tables[0].total
+    assert [r.get("id") for r in loose.tables[0].rows] == [r.get("id") for r in exact.tables[0].rows]
+
+
+def same_text(loose: Answer, exact: Answer) -> None:
+    assert loose.answer.split(" From cache")[0] == exact.answer.split(" From cache")[0]
+
+
 @pytest.mark.parametrize("typed, careful", [
     ("DEVICES AT DM-AKRON", "devices at DM-Akron"),
     ("VLANS AT DM-SCRANTON", "VLANs at DM-Scranton"),
@@ -28,11 +51,9 @@ async def orch() -> AsyncIterator[Orchestrator]:
 ])
 async def test_a_question_in_capitals_reads_as_the_same_in_lower_case(
         orch: Orchestrator, typed: str, careful: str) -> None:
-    shouted, plain = await orch.ask(typed), await orch.ask(careful)
-    assert shouted.status == plain.status == "ok", shouted.answer
-    assert shouted.interpretation is not None and plain.interpretation is not None
-    assert shouted.interpretation.line() == plain.interpretation.line()
-    assert [r.get("id") for r in shouted.tables[0].rows] == [r.get("id") for r in plain.tables[0].rows]
+    shouted, plain = await ask_both(orch, typed, careful)
+    same_reading(shouted, plain)
+    same_rows(shouted, plain)
 
 
 def test_capitals_in_an_ordinary_question_are_kept() -> None:
@@ -61,9 +82,7 @@ def test_numbers_without_a_slash_stay_apart() -> None:
 ])
 async def test_a_port_typed_apart_answers_as_typed_together(
         orch: Orchestrator, typed: str, careful: str) -> None:
-    loose, exact = await orch.ask(typed), await orch.ask(careful)
-    assert loose.status == exact.status == "ok", loose.answer
-    assert loose.answer.split(" From cache")[0] == exact.answer.split(" From cache")[0]
+    same_text(*await ask_both(orch, typed, careful))
 
 
 @pytest.mark.parametrize("typed, careful, said", [
@@ -75,11 +94,9 @@ async def test_a_port_typed_apart_answers_as_typed_together(
 ])
 async def test_a_misspelt_model_or_role_word_reads_as_spelt_and_says_so(
         orch: Orchestrator, typed: str, careful: str, said: str) -> None:
-    loose, exact = await orch.ask(typed), await orch.ask(careful)
-    assert loose.status == exact.status == "ok", loose.answer
+    loose, exact = await ask_both(orch, typed, careful)
     assert f"Read “{said}” as" in loose.answer  # every fuzzy guess is said
-    assert loose.tables[0].total == exact.tables[0].total
-    assert [r.get("id") for r in loose.tables[0].rows] == [r.get("id") for r in exact.tables[0].rows]
+    same_rows(loose, exact)
 
 
 async def test_a_near_name_that_is_another_place_is_not_guessed(orch: Orchestrator) -> None:
@@ -105,9 +122,7 @@ async def test_a_word_far_from_any_model_word_is_not_made_one(orch: Orchestrator
 ])
 async def test_a_hostname_typed_with_spaces_for_dashes_is_one_name(
         orch: Orchestrator, typed: str, careful: str) -> None:
-    loose, exact = await orch.ask(typed), await orch.ask(careful)
-    assert loose.status == exact.status == "ok", loose.answer
-    assert loose.answer.split(" From cache")[0] == exact.answer.split(" From cache")[0]
+    same_text(*await ask_both(orch, typed, careful))
 
 
 def test_a_word_that_begins_otherwise_is_no_typo_of_a_vocabulary_word() -> None:
@@ -127,10 +142,9 @@ def test_a_word_that_begins_otherwise_is_no_typo_of_a_vocabulary_word() -> None:
 ])
 async def test_marked_and_flagged_carry_nothing_but_what_follows(
         orch: Orchestrator, typed: str, careful: str) -> None:
-    loose, exact = await orch.ask(typed), await orch.ask(careful)
+    loose, exact = await ask_both(orch, typed, careful, ok=False)
     assert loose.status == "ok" and loose.intent is not None and not loose.intent.not_understood
-    assert loose.interpretation is not None and exact.interpretation is not None
-    assert loose.interpretation.line() == exact.interpretation.line()
+    same_reading(loose, exact)
 
 
 @pytest.mark.parametrize("typed, careful", [
@@ -138,7 +152,6 @@ async def test_marked_and_flagged_carry_nothing_but_what_follows(
     ("journal notes written by admin", "journal notes by admin"),
 ])
 async def test_words_of_the_telling_carry_nothing(orch: Orchestrator, typed: str, careful: str) -> None:
-    loose, exact = await orch.ask(typed), await orch.ask(careful)
+    loose, exact = await ask_both(orch, typed, careful, ok=False)
     assert loose.intent is not None and not loose.intent.not_understood
-    assert loose.interpretation is not None and exact.interpretation is not None
-    assert loose.interpretation.line() == exact.interpretation.line()
+    same_reading(loose, exact)
