@@ -36,8 +36,10 @@ from netbox_tui.core.tables import LOCAL_TABLES, LocalTables  # noqa: F401 - LOC
 from netbox_tui.core.writes import refuse_writes
 from netbox_tui.errors import DeadlineError, NetBoxTUIError
 from netbox_tui.netbox.cache import CacheMode
+from netbox_tui.netbox.client import CUSTOM_FIELDS_MEMO
 from netbox_tui.netbox.stats import current_question
 
+_now = time.monotonic  # the clock the custom fields' age is read on (a test moves it)
 log = logging.getLogger(__name__)
 
 MAX_CHOICES = 12  # a longer choice list says how many there are and asks for more of the name
@@ -90,6 +92,7 @@ class Orchestrator:
         self.deadline = deadline
         self.resolver = Resolver(client)
         self.custom: Optional[customfields.CustomFields] = None  # read with the names, when a question needs
+        self._custom_at = 0.0  # when `custom` was read: kept as long as the client keeps it, then read again
         self._local = LocalTables(LOCAL_TABLES)  # client-side tables, paged from memory
         self._summaries = Summaries(client, self._local)
 
@@ -108,7 +111,8 @@ class Orchestrator:
                    calls0=calls0, hits0=hits0, page_size=page_size or self.page_size)
         if refresh:
             self.resolver.forget()
-            self.custom = None
+        if refresh or self.custom is not None and _now() - self._custom_at >= CUSTOM_FIELDS_MEMO:
+            self.custom = None  # a long session sees a custom field added since (the response cache's TTL)
         customfields.use(self.custom or customfields.NONE)  # what the planner checks cf_ filters against
         with self._cache_mode(CacheMode.REFRESH if refresh else None) as q:
             state = "classify"
@@ -152,6 +156,7 @@ class Orchestrator:
         """The NetBox's custom fields, read once (their choices only when a question may say one)."""
         if self.custom is None or choices and not self.custom.choices:
             self.custom = await customfields.load(self.client, choices=choices)
+            self._custom_at = _now()
         customfields.use(self.custom)
         return self.custom
 
