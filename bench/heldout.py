@@ -81,7 +81,9 @@ async def score(
         else:
             kind = "honest"
         tally[kind] += 1
-        lines.append(f"{kind:12} [{answer.status}] {case['question']!r}: {'; '.join(problems)[:200]}")
+        tally[(case.get("capability") or "-", kind)] += 1  # per kind of question, for the summary by kind
+        lines.append(f"{kind:12} [{answer.status}] ({case.get('capability') or '-'}) {case['question']!r}: "
+                     f"{'; '.join(problems)[:200]}")
     return tally, sorted(lines)
 
 
@@ -99,6 +101,8 @@ def main() -> None:
     import yaml
 
     cases = yaml.safe_load(args.corpus.read_text(encoding="utf-8"))
+    if isinstance(cases, dict):  # the shared sets' shape: {queries: [...]}
+        cases = cases["queries"]
     root = PROJECT
     if args.git:
         root = Path(tempfile.mkdtemp(prefix="nbt-heldout-")) / "tree"
@@ -119,6 +123,12 @@ def main() -> None:
         f"{len(cases)} questions ({args.git or 'working tree'}): "
         + ", ".join(f"{k} {tally[k]}" for k in order)
     )
+    kinds = sorted({c.get("capability") or "-" for c in cases})
+    if len(kinds) > 1:
+        for cap in kinds:
+            n = sum(1 for c in cases if (c.get("capability") or "-") == cap)
+            print(f"  {cap}: {tally[(cap, 'right')]}/{n} right; "
+                  + ", ".join(f"{k} {tally[(cap, k)]}" for k in order[1:] if tally[(cap, k)]))
 
 
 if __name__ == "__main__":
