@@ -60,6 +60,23 @@ def test_no_silent_guess(typed: str) -> None:
     assert res.status == "not_found" and res.candidates
 
 
+@pytest.mark.parametrize("typed, name", [
+    ("newest", "West Virginia"),  # "the newest circuits" was circuits in West Virginia, taken silently
+    ("nextra", "Extra Large"),
+    ("brouter", "Router"),
+])
+def test_an_ordinary_word_that_ends_like_a_name_is_no_match(typed: str, name: str) -> None:
+    """A typo seldom hits a name's first letter: a word that begins otherwise stays below a match."""
+    assert score(typed, name) < 65  # resolve.MATCH_SCORE
+    assert score(typed[1:], name) >= 80  # as the name's word begins, the same letters match
+
+
+@pytest.mark.parametrize("typed, expected", [("tsamford", "DM-Stamford"), ("stanford", "DM-Stamford")])
+def test_a_typo_in_a_names_first_letters_still_matches(typed: str, expected: str) -> None:
+    res = decide("dcim.site", typed, ranked(typed))
+    assert res.status == "ok" and res.matches[0].ref.label == expected
+
+
 @pytest.mark.parametrize("typed", ["nashua", "jbb"])
 def test_several_equally_good_names_ask(typed: str) -> None:
     assert decide("dcim.site", typed, ranked(typed)).status == "ambiguous"
