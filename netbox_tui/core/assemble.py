@@ -911,6 +911,11 @@ class Assembler:
         mine = [e for e in m.names if e.model == cond.model]
         if m.group or len(mine) == 1:
             cond.resolved = [Ref(model=e.model, id=e.id, label=e.name) for e in mine]
+            typed = norm(m.text)
+            if not m.group and cond.guess is None and typed not in (norm(mine[0].name), norm(mine[0].slug)):
+                # One of several loose matches, left alone by what the target can be filtered by ("newest"
+                # circuits: of the names like it only a region filters circuits): still a guess, and said.
+                cond.guess = mine[0].name
 
     def reference(self, target: Model, m: Mention, span: tuple[int, int], text: str) -> Condition:
         """A named object that filters the target: by the target's filter that takes it."""

@@ -155,3 +155,11 @@ async def test_words_of_the_telling_carry_nothing(orch: Orchestrator, typed: str
     loose, exact = await ask_both(orch, typed, careful, ok=False)
     assert loose.intent is not None and not loose.intent.not_understood
     same_reading(loose, exact)
+
+
+async def test_a_loose_name_narrowed_to_one_by_the_target_is_said_as_a_guess(orch: Orchestrator) -> None:
+    """"wesst" is close to several names (cloud regions "gc-us-west1", ..., the region West Virginia); only a
+    region filters circuits, so one is left: it is still a guess, and the answer says it."""
+    ans = await orch.ask("circuits in wesst")
+    assert ans.interpretation is not None and ans.interpretation.conditions[0].value == "West Virginia"
+    assert "Read “wesst” as West Virginia" in ans.answer
