@@ -36,7 +36,7 @@ DEV_YAML = PROJECT / "tests" / "data" / "queries" / "dev.yaml"
 def worker(url: str) -> None:
     """One line in (a question), one JSON line out (cold and warm seconds, calls, status)."""
     sys.path.insert(0, str(HERE))
-    # The timing code is this tree's bench/run.py on both sides; `netbox_tui` is the worker's tree (PYTHONPATH).
+    # The timing code is this tree's bench/run.py on both sides; `netbox_tui` the worker's (PYTHONPATH).
     from run import ours
 
     for line in sys.stdin:
@@ -53,8 +53,8 @@ def worker(url: str) -> None:
 
 def start(tree: Path, url: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    return subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", "--url", url], cwd=tree,
-                            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--url", url]
+    return subprocess.Popen(cmd, cwd=tree, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
 def ask(proc: subprocess.Popen, q: str) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def main() -> None:
     def p50(s: str, q: str, k: str) -> float:
         return statistics.median(x[k] for x in runs[s][q])
 
-    print(f"| question | {args.base.name}: cold / warm p50 ms (calls) | this tree: cold / warm p50 ms (calls) |")
+    print(f"| question | {args.base.name}: cold / warm p50 ms (calls) | this tree: the same |")
     print("| --- | --- | --- |")
     for q in questions:
         cells = [f"{p50(s, q, 'cold') * 1000:.0f} / {p50(s, q, 'warm') * 1000:.0f} "
@@ -103,7 +103,8 @@ def main() -> None:
         print(f"| {q} | {cells[0]} | {cells[1]} |")
     for k in ("cold", "warm"):
         tot = {s: statistics.median(p50(s, q, k) for q in questions) * 1000 for s in sides}
-        print(f"\nmedian over questions of the p50 {k}: base {tot['base']:.0f} ms, this tree {tot['this']:.0f} ms "
+        print(f"\nmedian over questions of the p50 {k}: base {tot['base']:.0f} ms, "
+              f"this tree {tot['this']:.0f} ms "
               f"({tot['this'] / tot['base']:.2f}x)")
 
 
