@@ -52,6 +52,7 @@ def open_backend(
         # A snapshot answers from memory: caching it on disk would only cost time.
         cache = ResponseCache(None, settings.cache.ttl_for, mode=CacheMode.OFF)
         client = NetBoxClient(profile, cache=cache, transport=transport)
+        client.snapshot_meta = meta
         taken = str(meta.get("taken_at", "?"))[:16].replace("T", " ")
         if demo:
             label = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Optional
 
 from netbox_tui.core.customfields import is_custom, sole_model
@@ -37,6 +38,7 @@ from netbox_tui.core.textvalues import text_values
 from netbox_tui.core.tokens import Tok, _looks_like_device
 from netbox_tui.schema import FK, REF, Model
 from netbox_tui.schema import load as load_schema
+from netbox_tui.schema.vocab import load as load_vocab
 
 
 @dataclass
@@ -52,6 +54,16 @@ class Mention:
     noun: Optional[str] = None  # the model word that introduced it ("rack R105")
     guess: Optional[str] = None
     group: bool = False  # a word naming several objects at once ("switches": every role whose name ends so)
+
+
+@lru_cache(maxsize=1)
+def _comparing() -> frozenset[str]:
+    """One-word comparisons ("over", "between", "before"): never inside a name typed apart ("vcpus between 2
+    and 8" is no host vcpus-between-2)."""
+    from netbox_tui.core.cfwords import DATE_CMP, LESS, MORE
+
+    words = {w for ws in load_vocab().compare.values() for w in ws if " " not in w}
+    return frozenset(words | MORE | LESS | set(DATE_CMP) | {"between"})
 
 
 def noun_words(model: str) -> str:
@@ -126,10 +138,14 @@ class Assembler:
         self.mentions = self.find_mentions()
         tag_mentions(self)
         pattern = self.pattern()
-        if pattern in ("changes", "journal"):  # the change log, the journal: read by core/changes.py
+        if pattern in ("changes", "journal", "about"):  # the change log, the journal, NetBox: core/changes.py
             from netbox_tui.core.changes import read as read_history
 
             return read_history(self, pattern)
+        from netbox_tui.core import numbers, ranking
+
+        if pattern is None and (ranked := ranking.read(self)) is not None:
+            return ranked  # "which rack has the most devices": a grouped count, ranked (core/ranking.py)
         rels = self.relation_cues()
         target, attrs, pinned = self.target(pattern, rels)
         intent = Intent(target=target, pattern=pattern)
@@ -139,6 +155,7 @@ class Assembler:
                     self.claim(c.a, c.b, f"pattern {pattern}")
         pinned = read_custom_fields(self, intent, pinned)  # "warranty end before 2027", "owned by X"
         text_values(self, intent)  # "description contains uplink": a text field's value, before names
+        numbers.read(self, intent)  # "more than 4 vcpus", "vid >= 100": a number field compared
         self.conditions(intent, pinned)
         self.relations(intent, rels)
         intent.conditions += unknown_tags(self, intent.target)  # before values: "tagged" is a port mode too
@@ -151,6 +168,8 @@ class Assembler:
         from netbox_tui.core.kinds import unknown_kind
 
         unknown_kind(self, intent)  # "firewalls at X" with no such role: said, never the site instead
+        # A name scoped by others ("front port 2 on PP:B128": a port of that device) is looked up after them.
+        intent.conditions.sort(key=lambda c: c.model in self.vocab.scoped_names and not c.resolved)
         intent.not_understood = self.leftover()
         intent.claims = sorted(self.claims, key=lambda c: c.start)
         intent.corrected = self.corrected() + custom_field_notes(self, intent)
@@ -249,7 +268,8 @@ class Assembler:
             elif c.has("iface"):
                 out.append(Mention(c.a, c.b, toks[c.a].text, [INTERFACE], "iface"))
             elif c.has("asn"):
-                out.append(Mention(c.a, c.b, toks[c.a].text[2:], [ASN], "num", noun=ASN))
+                asn = toks[c.a].text[2:] or toks[c.b - 1].text  # "AS3356", or "AS 3356" typed apart
+                out.append(Mention(c.a, c.b, asn, [ASN], "num", noun=ASN))
             elif c.has("quoted"):
                 out.append(Mention(c.a, c.b, toks[c.a].text, [], "quoted"))
             elif c.has("name"):
@@ -280,6 +300,7 @@ class Assembler:
             elif c.has("host") and not (c.kinds & {"noun", "field", "value", "cue", "pattern"}):
                 out.append(Mention(c.a, c.b, toks[c.a].text, list(self.vocab.find_models), "host"))
         out = self.joined_hosts(out)
+        out = self.joined_words_host(out)
         # A model word right before a name names it: "rack R105", "VLAN 202", "cable 43", "site MDF",
         # "rack Comms closet" (free words after a model word are that object's name).
         for c in list(self.r.chosen):
@@ -323,6 +344,8 @@ class Assembler:
             if num is not None and num.has("num") and not num.has("noun"):
                 out.append(Mention(c.a, num.b, toks[j].text.lstrip("#"), nouns[:1], "num", noun=nouns[0]))
                 continue
+            if not self._singular(c) and not (j < len(toks) and toks[j].text[:1].isupper()):
+                continue  # "aggregates allocated from X", "feeds come off panel 3": a list's words, no name
             searched = any(self.vocab.model(n).searched for n in nouns)
             k = j
             # The object's name: free words, numbers inside it ("Plant 1"), and after a model word of a
@@ -400,6 +423,8 @@ class Assembler:
             taken.update(range(i, k))
         # "North America cluster group", "MDF location": a model word right after a name says which it is.
         for m in out:
+            self._named_by_noun_after(m)
+            self._model_word_into_name(m)
             after = self.at(m.b) if m.how == "name" else None
             if after is not None and after.has("noun") and after.length <= 2:
                 fits = [x.model for x in after.of("noun") if x.model in m.models]
@@ -413,6 +438,29 @@ class Assembler:
                 continue
             kept.append(m)
         return kept
+
+    def _named_by_noun_after(self, m: Mention) -> None:
+        """"the admin VLAN at X", "of the Comms closet rack": unread words right before a singular model
+        word of a large table are the name of one of its objects."""
+        after = self.at(m.b) if m.how == "unknown" else None
+        if after is None or not after.has("noun") or after.has("field") or not self._singular(after):
+            return
+        models = [x.model for x in after.of("noun") if x.model and self.vocab.model(x.model).searched]
+        if models:
+            m.models, m.noun, m.how, m.b = models[:1], models[0], "words", after.b
+
+    def _model_word_into_name(self, m: Mention) -> None:
+        """"power panel 3" where a panel is named "Panel 3": the unread word before the name and the name's
+        first word spell its model word, so the name is introduced by it ("power" is read, not left over)."""
+        if m.how != "name" or m.a == 0 or self.at(m.a - 1) is not None or self.p.is_skip(self.toks[m.a - 1]):
+            return
+        for end in range(m.a + 1, m.b + 1):
+            key = self.r._key(m.a - 1, end)
+            nouns = [x.model for x in self.p.lex.lookup(key) if x.kind == "noun" and x.model in m.models]
+            if nouns:
+                m.a, m.noun, m.models = m.a - 1, nouns[0], nouns[:1]
+                m.names = [e for e in m.names if e.model == nouns[0]]
+                return
 
     def _numbered(self, f: Meaning) -> Optional[str]:
         """The model a field word's field points to, when NetBox names its objects by a number."""
@@ -429,6 +477,11 @@ class Assembler:
 
     def pattern(self) -> Optional[str]:
         found = [c for c in self.items("pattern") if not self.in_mention(c)]
+        from netbox_tui.core.changes import history_pattern
+
+        history = history_pattern(self, found)  # the change log, the journal, NetBox itself ("who shut X")
+        if history is not None:
+            return history
         if not found:
             return None
         mentions = self.mentions
@@ -436,12 +489,6 @@ class Assembler:
         nouns |= {m.noun for m in mentions if m.noun}
         has = lambda how: any(m.how == how for m in mentions)  # noqa: E731
         text = self.r.text.lower()
-        from netbox_tui.core.changes import is_history
-
-        said = [([m.name for m in c.of("pattern")], self.r._key(c.a, c.b)) for c in found]
-        history = is_history(said, [t.low for t in self.toks])
-        if history is not None:
-            return history
         for c in found:
             names = [m.name for m in c.of("pattern")]
             if self.cue(self.prev_content(c.a), "absence"):
@@ -512,10 +559,8 @@ class Assembler:
                 between.append(nxt)
                 j = nxt.b
                 nxt = self.next_content(j)
-            if nxt is not None and nxt.has("noun") and not self.in_mention(nxt) and not nxt.has("field"):
-                out.append((c, nxt, negate, between))
-            elif nxt is not None and nxt.has("noun") and nxt.has("field") and not self.in_mention(nxt):
-                out.append((c, nxt, negate, between))
+            if nxt is not None and nxt.has("noun") and not self.in_mention(nxt):
+                out.append(self._negated_presence(c, nxt, negate, between))
             elif (
                 negate
                 and self.toks[c.a].low in ("nothing", "empty", "none", "nobody", "noone")
@@ -523,6 +568,16 @@ class Assembler:
             ):
                 out.append((c, None, True, between))
         return out
+
+    def _negated_presence(self, c: Cand, noun: Cand, negate: bool, between: list[Cand]
+                          ) -> tuple[Cand, Optional[Cand], bool, list[Cand]]:
+        """"devices that don't have a platform": an absence word right before the presence word negates it,
+        and is read with it."""
+        before = self.prev_content(c.a)
+        negated = self.cue(before, "absence") and not self.cue(before, "presence")
+        if not negate and negated and before is not None:
+            return before, noun, True, between
+        return c, noun, negate, between
 
     # target -----------------------------------------------------------------------------------------
 
@@ -700,7 +755,7 @@ class Assembler:
         mine = next((f for f in noun.of("field") if f.model == model and is_custom(f.name)), None)
         if mine is not None:  # "the owner of X": a custom field's label before a synonym of the vocabulary
             return mine
-        for fm in self.p.lex.of_model(model).phrases.get(key, []):
+        for fm in sorted(self.p.lex.of_model(model).phrases.get(key, []), key=lambda x: -x.weight):
             if fm.kind == "field":
                 return fm
         for meaning in noun.of("noun"):
@@ -716,7 +771,7 @@ class Assembler:
         is where they are, or one of them (reference() offers the target last); after a pattern
         ("space left in IDF117") it is the object itself."""
         for m in self.mentions:
-            if target not in m.models or (listed and self.placed(m)):
+            if target not in m.models or (listed and (self.placed(m) or self._before_plural(m))):
                 continue
             if (
                 m.noun == target
@@ -727,6 +782,11 @@ class Assembler:
                     continue
                 return m
         return None
+
+    def _before_plural(self, m: Mention) -> bool:
+        """"lvl3 circuits": a name right before a plural model word says which ones, it is none of them."""
+        after = self.at(m.b) if m.how == "host" and m.noun is None else None
+        return after is not None and after.has("noun") and not self._singular(after)
 
     def placed(self, m: Mention) -> bool:
         """An unknown name after "at", "in"…: where the target is ("racks at DM-Hartford"), not its name."""
@@ -898,11 +958,17 @@ class Assembler:
                 return Condition(field=label, value=m.text, text=text, model=model, span=span)
             return Condition(field="id", value=m.text, text=text, model=model, span=span)
         cond = Condition(field="id", value=m.text, text=text, model=model, span=span, guess=m.guess)
-        if m.how in ("host", "unknown") and m.noun is None:
+        if m.how in ("host", "unknown") and m.noun is None and not self._kind_said_after(m, model):
             found = [x for x in m.models if x in self.vocab.find_models] or list(self.vocab.find_models)
             cond.candidates = list(dict.fromkeys([model] + found))
         self.resolve_known(cond, m)
         return cond
+
+    def _kind_said_after(self, m: Mention, model: str) -> bool:
+        """"what does dmi01-yonkers-pdu01 feed": the model word right after the name says what it is (a power
+        feed), so no other kind is looked in (the device of that name was answered, "feed" dropped)."""
+        after = self.at(m.b)
+        return after is not None and any(x.model == model for x in after.of("noun"))
 
     def resolve_known(self, cond: Condition, m: Mention) -> None:
         """Names read from the name index are resolved already: a request saved, and said as read."""
@@ -936,10 +1002,14 @@ class Assembler:
             # interfaces' "Assigned VID": no VLAN to pick
             return Condition(field="vlan", value=int(m.text), text=text, span=span)
         models = [x for x in m.models if x != target.name]
-        if m.how in ("unknown", "quoted") or self.placed(m):
+        # "lvl3 circuits": a word before the plural model word, not shaped like a device's name, may be any
+        # kind that filters them (the provider Level 3), as after "at" or "from".
+        loose = self._before_plural(m) and not _looks_like_device(m.text)
+        if m.how in ("unknown", "quoted") or self.placed(m) or loose:
             models = self.filterable(target)  # any model this target filters by ('devices at "DM-Akron"' too)
         if (
             m.how == "host"
+            and not loose
             and m.noun is None
             and DEVICE in models
             and target.name != DEVICE
@@ -948,6 +1018,7 @@ class Assembler:
             models = [DEVICE]  # interfaces, cables, IPs: a hostname beside them is a device
         if self.placed(m) and target.name in m.models:
             models.append(target.name)  # last: "racks in IDF117", "devices at sw01" may name one of them
+        models = self._met_through(target, m, models)
         if m.how == "name" and not any(target.ref_filter(x) is not None for x in models):
             # "devices in jbb 120": the VLAN group JBB120 cannot filter devices; the site JBB Branch 120 can.
             hit = self.p.names.guess(
@@ -960,7 +1031,7 @@ class Assembler:
             if flt is not None:
                 stem = flt.name[:-3] if flt.name.endswith("_id") else flt.name
                 cond = Condition(field=stem, value=m.text, text=text, model=model, span=span, guess=m.guess)
-                if (m.how in ("unknown", "quoted") or self.placed(m)) and len(models) > 1:
+                if (m.how in ("unknown", "quoted") or self.placed(m) or loose) and len(models) > 1:
                     cond.candidates = models
                 self.resolve_known(cond, m)
                 return cond
@@ -972,6 +1043,16 @@ class Assembler:
                          model=model, span=span, guess=m.guess)
         self.resolve_known(cond, m)
         return cond
+
+    def _met_through(self, target: Model, m: Mention, models: list[str]) -> list[str]:
+        """"VLANs on ncsu-coreswitch1": a hostname no site or other kind whose names are all known has (nor
+        nearly has) names an object the target meets through a third model (a device, on its interfaces)."""
+        met = [x for x in m.models if getattr(self.vocab.relation(target.name, x), "through", None)]
+        known = [x for x in models if x not in met]
+        if m.how == "host" and m.noun is None and met and not m.names \
+                and all(self.p.names.knows(x) for x in known) and not self.p.names.close(m.text, known):
+            return met
+        return models
 
     def ref_filter(self, target: Model, model: str) -> Any:
         """The target's filter taking objects of `model`: the one the vocabulary's relation names where
@@ -1147,6 +1228,43 @@ class Assembler:
             i += 1
         return out
 
+    def joined_words_host(self, out: list[Mention]) -> list[Mention]:
+        """"ncsu coreswitch2", "ncsu coreswitch 2": a word nothing reads, then words ending in a number,
+        typed apart: one hostname with dashes (ncsu-coreswitch-2), looked for loosely like any name."""
+        toks = self.toks
+        for i, t in enumerate(toks):
+            if t.kind != "word" or not t.text.isalpha() or self.at(i) is not None or self.p.is_skip(t) \
+                    or self._structure(t) or any(m.a <= i < m.b and m.how != "unknown" for m in out):
+                continue
+            j = i + 1
+            while j < len(toks) and j - i < 4 and toks[j].kind == "word" \
+                    and toks[j].start == toks[j - 1].end + 1 \
+                    and not self.p.is_skip(toks[j]) and not self._structure(toks[j]) \
+                    and toks[j].low not in _comparing():
+                j += 1
+            # A year ends no hostname: "warranty start before 2027" is words and a date.
+            ends = [k for k in range(i + 1, j) if re.search(r"\d$", toks[k].text)
+                    and (toks[k].host or toks[k].number is not None)
+                    and not re.fullmatch(r"(19|20)\d\d", toks[k].text)]
+            if not ends or any(m.a <= ends[0] < m.b and m.how == "name" for m in out) \
+                    or _looks_like_device(toks[ends[0]].text) or self._negation_at(i):
+                # "power panel 3": the number ends a name of this NetBox ("Panel 3"); "other than
+                # dmi01-akron-rtr01": a whole hostname already
+                continue
+            end = ends[0] + 1
+            if toks[end - 1].number is not None and end - i < 3:
+                continue  # "rack 7", "ncsu 2": a word and a number are no hostname
+            joined = "-".join(x.text for x in toks[i:end])
+            out = [m for m in out if m.b <= i or m.a >= end]
+            out.append(Mention(i, end, joined, list(self.vocab.find_models), "host"))
+            out.sort(key=lambda m: m.a)
+            for k in range(i, end):  # the parts' own readings ("coreswitch" = the role Core Switch) give way
+                c = self.at(k)
+                if c is not None:
+                    self.r.unclaim(c)
+            return out
+        return out
+
     def component_relations(self, intent: Intent) -> None:
         """"Switches whose Gi1/0/48 is disabled": an object named by its name alone (an interface without
         its device) on a model that points to the target is a relation, the target's objects having one
@@ -1206,7 +1324,8 @@ class Assembler:
     ) -> Condition:
         """"no platform", "with a primary IP", "no description", "no cable": the filter NetBox has for it."""
         m = self.schema.model(model)
-        flt = self.vocab.presence_filters.get(f"{model}.{field_name}")
+        flt = self.vocab.presence_filters.get(f"{model}.{field_name}") or self.vocab.presence_filters.get(
+            f"*.{field_name}")
         if flt and m.accepts(flt):
             return Condition(field=flt, value=present, text=text, span=span)
         f = m.fields.get(field_name)
@@ -1238,8 +1357,11 @@ class Assembler:
             text = self.surface(c.a, c.b)
             if pinned is not None and dest is intent:
                 # "is Fa0/1 on X enabled": a question about the one object, not a filter on it.
+                asked = [f for f in (self.field_of_filter(target, x) for x in meaning.value) if f]
+                if not asked:
+                    continue  # a filter that reads no field of the object: the word stays unread, said
                 self.claim(c.a, c.b, "field")
-                intent.attributes.extend(f for f in meaning.value if f not in intent.attributes)
+                intent.attributes.extend(f for f in asked if f not in intent.attributes)
                 continue
             span = self.claim(c.a, c.b, "value")
             negate = self.cue(self.prev_content(c.a), "absence")
@@ -1256,10 +1378,22 @@ class Assembler:
                         cond.op = "ne" if cond.op == "eq" else "eq"
                 dest.conditions.append(cond)
 
+    def field_of_filter(self, model: str, flt: str) -> Optional[str]:
+        """The field a value word's filter reads ("cabled": the port's cable), None when none is."""
+        if flt in self.schema.model(model).fields:
+            return flt
+        for key, name in self.vocab.presence_filters.items():
+            owner, _, fname = key.rpartition(".")
+            if name == flt and owner in (model, "*") and fname in self.schema.model(model).fields:
+                return fname
+        return None
+
     def value_condition(
         self, model: str, fname: str, value: Any, text: str, span: tuple[int, int], guess: Optional[str]
     ) -> Condition:
         m = self.schema.model(model)
+        if value == "" and fname in m.fields:  # the vocabulary's "" is "not set": the global table, no VRF
+            return self.presence(model, fname, False, text, span)
         op = "eq"
         if isinstance(value, str) and value.startswith("!"):
             op, value = "ne", value[1:]
@@ -1394,6 +1528,14 @@ class Assembler:
                     intent.aggregate = Aggregate(op="count", text=self.surface(c.a, c.b), span=span)
             elif self.cue(c, "group"):
                 nxt = self.next_content(c.b)
+                after = self.next_content(nxt.b) if nxt is not None and nxt.has("name") else None
+                if after is not None and after.has("noun") and (by := self.group_field(intent.target, after)):
+                    # "in each IDF rack": the name narrows the groups (a condition of its own), the model
+                    # word after it groups
+                    span = self.claim(c.a, c.b, f"group by {by}")
+                    text = self.surface(c.a, after.b)
+                    intent.aggregate = Aggregate(op="group", by=by, text=text, span=span)
+                    continue
                 if nxt is None or not (nxt.has("noun") or nxt.has("field")):
                     continue
                 by = self.group_field(intent.target, nxt)
@@ -1418,7 +1560,7 @@ class Assembler:
             if path is not None:
                 return path
         key = self.r._key(c.a, c.b)
-        for fm in self.p.lex.of_model(target).phrases.get(key, []):
+        for fm in sorted(self.p.lex.of_model(target).phrases.get(key, []), key=lambda x: -x.weight):
             if fm.kind == "field":
                 return fm.path or (fm.fields[0] if fm.fields else fm.name)
         return None

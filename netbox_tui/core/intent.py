@@ -14,6 +14,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from netbox_tui.core import ops
+from netbox_tui.core.ranking import Rank
 
 Op = ops.Name  # the operations, their symbols and NetBox lookups: core/ops.py
 Pattern = Literal[
@@ -26,6 +27,7 @@ Pattern = Literal[
     "find",
     "changes",
     "journal",
+    "about",
 ]
 
 OP_WORDS: dict[str, str] = ops.WORDS  # "=", "≠", "starts with", …
@@ -153,6 +155,9 @@ class Intent(BaseModel):
     )
     search: Optional[str] = Field(
         None, description="words left for NetBox's own q= search (only when the user asked to search)"
+    )
+    rank: Optional[Rank] = Field(
+        None, description="most/fewest/top N of a grouped count, or rows ordered by a field (core/ranking.py)"
     )
     not_understood: list[str] = Field(default_factory=list, description="content words no reading covers")
     corrected: list[str] = Field(

@@ -71,13 +71,23 @@ class Meaning:
 class _Phrases:
     """phrase -> meanings, de-duplicated."""
 
-    def __init__(self) -> None:
+    def __init__(self, abbreviations: Optional[dict[str, str]] = None) -> None:
         self.phrases: dict[tuple[str, ...], list[Meaning]] = defaultdict(list)
         self._seen: set[tuple[Any, ...]] = set()
         self.longest = 1
+        self.abbreviations = abbreviations or {}
 
     def add(self, phrase: str, meaning: Meaning) -> None:
         key = fold(phrase)
+        if not key:
+            return
+        # A question's "vm" is read as "virtual machine": a phrase holding it ("vm interface") is keyed so.
+        low = phrase.lower().split()
+        if len(low) > 1 and any(w in self.abbreviations for w in low):
+            self._add(tuple(k for w in low for k in fold(self.abbreviations.get(w, w))), meaning)
+        self._add(key, meaning)
+
+    def _add(self, key: tuple[str, ...], meaning: Meaning) -> None:
         if not key:
             return
         ident = (key, meaning.kind, meaning.model, meaning.name, meaning.fields, repr(meaning.value))
@@ -96,6 +106,7 @@ class Lexicon:
         self.schema, self.vocab = schema, vocab
         self.skip = frozenset(singular(w) for w in vocab.skip if " " not in w)
         self.skip_phrases = tuple(tuple(w.lower().split()) for w in vocab.skip if " " in w)
+        self.greetings = tuple(tuple(w.lower().split()) for w in vocab.greeting)
         self.abbreviations = {k: fold(v) for k, v in vocab.abbreviations.items()}
         self.base = _base(schema, vocab)
         self._models: dict[str, _Phrases] = {}
@@ -142,7 +153,7 @@ def _labels(label: str) -> list[str]:
 
 
 def _base(schema: Schema, vocab: Vocab) -> _Phrases:
-    lex = _Phrases()
+    lex = _Phrases(vocab.abbreviations)
     # Models: their schema names, then the vocabulary's words.
     for name in sorted(
         schema.names, key=lambda n: (_APPS.index(n.split(".")[0]) if n.split(".")[0] in _APPS else 99, n)
@@ -169,7 +180,7 @@ def _base(schema: Schema, vocab: Vocab) -> _Phrases:
 def _model_phrases(schema: Schema, vocab: Vocab, model: str) -> _Phrases:
     """A model's fields (name and title, the vocabulary's words) and values (the vocabulary's, and
     every choice label and value of its choice filters)."""
-    lex = _Phrases()
+    lex = _Phrases(vocab.abbreviations)
     m = schema.model(model)
     for f in m.fields.values():
         if f.name.endswith("_count") or f.name.startswith("count_"):
@@ -187,6 +198,7 @@ def _model_phrases(schema: Schema, vocab: Vocab, model: str) -> _Phrases:
             lex.add(w, mean)
     for phrase, conds in vocab.values.get(m.name, {}).items():
         lex.add(phrase, Meaning("value", m.name, value=dict(conds), weight=30))
+    _shared_values(lex, vocab, m)
     for flt in m.filters.values():
         if flt.type != CHOICE:
             continue
@@ -201,6 +213,16 @@ def _model_phrases(schema: Schema, vocab: Vocab, model: str) -> _Phrases:
                     lex.add(lbl, mean)
     _group_choices(lex, m)
     return lex
+
+
+def _shared_values(lex: _Phrases, vocab: Vocab, m: Any) -> None:
+    """`[values."*"]`: words for a filter many models have ("cabled", "free": `cabled` on every port,
+    outlet and feed), a value of each model that has every filter named, unless the phrase is a value of
+    the model's own already."""
+    for phrase, conds in vocab.values.get("*", {}).items():
+        own = any(x.kind == "value" for x in lex.phrases.get(fold(phrase), []))
+        if all(m.accepts(f) for f in conds) and not own:
+            lex.add(phrase, Meaning("value", m.name, value=dict(conds), weight=25))
 
 
 def _group_choices(lex: _Phrases, m: Any) -> None:

@@ -21,11 +21,11 @@ from typing import Any, Optional
 
 from netbox_tui.config import LLMSettings
 from netbox_tui.core.budget import Budget, get_encoder
-from netbox_tui.core.customfields import current as custom_fields
 from netbox_tui.core.customfields import prompt_lines as custom_field_lines
 from netbox_tui.core.intent import Intent
 from netbox_tui.core.lexicon import fold, lexicon
 from netbox_tui.core.ops import prompt_words
+from netbox_tui.core.validate import problems
 from netbox_tui.schema import BOOL, CHOICE, REF
 from netbox_tui.schema import load as load_schema
 
@@ -211,59 +211,15 @@ mode:access|tagged… site:ref`."""
 
 def validate(intent: Intent) -> Intent:
     """An intent the schema can answer: its target a model, each condition a filter of the target's
-    endpoint (or of the related model, in relations). Raises LLMError otherwise: never sent."""
-    schema = load_schema()
-    m = schema.get(intent.target)
-    if m is None:
-        raise LLMError(f"unknown model {intent.target!r}")
-
-    def check(model: Any, conds: list[Any]) -> None:
-        for c in conds:
-            # Ids and guesses are the resolver's to find, never the model's to say: a reply's own are dropped.
-            c.resolved, c.guess = [], None
-            # What a small model was seen sending: a condition with no value ("status =", answered
-            # "no devices" as if exact) and candidate models that do not exist (an internal error).
-            if c.op not in ("empty", "not_empty") and (c.value is None or c.value == "" or c.value == []):
-                raise LLMError(f"the condition on {c.field!r} has no value")
-            for cand in c.candidates:
-                if schema.get(cand) is None:
-                    raise LLMError(f"unknown model {cand!r}")
-            if c.field == "id" and c.model == model.name:
-                continue
-            if c.field.startswith("cf_"):  # a custom field of the connected NetBox, not of the schema
-                if custom_fields().get(model.name, c.field) is None:
-                    raise LLMError(f"{model.name} has no custom field {c.field!r}")
-                continue
-            name = c.field if c.field in model.filters else f"{c.field}_id"
-            if name not in model.filters and not (c.model and model.ref_filter(c.model)):
-                raise LLMError(f"{model.name} has no filter {c.field!r}")
-            if c.model is not None and schema.get(c.model) is None:
-                raise LLMError(f"unknown model {c.model!r}")
-            choices = (
-                {str(x.value) for x in model.choices(c.field)}
-                if not c.model and c.field in model.filters
-                else set()
-            )
-            values = c.value if isinstance(c.value, list) else [c.value]
-            if choices and c.op not in ("empty", "not_empty") and any(str(v) not in choices for v in values):
-                raise LLMError(f"{c.value!r} is not a {c.field} value of {model.name}")
-
-    check(m, intent.conditions)
-    for r in intent.relations:
-        rm = schema.get(r.model)
-        if rm is None:
-            raise LLMError(f"unknown model {r.model!r}")
-        check(rm, r.conditions)
-    for a in intent.attributes:
-        if a.split(".")[0] not in m.fields and custom_fields().get(m.name, a) is None:
-            raise LLMError(f"{intent.target} has no field {a!r}")
-    if (
-        intent.aggregate is not None
-        and intent.aggregate.by
-        and intent.aggregate.by.split(".")[0] not in m.fields
-        and custom_fields().get(m.name, intent.aggregate.by) is None
-    ):
-        raise LLMError(f"{intent.target} has no field {intent.aggregate.by!r} to group by")
+    endpoint (or of the related model, in relations) with an op that filter takes and a value it has
+    (core/validate.py). Raises LLMError otherwise: never sent."""
+    for c in [*intent.conditions, *(c for r in intent.relations for c in r.conditions)]:
+        # Ids and guesses are the resolver's to find, never the model's to say: a reply's own are dropped.
+        c.resolved, c.guess = [], None
+    # A list to a filter that keeps one value is not refused: the planner applies it here, or says so.
+    blocking = [p for p in problems(intent) if p.blocking]
+    if blocking:
+        raise LLMError(blocking[0].message)
     return intent
 
 

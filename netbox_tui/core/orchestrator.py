@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional, cast
 
-from netbox_tui.core import customfields, export, paging
+from netbox_tui.core import customfields, export, paging, ranking
 from netbox_tui.core.columns import cell, table_columns
 from netbox_tui.core.drill import drill_question, drill_tables, drill_target
 from netbox_tui.core.executor import Executor
@@ -402,6 +402,8 @@ class Orchestrator:
             ans.answer = f"{ans.error.message}. {ans.error.hint}"
         elif run.outcome is not None:
             self._format_outcome(run)
+            if run.intent is not None and run.intent.rank is not None:  # "the most", "top 5": ranked here
+                run.answer = ans = await ranking.apply(self, ans, run.intent.rank)
         if ans.error is not None:
             site = self._a_site()
             ans.error.alternatives = with_names(ans.error.alternatives, site)
@@ -672,11 +674,14 @@ def _say_data(ans: Answer, q: Any) -> None:
 
 
 def _choice_label(f: Any) -> str:
-    """A candidate with what tells it apart: 'PP:MDF (site Butler Communications)'."""
+    """A candidate with what tells it apart: 'PP:MDF (site Butler Communications)'; a part of a device by
+    its device first ('Port 2 (PP:B128)'): every patch panel has a "Port 2"."""
+    from netbox_tui.schema.vocab import load as load_vocab
+
     row = f.row or {}
-    where = [
-        cell(row.get(k)) for k in ("site", "location", "group", "vrf", "cluster", "provider") if row.get(k)
-    ]
+    owners = load_vocab().scoped_names.get(f.ref.model, ())
+    keys = ("device", "virtual_machine", "site", "location", "group", "vrf", "cluster", "provider")
+    where = [cell(row.get(k)) for k in dict.fromkeys((*owners, *keys)) if row.get(k)]
     return f.ref.label + (f" ({', '.join(where[:2])})" if where else "")
 
 

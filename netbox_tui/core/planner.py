@@ -15,18 +15,21 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
-from netbox_tui.core import customfields, ops
+from netbox_tui.core import customfields, ops, validate
 from netbox_tui.core.columns import EMPTY, cell, fetch_fields, key_of, read, shape_row, table_columns
-from netbox_tui.core.intent import Condition, Intent, Relation
+from netbox_tui.core.intent import Condition, Intent, Ref, Relation
 from netbox_tui.core.plan import Context, Limitation, NeedsChoice, NotFound, Outcome, Plan, Reroute, Step
 from netbox_tui.core.resolve import kind_of
 from netbox_tui.core.results import Applied, Choice, Column, Table, TableQuery
-from netbox_tui.core.tags import rows_found, tag_filter, used_elsewhere
-from netbox_tui.schema import BOOL, CHOICE, Field, Model
+from netbox_tui.core.tags import tag_filter, used_elsewhere
+from netbox_tui.schema import BOOL, FK, Field, Model
 from netbox_tui.schema import load as load_schema
 from netbox_tui.schema.vocab import load as load_vocab
+
+if TYPE_CHECKING:
+    from netbox_tui.netbox.client import Page
 
 LOCAL_CAP = 5000  # rows read to filter, group or relate client-side; beyond it the answer says so
 PAGE = 1000  # NetBox's page limit
@@ -126,6 +129,73 @@ class Query:
     limits: list[str] = field(default_factory=list)  # conditions that could not be applied at all
 
 
+# -- what a list or group step found: one type per kind of result ------------------------------------------
+
+@dataclass
+class Paged:
+    """A list as NetBox pages it: the page asked for, and NetBox's count of every match."""
+
+    page: Page
+    query: Query
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return list(self.page.results)
+
+    @property
+    def found(self) -> int:
+        return int(self.page.count or 0)
+
+
+@dataclass
+class Kept:
+    """A list filtered or related here: every row kept, paged from memory."""
+
+    kept: list[dict[str, Any]]
+    query: Query
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return self.kept
+
+    @property
+    def found(self) -> int:
+        return len(self.kept)
+
+
+Listed = Union[Paged, Kept]
+
+
+@dataclass
+class Counted:
+    """Groups NetBox counted ("devices per role": each role's `device_count`); a group of None holds
+    the objects in no group."""
+
+    groups: list[tuple[Optional[dict[str, Any]], int]]
+    query: Query
+    count_field: str
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.groups)
+
+
+@dataclass
+class Tallied:
+    """Groups counted here over the rows read (a path, a list field, conditions NetBox cannot count)."""
+
+    groups: list[tuple[Any, int]]
+    query: Query
+    read: int  # the rows tallied: a row of a list field counts once per value
+
+    @property
+    def total(self) -> int:
+        return self.read
+
+
+Grouped = Union[Counted, Tallied]
+
+
 ADDRESSES = "ipam.ipaddress"  # where an object's IP addresses are, whatever holds them
 
 
@@ -191,27 +261,15 @@ def filter_for(m: Model, cond: Condition) -> Optional[tuple[str, Any]]:
         return name, _fmt(bool(value))
     if isinstance(value, list) and not m.param_names.get(name, True):
         return None  # one value only: NetBox would keep the last
-    if base.type == CHOICE:
-        valid = {str(c.value) for c in m.choices(cond.field)}
-        values = value if isinstance(value, list) else [value]
-        if valid and any(str(v) not in valid for v in values):
-            return None
+    if validate.choice_problem(m, cond) is not None:
+        return None  # NetBox would answer 400: said by _bad_choice
     return name, value
 
 
 def one_value_only(m: Model, cond: Condition) -> Optional[str]:
     """'NetBox's vlan_id filter of interfaces takes one value': a list sent where NetBox keeps the last."""
-    values = cond.resolved if cond.resolved else cond.value if isinstance(cond.value, list) else []
-    if len(values) < 2:
-        return None
-    names = [cond.field, f"{cond.field}_id"] if cond.model is None else [f"{cond.field}_id", cond.field]
-    if cond.model is not None and (alt := m.ref_filter(cond.model)) is not None:
-        names.insert(0, alt.name)
-    suffix = "__n" if cond.op == "ne" else ""
-    name = next((n + suffix for n in names if m.accepts(n + suffix)), None)
-    if name is None or m.param_names.get(name, True):
-        return None
-    return f"NetBox's {name} filter of {noun(m.name)} takes one value"
+    name = validate.one_value_param(m, cond)
+    return f"NetBox's {name} filter of {noun(m.name)} takes one value" if name is not None else None
 
 
 def shown(cond: Condition) -> Applied:
@@ -313,19 +371,14 @@ def _merge(name: str, a: Any, b: Any) -> Any:
 
 def _bad_choice(m: Model, cond: Condition) -> Optional[str]:
     """'“activ” is not a status NetBox has for devices (active, planned, …)': a choice filter given a
-    value it lacks."""
-    base = m.filters.get(cond.field)
-    if base is None or base.type != CHOICE or cond.model:
+    value it lacks (core/validate.py)."""
+    p = validate.choice_problem(m, cond)
+    if p is None:
         return None
-    valid = [str(c.value) for c in m.choices(cond.field)]
-    values = cond.value if isinstance(cond.value, list) else [cond.value]
-    wrong = [str(v) for v in values if valid and str(v) not in valid]
-    if not wrong:
-        return None
-    more = ", …" if len(valid) > 8 else ""
+    more = ", …" if len(p.allowed) > 8 else ""
     return (
-        f"“{wrong[0]}” is not a {cond.field.replace('_', ' ')} NetBox has for {noun(m.name)} "
-        f"({', '.join(valid[:8])}{more})"
+        f"“{p.value}” is not a {cond.field.replace('_', ' ')} NetBox has for {noun(m.name)} "
+        f"({', '.join(p.allowed[:8])}{more})"
     )
 
 
@@ -379,18 +432,70 @@ def ref_conditions(intent: Intent) -> list[Condition]:
 
 
 def resolve_steps(intent: Intent) -> list[Step]:
-    """One step per name to find; names scoped by others (a VLAN at a site) wait for those."""
-    vocab = load_vocab()
+    """One step per name to find; names scoped by others (a VLAN at a site, a port of a device) wait for
+    every unscoped name, said before or after them: their look-up is scoped by what those found."""
+    scoped_names = load_vocab().scoped_names
     conds = ref_conditions(intent)
-    steps: list[Step] = []
-    first: list[str] = []
-    for i, cond in enumerate(conds):
-        scoped = cond.model in vocab.scoped_names
-        step = _resolve_step(f"resolve:{i}", cond, intent, deps=tuple(first) if scoped else ())
-        steps.append(step)
-        if not scoped:
-            first.append(step.name)
+    scoped = [c.model in scoped_names for c in conds]
+    first = tuple(f"resolve:{i}" for i, s in enumerate(scoped) if not s)
+    return [
+        _resolve_step(f"resolve:{i}", c, intent, deps=first if s else ())
+        for i, (c, s) in enumerate(zip(conds, scoped))
+    ]
+
+
+HOP_CAP = 100  # objects of the hop's model sent back as ids; more would be a URL NetBox may refuse
+
+
+def hop_steps(intent: Intent, m: Model, resolves: list[Step]) -> list[Step]:
+    """'devices in IDF racks': NetBox has no filter of devices taking a rack role, but a device's own `rack`
+    points to racks, which it filters by role. One step per such condition (exactly one such field, else it
+    stays a said limit) reads those racks first and turns the condition into one on the device's rack."""
+    steps = []
+    for i, cond in enumerate(intent.conditions):
+        hop = _hop_field(m, cond)
+        if hop is not None:
+            steps.append(Step(f"hop:{i}", f"find {noun(hop.to or '')} with {cond.text or cond.shown_value()}",
+                              _hop(cond, hop), deps=tuple(s.name for s in resolves)))
     return steps
+
+
+def _hop_field(m: Model, cond: Condition) -> Optional[Field]:
+    """The one field of `m` pointing to a model whose endpoint takes the condition's object, when `m`'s own
+    endpoint takes it not at all."""
+    if not cond.model or cond.model == m.name or cond.op != "eq" or cond.field == "id":
+        return None
+    probe = cond.model_copy(update={"resolved": [Ref(model=cond.model, id=1, label="")]})
+    if filter_for(m, probe) is not None or _locally_ref(m, probe) or m.ref_filter(cond.model) is not None:
+        return None
+    schema_names = set(schema().names)
+    found = [
+        f for f in m.fields.values()
+        if f.type == FK and not f.many and f.to and f.to in schema_names and f.to != m.name
+        and filter_for(model_of(f.to), probe) is not None and m.ref_filter(f.to) is not None
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _hop(cond: Condition, hop: Field) -> Any:
+    async def run(ctx: Context) -> Any:
+        if not cond.resolved:  # the name found nothing: its own step said so
+            return None
+        hm = model_of(hop.to or "")
+        name, value = filter_for(hm, cond) or ("", None)
+        rows = await read_rows(ctx, hm, {name: value}, ["id", "display", hm.label], cap=HOP_CAP + 1)
+        if not rows:
+            raise Limitation(f"No {noun(hm.name)} have “{cond.text or cond.shown_value()}”",
+                             f"Ask for {noun(hm.name)} to see which there are.")
+        if len(rows) > HOP_CAP:
+            return None  # left to the fetch, which says NetBox cannot filter by it
+        said = cond.text or cond.shown_value()
+        cond.field, cond.model = hop.name, hm.name
+        cond.resolved = [Ref(model=hm.name, id=int(r["id"]), label=cell(r)) for r in rows]
+        ctx.note(f"“{said}”: the {noun(hm.name)} with it, {len(rows)}, read first", partial=False)
+        return cond.resolved
+
+    return run
 
 
 def _resolve_step(name: str, cond: Condition, intent: Intent, deps: tuple[str, ...] = ()) -> Step:
@@ -455,7 +560,7 @@ def plan_list(intent: Intent) -> Plan:
     shown_cf = [c for c in customfields.columns(intent) if c not in attrs]
     fields = fetch_fields(m.name, attrs + counts + shown_cf)
 
-    async def fetch(ctx: Context) -> Any:
+    async def fetch(ctx: Context) -> Listed:
         if by_name is not None and not by_name.resolved:
             look_up = _resolve_step("resolve:name", by_name, intent)
             page = await _page_by_name(ctx, m, by_name, fields, look_up)
@@ -464,7 +569,7 @@ def plan_list(intent: Intent) -> Plan:
                 for a, c in zip(q.applied, ctx.intent.conditions):  # what was sent: the name, not the id
                     if c is by_name:
                         a.filter = f"{c.field}={c.value}"
-                return ("page", page, q)
+                return Paged(page, q)
         q = start_query(ctx, m, ctx.intent.conditions)
         if (
             named is not None
@@ -474,22 +579,20 @@ def plan_list(intent: Intent) -> Plan:
         ):
             raise Reroute(_retarget(ctx.intent, named))
         if ctx.intent.relations:
-            rows = await related_rows(ctx, m, q, ctx.intent.relations)
-            return ("local", rows, q)
+            return Kept(await related_rows(ctx, m, q, ctx.intent.relations), q)
         known = _rows_in_hand(ctx, m, fields)
         if known is not None and not q.local:
             from netbox_tui.netbox.client import Page
 
-            return ("page", Page(results=known, count=len(known), offset=0, limit=ctx.page_size), q)
+            return Paged(Page(results=known, count=len(known), offset=0, limit=ctx.page_size), q)
         if q.local:
-            rows = local_rows(await read_rows(ctx, m, q.params, fields + local_fields(q)), q)
-            return ("local", rows, q)
+            return Kept(local_rows(await read_rows(ctx, m, q.params, fields + local_fields(q)), q), q)
         page = await ctx.client.page(
             m.path, q.params, limit=ctx.page_size, offset=ctx.offset, fields=fields, kind=kind_of(m.name)
         )
-        return ("page", page, q)
+        return Paged(page, q)
 
-    async def fetch_brief(ctx: Context) -> Any:  # simplified view: brief rows, the cheap serializer
+    async def fetch_brief(ctx: Context) -> Listed:  # simplified view: brief rows, the cheap serializer
         q = build_query(m, ctx.intent.conditions)
         page = await ctx.client.page(
             m.path, q.params, limit=ctx.page_size, offset=ctx.offset, brief=True, kind=kind_of(m.name)
@@ -498,8 +601,9 @@ def plan_list(intent: Intent) -> Plan:
             ctx.note(f"the simplified view lists {noun(m.name)} without the condition "
                      + ", ".join(f"“{c.text or c.field}”" for c in q.local) + ": it is not filtered by "
                      + ("it" if len(q.local) == 1 else "them"))
-        return ("page", page, q)
+        return Paged(page, q)
 
+    resolves = resolves + hop_steps(intent, m, resolves)
     main = Step(
         "fetch",
         _fetch_words(intent, m),
@@ -511,7 +615,7 @@ def plan_list(intent: Intent) -> Plan:
     tagged = tag_filter(intent) if named is None and intent.aggregate is None else None
     if tagged is not None:  # "devices tagged uplink" and none: where the tag is (one request, only then)
         steps.append(Step("tag_use", "if none carries the tag, what does", optional=True, deps=("fetch",),
-                          run=lambda ctx: used_elsewhere(ctx, tagged, rows_found(ctx.results["fetch"]))))
+                          run=lambda ctx: used_elsewhere(ctx, tagged, ctx.results["fetch"].found)))
     unset = _unset_fallback(m, attrs) if named is not None else None
     if unset is not None:
         steps.append(
@@ -527,17 +631,18 @@ def plan_list(intent: Intent) -> Plan:
         )
 
     def finish(ctx: Context) -> Outcome:
-        how, got, q = ctx.results["fetch"]
-        if how == "page" and len(got.results) == 1:
-            ctx.results["one"] = got.results[0]
+        got: Listed = ctx.results["fetch"]
+        q = got.query
+        if isinstance(got, Paged) and len(got.rows) == 1:
+            ctx.results["one"] = got.rows[0]
         extra = [a for a in attrs] + [
             c.field
             for c in ctx.intent.conditions
             if c.field in m.fields and c.field not in attrs and not c.model
         ]
         extra += [c for c in customfields.columns(ctx.intent) if c not in extra]
-        if how == "local":
-            rows = [shape_row(m.name, r, extra) for r in got]
+        if isinstance(got, Kept):
+            rows = [shape_row(m.name, r, extra) for r in got.kept]
             table = local_table(
                 ctx, f"list:{id(ctx)}", m.name, title_for(ctx), rows, table_columns(m.name, extra)
             )
@@ -549,7 +654,7 @@ def plan_list(intent: Intent) -> Plan:
                 kind=kind_of(m.name),
             )
         else:
-            table = server_table(m.name, title_for(ctx), m.path, q.params, fields, got, ctx, extra)
+            table = server_table(m.name, title_for(ctx), m.path, q.params, fields, got.page, ctx, extra)
         if ctx.intent.aggregate is not None and ctx.intent.aggregate.op == "group":
             raise AssertionError("grouped questions use plan_group")
         out = list_outcome(ctx, m, table, attrs)
@@ -636,8 +741,7 @@ def _ips_on_components(m: Model, fw: Any) -> Any:
     to_owner, to_component = cm.ref_filter(m.name), ipm.ref_filter(cm.name)
 
     async def run(ctx: Context) -> Any:
-        how, got, _ = ctx.results["fetch"]
-        rows = got.results if how == "page" else got
+        rows = ctx.results["fetch"].rows
         if (
             len(rows) != 1
             or to_owner is None
@@ -1038,30 +1142,39 @@ async def _owners(ctx: Context, m: Model, rm: Model, rel: Relation, rq: Query) -
 
 async def _owners_through(ctx: Context, m: Model, rm: Model, t: Model, rq: Query) -> set[int]:
     """Ids of target objects that meet a related object on a third: devices with a VLAN are the devices
-    of the interfaces carrying one (under the related objects' conditions: that VLAN, those VLANs)."""
-    back = load_vocab().relation(rm.name, t.name)  # how the third points at the related (interface -> VLAN)
-    link = t.field_to(m.name)  # and at the target (interface -> device)
-    if back is None or not back.via or link is None:
+    of the interfaces carrying one (under the related objects' conditions: that VLAN, those VLANs), and
+    VLANs with a device the VLANs carried by a device's interfaces."""
+    to_related, to_target = _meets(t, rm.name), _meets(t, m.name)
+    if to_related is None or to_target is None:
         raise Limitation(
             f"NetBox has no link from {noun(rm.name)} to {noun(m.name)}",
             f"Ask for the {noun(rm.name)} of one {noun(m.name, 1)}, e.g. “{noun(rm.name)} at <site>”.",
         )
     wanted = {r.get("id") for r in await read_rows(ctx, rm, rq.params, ["id"])} if rq.params else None
-    roots = list(dict.fromkeys(p.split(".")[0] for p in back.via))
+    params = {**to_target[1], **to_related[1]}
+    roots = list(dict.fromkeys(p.split(".")[0] for p in to_related[0] + to_target[0]))
     owners: set[int] = set()
-    for r in await read_rows(ctx, t, dict(back.where), ["id", link.name] + roots):
-        values = [read(r, p) for p in back.via]
-        carried = [
-            v for got in values for v in (got if isinstance(got, list) else [got]) if isinstance(v, dict)
-        ]
-        owner = r.get(link.name)
-        if (
-            any(wanted is None or v.get("id") in wanted for v in carried)
-            and isinstance(owner, dict)
-            and owner.get("id") is not None
-        ):
-            owners.add(int(owner["id"]))
+    for r in await read_rows(ctx, t, params, ["id"] + roots):
+        carried = _objects(r, to_related[0])
+        if any(wanted is None or v.get("id") in wanted for v in carried):
+            owners.update(int(v["id"]) for v in _objects(r, to_target[0]) if v.get("id") is not None)
     return owners
+
+
+def _meets(t: Model, other: str) -> Optional[tuple[list[str], dict[str, Any]]]:
+    """How rows of `t` point at `other`: the vocabulary's paths (an interface's VLANs, on interfaces of
+    those modes), else the schema's own foreign key (an interface's device)."""
+    how = load_vocab().relation(other, t.name)
+    if how is not None and how.via:
+        return list(how.via), dict(how.where)
+    f = t.field_to(other)
+    return ([f.name], {}) if f is not None else None
+
+
+def _objects(row: dict[str, Any], paths: list[str]) -> list[dict[str, Any]]:
+    """The objects a row points to along each path (a list field gives each of its items)."""
+    got = [read(row, p) for p in paths]
+    return [v for g in got for v in (g if isinstance(g, list) else [g]) if isinstance(v, dict)]
 
 
 async def _contained(
@@ -1118,8 +1231,9 @@ def plan_group(intent: Intent) -> Plan:
         leaf = model_of(f.to).fields.get(by.split(".", 1)[1])
         target_model = leaf.to if leaf is not None else None
     resolves = resolve_steps(intent)
+    resolves += hop_steps(intent, m, resolves)
 
-    async def fetch(ctx: Context) -> Any:
+    async def fetch(ctx: Context) -> Grouped:
         q = start_query(ctx, m, ctx.intent.conditions)
         gm = model_of(target_model) if target_model else None
         count = gm.count_field(m.name) if gm is not None else None
@@ -1136,15 +1250,16 @@ def plan_group(intent: Intent) -> Plan:
             # NetBox counts for us: one request for every group ("devices per role": roles with
             # device_count), and one count of all, whose rest is the objects in no group ("(none)": devices
             # without a tenant).
+            tree = ["parent"] if gm.nested else []
             groups, every = await ctx.client.gather(
                 [
-                    read_rows(ctx, gm, {}, ["id", "display", gm.label, count]),
+                    read_rows(ctx, gm, {}, ["id", "display", gm.label, count] + tree),
                     ctx.client.page(m.path, {}, limit=1, fields=["id"], kind=kind_of(m.name)),
                 ]
             )
-            pairs = [(g, int(g.get(count) or 0)) for g in groups]
+            pairs: list[tuple[Optional[dict[str, Any]], int]] = list(own_counts(groups, count, gm.nested))
             rest = every.count - sum(n for _, n in pairs)
-            return ("counted", pairs + ([(None, rest)] if rest > 0 else []), q, count)
+            return Counted(pairs + ([(None, rest)] if rest > 0 else []), q, count)
         keep = ["id", root] + local_fields(q)
         if ctx.intent.relations:
             rows = await related_rows(ctx, m, q, ctx.intent.relations, keep)
@@ -1164,10 +1279,11 @@ def plan_group(intent: Intent) -> Plan:
         for key, obj in listed_groups(m, ctx.intent, by):  # "access vs trunk ports": each value asked, 0 too
             tally[key] += 0
             objs.setdefault(key, obj)
-        return ("tallied", [(objs[k], n) for k, n in tally.most_common()], q, None, len(rows))
+        return Tallied([(objs[k], n) for k, n in tally.most_common()], q, len(rows))
 
     def finish(ctx: Context) -> Outcome:
-        how, groups, q, count, *objects = ctx.results["fetch"]
+        got: Grouped = ctx.results["fetch"]
+        groups = got.groups
         gmodel = target_model or m.name
         rows: list[dict[str, Any]] = []
         for g, n in sorted(groups, key=lambda p: (-p[1], cell(p[0]))):
@@ -1189,7 +1305,7 @@ def plan_group(intent: Intent) -> Plan:
         title = cap(f"{noun(m.name)} per {words}") + (where_words(ctx) if ctx.applied else "")
         cols = [Column(key="group", title=cap(words)), Column(key="count", title=cap(noun(m.name)))]
         table = local_table(ctx, f"group:{m.name}:{by}:{id(ctx)}", gmodel, title, rows, cols)
-        total = objects[0] if objects else sum(int(r["count"].replace(",", "")) for r in rows)
+        total = got.total
         said = [r for r in rows if r["count"] != "0"]  # groups with none are said apart, never as "more"
         top = ", ".join(f"{r['group']} {r['count']}" for r in said[:6])
         top += f" and {len(said) - 6} more" if len(said) > 6 else ""
@@ -1208,8 +1324,8 @@ def plan_group(intent: Intent) -> Plan:
             text += f" {counted(len(rows) - len(said), gmodel if target_model else 'groups')} with none."
         if any(r["_value"] is None for r in rows):
             text += f" (none): {noun(m.name)} with no {words}."
-        if how == "counted":
-            text += f" (counted by NetBox: {count})"
+        if isinstance(got, Counted):
+            text += f" (counted by NetBox: {got.count_field})"
         return Outcome(text, [table], list_choices(table, ctx.page_size))
 
     return Plan(
@@ -1225,6 +1341,19 @@ def plan_group(intent: Intent) -> Plan:
         ],
         finish,
     )
+
+
+def own_counts(groups: list[dict[str, Any]], count: str, tree: bool) -> list[tuple[dict[str, Any], int]]:
+    """Each group's count of its own objects. In a tree NetBox's count is cumulative (a site counts for
+    its region and every ancestor), so a group's own is its count less its children's (each child's count
+    already holds its whole subtree): summed, every object counts once."""
+    total = {id(g): int(g.get(count) or 0) for g in groups}
+    below: Counter[Any] = Counter()
+    for g in groups if tree else []:
+        parent = g.get("parent")
+        if isinstance(parent, dict) and parent.get("id") is not None:
+            below[parent["id"]] += total[id(g)]
+    return [(g, total[id(g)] - below[g.get("id")]) for g in groups]
 
 
 # -- routing --------------------------------------------------------------------------------------------

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Optional
 
 from rapidfuzz import process
 
-from netbox_tui.core.customfields import cands as custom_field_cands
+from netbox_tui.core.cfwords import cands as custom_field_cands
+from netbox_tui.core.cfwords import typo_cands as custom_field_typos
 from netbox_tui.core.lexicon import Meaning, fold
 from netbox_tui.core.names import Named
-from netbox_tui.core.tags import tag_name_spots
+from netbox_tui.core.tags import tag_name_spots, tagged_word_cands
 from netbox_tui.core.text import norm, norm_words, typo_score
 from netbox_tui.core.tokens import _IFACE_STRICT, _IFACE_WEAK, Tok, _looks_like_device
 from netbox_tui.core.writes import refuse_writes
@@ -114,6 +115,9 @@ class Readings:
             elif re.fullmatch(r"AS\d{1,10}", t.text, re.I):  # NetBox displays an ASN as "AS65001"
                 self.cands.append(Cand(t.i, t.i + 1, "asn", prio=100))
                 self.models.add(ASN)
+            elif self._asn_apart(t.i):
+                self.cands.append(Cand(t.i, t.i + 2, "asn", prio=100))
+                self.models.add(ASN)
         # Model words, cues, patterns (any question).
         for a in range(n):
             for b in range(min(n, a + 6), a, -1):
@@ -160,7 +164,12 @@ class Readings:
                     if part and not heads:
                         self.cands.append(Cand(a, a + 1, "name", names=part, prio=4, guess=part[0].name))
                         self.models.update(e.model for e in part)
+        tagged = tagged_word_cands(self) if self.use_names and self.p.names.entries else []
+        self.cands += tagged  # "critical-tagged devices": one word, a tag's name and the tag word
+        self.models.update(e.model for c in tagged for e in c.names)
         for t in toks:
+            if any(c.a == t.i for c in tagged):
+                continue
             if t.kind == "word" and _IFACE_WEAK.match(t.text) and any(o.host for o in toks if o is not t):
                 self.cands.append(Cand(t.i, t.i + 1, "iface", prio=90))
                 self.models.add(INTERFACE)
@@ -182,6 +191,21 @@ class Readings:
         self.cands += self._model_cands(sorted(self.models))
         self.cands += custom_field_cands(self)  # the connected NetBox's custom fields (customfields.py)
 
+    def _asn_apart(self, i: int) -> bool:
+        """'AS 3356' typed apart: "AS" then a number, where "AS" does not end a phrase of the vocabulary or
+        the schema with the word before it ("remote AS 3356": the remote AS field, then its value)."""
+        toks = self.toks
+        if toks[i].low != "as" or i + 1 >= len(toks) or not re.fullmatch(r"\d{1,10}", toks[i + 1].text):
+            return False
+        if toks[i].text != "AS" and len(toks[i + 1].text) < 3:
+            return False  # "as 10" in lower case is English; an ASN typed so is long ("as 3356")
+        if i == 0:
+            return True
+        field = f"{toks[i - 1].low}_as"  # a field named so in any model ("remote_as", "local_as")
+        return not self.p.lex.lookup(self._key(i - 1, i + 1)) and not any(
+            field in self.p.schema.model(m).fields for m in self.p.schema.names
+        )
+
     def _model_cands(self, models: list[str]) -> list[Cand]:
         out = []
         n = len(self.toks)
@@ -193,6 +217,32 @@ class Readings:
                     ms = sorted((m for m in found if m.kind == kind), key=lambda m: -m.weight)
                     if ms:
                         out.append(Cand(a, b, kind, ms, prio=11 + (b - a) * 10))
+        return out + self._qualified_fields(models)
+
+    def _qualified_fields(self, models: list[str]) -> list[Cand]:
+        """'local ip', 'remote ip': a word then a model word, where a model of the question has a field named
+        from that word that points to that model (a BGP session's local_address is an IP address)."""
+        out = []
+        for a in range(len(self.toks) - 1):
+            w = self.toks[a].low
+            if self.toks[a].kind != "word" or self.p.is_skip(self.toks[a]):
+                continue
+            for b in range(min(len(self.toks), a + 4), a + 1, -1):
+                said = self.p.lex.base.phrases.get(self._key(a + 1, b), [])
+                pointed = {m.model for m in said if m.kind == "noun"}
+                if not pointed:
+                    continue
+                ms = []
+                for mod in models:
+                    known = self.p.lex.of_model(mod).phrases.get(self._key(a, b), [])
+                    if any(m.kind == "field" for m in known):
+                        continue  # the vocabulary or the schema says it already ("primary ip")
+                    named = [name for name, f in self.p.schema.model(mod).fields.items()
+                             if name.startswith(w + "_") and f.to is not None and f.to in pointed]
+                    ms += [Meaning("field", mod, named[0], (named[0],))] if len(named) == 1 else []
+                if ms:
+                    out.append(Cand(a, b, "field", ms, prio=11 + (b - a) * 10))
+                    break
         return out
 
     def _near(self, model: str) -> set[str]:
@@ -270,6 +320,7 @@ class Readings:
                 meanings = pairs[hit[0]]
                 self.take(Cand(t.i, t.i + 2, "noun", meanings, prio=1, guess=hit[0]))
                 self.models |= {m.model for m in meanings if m.model}
+        self._custom_field_typos()
         after_noun = {c.b for c in self.chosen if c.has("noun")}
         free = [
             t
@@ -300,7 +351,7 @@ class Readings:
                         ):
                             continue
                         surface = self._surface(a, b)
-                        close = self.p.names.close(surface)
+                        close = self._close_place(a, surface) or self.p.names.close(surface)
                         if not close:
                             continue
                         for i in range(a, b):
@@ -345,6 +396,34 @@ class Readings:
                 for extra in sorted(self._model_cands(sorted(new)), key=lambda x: (-x.length, -x.prio)):
                     if all(self.claimed[i] is None for i in range(extra.a, extra.b)):
                         self.take(extra)
+
+    def _custom_field_typos(self) -> None:
+        """A custom field's label typed with a typo ("warrenty", "cost centre"), before names: the words of
+        a label are surer than a loose name. A label word read alone as the same field gives way."""
+        free = {t.i for t in self.toks if self._loose(t)}
+        for c in sorted(custom_field_typos(self, free), key=lambda x: (-x.length, -x.meanings[0].weight)):
+            held = {id(x): x for i in range(c.a, c.b) if (x := self.claimed[i]) is not None}
+            if any(not x.has("field") or x.meanings[0].name != c.meanings[0].name for x in held.values()):
+                continue
+            if not any(i in free for i in range(c.a, c.b)):
+                continue  # taken by a longer one already
+            for x in held.values():
+                self.unclaim(x)
+            self.take(c)
+            free -= set(range(c.a, c.b))
+
+    def _close_place(self, a: int, surface: str) -> list[tuple[Named, float]]:
+        """After a place word ("bgp sesions at stamfrod"), a loose name is first looked for among the models
+        the question's model words are placed by (a session's site), not among all names."""
+        if a == 0 or self.toks[a - 1].low not in self.p.vocab.place:
+            return []
+        nouns = {m.model for c in self.chosen if c.has("noun") for m in c.of("noun") if m.model}
+        places = {
+            x
+            for x in self.p.names.by_model
+            if any((nm := self.p.schema.get(n)) is not None and nm.field_to(x) is not None for n in nouns)
+        }
+        return self.p.names.close(surface, places) if places else []
 
     def _loose(self, t: Tok) -> bool:
         """A word no reading claims, that carries something and is no name's shape: a typo candidate."""

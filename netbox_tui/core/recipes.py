@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from netbox_tui.core.about import plan_about
 from netbox_tui.core.changes import plan_changes, plan_journal
 from netbox_tui.core.columns import EMPTY, cell, end_label, fetch_fields, shape_row, table_columns
 from netbox_tui.core.intent import Condition, Intent, Ref
@@ -1078,9 +1079,8 @@ def plan_free_ips_of_found(intent: Intent) -> Plan:
         for step in listing.steps:  # the prefixes the conditions find, as their list would show them
             if step.name not in ctx.results:
                 ctx.results[step.name] = await step.run(ctx)
-        how, got, _ = ctx.results["fetch"][:3]
-        rows = got if how == "local" else got.results
-        count = len(rows) if how == "local" else int(got.count or 0)
+        listed = ctx.results["fetch"]  # planner.Paged or planner.Kept
+        rows, count = listed.rows, listed.found
         if count == 1 and rows:
             p = rows[0]
             named = Condition(field="prefix", value=str(p["prefix"]), text=str(p["prefix"]), model=PREFIX,
@@ -1207,6 +1207,7 @@ PATTERNS: dict[str, Callable[[Intent], Plan]] = {
     "site_summary": plan_site_summary,
     "changes": plan_changes,
     "journal": plan_journal,
+    "about": plan_about,
 }
 
 

@@ -124,7 +124,7 @@ class Resolver:
                 "Ask with a model word: device, site, rack…",
             )
         if len(models) == 1:
-            return await self.resolve_in(models[0], text, scope, fields=fields)
+            return await self.resolve_in(models[0], text, scope, fields=fields, also=_said_with(cond, text))
         if self._names is None and not fields:
             # Names not read yet (an MCP tool's first call): a name typed exactly is one request in
             # every kind at once; only a miss reads the index and searches loosely.
@@ -147,10 +147,26 @@ class Resolver:
             results = await self.client.gather([self._search(m, text, scope, True, fields) for m in searched])
             pooled += [f for r in results for f in (r.matches or r.candidates)]
         pooled.sort(key=lambda f: rank(text, f.ref.label, f.score))
+        pooled = self._in_scope(pooled, scope)
         res = decide(pooled[0].ref.model if pooled else models[0], text, pooled)
         if res.status == "ok":
             res.model = res.matches[0].ref.model
         return res
+
+    def _in_scope(self, found: list[Found], scope: Sequence[Condition]) -> list[Found]:
+        """"camden sw01": of the objects found by a name of any kind, those where the question's other names
+        put them (the row's site is DM-Camden), when that leaves any; else all, the choice as before."""
+        def fits(f: Found) -> bool:
+            m = self.schema.get(f.ref.model)
+            for c in scope:
+                fld = m.field_to(c.model or "") if m is not None and c.resolved and c.op == "eq" else None
+                where = f.row.get(fld.name) if fld is not None else None
+                if isinstance(where, dict) and where.get("name") not in {r.label for r in c.resolved}:
+                    return False
+            return True
+
+        kept = [f for f in found if fits(f)]
+        return kept if kept else found
 
     def _lists_query(self, models: Sequence[str], limit: int) -> tuple[str, dict[str, Model]]:
         """One GraphQL query over every model's list, filtered on its label with the lookup LOOKUP."""
@@ -217,11 +233,12 @@ class Resolver:
         *,
         exact_only: bool = False,
         fields: Sequence[str] = (),
+        also: Sequence[str] = (),
     ) -> Resolution:
         names = await self.names() if model in self.vocab.name_models else self._names
         if names is not None and names.knows(model):
             return self._from_index(names, model, text, exact_only)
-        return await self._search(model, text, scope, exact_only, fields)
+        return await self._search(model, text, scope, exact_only, fields, also)
 
     def _from_index(self, names: NameIndex, model: str, text: str, exact_only: bool) -> Resolution:
         exact = [e for e in names.exact(text) if e.model == model]
@@ -249,7 +266,8 @@ class Resolver:
         return found
 
     async def _search(
-        self, model: str, text: str, scope: Sequence[Condition], exact_only: bool, want: Sequence[str] = ()
+        self, model: str, text: str, scope: Sequence[Condition], exact_only: bool, want: Sequence[str] = (),
+        also: Sequence[str] = (),
     ) -> Resolution:
         """A large table: exact label first, then the typed words, in NetBox (never the whole table)."""
         from netbox_tui.core.columns import fetch_fields
@@ -283,13 +301,18 @@ class Resolver:
             if found or text.startswith("#"):
                 return self._decide_rows(m, text, found, exact=True)
         if m.accepts(f"{label}__ie"):
+            named = [text, *also] if also else text  # repeated: any of them ("2" or "port 2")
             found = (
                 await self.client.page(
-                    m.path, {**base, f"{label}__ie": text}, limit=100, fields=fields, kind=kind_of(model)
+                    m.path, {**base, f"{label}__ie": named}, limit=100, fields=fields, kind=kind_of(model)
                 )
             ).results
             if not found:
                 found = await self._chassis_member(m, text, base, fields)
+            if not found and base:
+                # The scope said nothing of the named object ("Dunder-Mifflin devices in rack R107": the
+                # rack's tenant is its own): the name alone, then.
+                return await self._search(model, text, (), exact_only, want, also)
             if found or exact_only:
                 return self._decide_rows(m, text, found, exact=True)
         if exact_only or not m.accepts(f"{label}__ic"):
@@ -358,6 +381,15 @@ class Resolver:
         return decide(m.name, text, found)
 
 
+def _said_with(cond: Condition, text: str) -> list[str]:
+    """A number named after its model word ("front port 2", "outlet 1"): the names it may stand for,
+    the words before it included ("port 2", "front port 2": NetBox names parts "Port 2")."""
+    said = words(str(cond.text or ""))
+    if not text.isdigit() or len(said) < 2 or said[-1] != text:
+        return []
+    return [" ".join(said[k:]) for k in range(len(said) - 1)][::-1]
+
+
 def kind_of(model: str) -> str:
     """The cache class of a model's answers (config.DEFAULT_TTL)."""
     return {
@@ -374,6 +406,8 @@ def scoped_params(m: Model, scope: Iterable[Condition]) -> dict[str, Any]:
     for c in scope:
         if not c.resolved or c.model == m.name or c.op != "eq" or c.model == TAG:
             continue  # a tag marks the listed objects, not the one named ("ports tagged uplink on X")
+        if m.field_to(c.model or "") is None:
+            continue  # "Juniper devices in rack R107": the devices' maker, not the rack's (its type's)
         flt = m.ref_filter(c.model or "")
         if flt is not None:
             out[flt.name] = [r.id for r in c.resolved]

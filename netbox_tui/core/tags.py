@@ -8,10 +8,10 @@ closest tags, never a dropped word; and a question that may name a tag loads the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 from netbox_tui.core.intent import Condition, Intent
-from netbox_tui.core.lexicon import Meaning
+from netbox_tui.core.lexicon import Meaning, fold
 from netbox_tui.schema import Schema
 from netbox_tui.schema import load as load_schema
 
@@ -56,6 +56,32 @@ def tag_name_spots(run: Readings) -> list[Cand]:
         ):
             out.append(nxt)
     return out
+
+
+def tagged_word_cands(run: Readings) -> list[Cand]:
+    """ "critical-tagged devices", "uplink-tagged interfaces": a word made of a tag's name and a tag word
+    (a word the lexicon reads as the tags field) joined by a hyphen names that tag."""
+    from netbox_tui.core.readings import Cand
+
+    out = []
+    for t in run.toks:
+        head, dash, tail = t.text.rpartition("-")
+        if t.kind != "word" or not dash or not head or not _tag_word(run, tail):
+            continue
+        tags = [e for e in run.p.names.exact(head) if e.model == TAG]
+        if tags:
+            out.append(Cand(t.i, t.i + 1, "name", names=tags, prio=100))
+    return out
+
+
+def _tag_word(run: Readings, word: str) -> bool:
+    """'tagged': a word some model of the question reads as its tags."""
+    key = fold(word)
+    return any(
+        is_tag_field(run.p.schema, m)
+        for x in sorted(run.models)
+        for m in run.p.lex.of_model(x).phrases.get(key, [])
+    )
 
 
 def _tagging(run: Readings, c: Cand) -> bool:
@@ -164,9 +190,3 @@ async def used_elsewhere(ctx: Context, cond: Condition, found: int) -> Optional[
     return f"The tag {label} is on {total:,} " + (
         "object of another kind." if total == 1 else "objects of other kinds."
     )
-
-
-def rows_found(fetched: Any) -> int:
-    """How many rows a list fetch found ("page": NetBox's count; "local": the rows kept here)."""
-    how, got, _ = fetched
-    return len(got) if how == "local" else int(getattr(got, "count", 0) or 0)

@@ -109,7 +109,22 @@ def tokenize(text: str, lex: Lexicon) -> list[Tok]:
             if tuple(t.low for t in out[i:i + n]) == phrase:
                 for t in out[i:i + n]:
                     t.idle = True
+    _idle_greeting(out, lex.greetings)
     return out
+
+
+def _idle_greeting(toks: list[Tok], greetings: tuple[tuple[str, ...], ...]) -> None:
+    """'hi, devices at X', 'hello': greeting words opening the question carry nothing (elsewhere they
+    may be a name: "devices in HI")."""
+    i = 0
+    while i < len(toks):
+        n = next((len(g) for g in sorted(greetings, key=len, reverse=True)
+                  if tuple(t.low for t in toks[i:i + len(g)]) == g), 0)
+        if not n:
+            return
+        for t in toks[i:i + n]:
+            t.idle = True
+        i += n
 
 
 # "Gi 1/0/3", "xe 0/0/1": a port's type typed apart from its numbers. Juniper names join with a dash.

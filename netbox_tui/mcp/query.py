@@ -14,23 +14,15 @@ from typing import Any, Optional
 
 from rapidfuzz import fuzz, process
 
-from netbox_tui.core import ops
+from netbox_tui.core import ops, validate
 from netbox_tui.core.intent import Aggregate, Condition, Intent, Ref
-from netbox_tui.core.llm import LLMError, validate
 from netbox_tui.errors import NetBoxTUIError
 from netbox_tui.schema import BOOL, CHOICE, NUM, REF, Model
 from netbox_tui.schema import load as load_schema
 
 OPS = ops.LOOKUP_OPS  # the operations and their lookups: core/ops.py
 SUFFIX_OP = ops.BY_LOOKUP  # `name__ic` read as op ic
-HIDDEN_FILTERS = {
-    "q",
-    "created_by_request",
-    "modified_by_request",
-    "updated_by_request",
-    "tag__any",
-    "tag_id__any",
-}
+HIDDEN_FILTERS = validate.HIDDEN_FILTERS  # not listed by describe, refused in conditions: core/validate.py
 MAX_LIMIT = 1000  # NetBox's page limit
 
 
@@ -69,19 +61,37 @@ def model_named(name: str) -> Model:
     )
 
 
-def _ops_of(m: Model, base: str) -> list[str]:
-    f = m.filters[base]
-    ops = ["eq"]
-    ops += [
-        SUFFIX_OP[lk] for lk in sorted(f.lookups | f.lookups1) if lk in SUFFIX_OP and SUFFIX_OP[lk] not in ops
-    ]
-    if "empty" in ops:
-        ops.append("not_empty")
-    if f.type == REF and "empty" not in ops:
-        ops += ["empty", "not_empty"]
-    if f.type == BOOL and "ne" not in ops:
-        ops.append("ne")
-    return ops
+_ops_of = validate.ops_of
+
+# What to do about a problem of each kind (core/validate.py): where to look, and that nothing was sent.
+NOTHING_SENT = "Nothing was sent to NetBox."
+HINTS: dict[str, str] = {
+    "model": "Give a model as app_label.model, e.g. dcim.device, dcim.interface, ipam.vlan, ipam.prefix.",
+    "filter": 'describe("{model}") lists its filters. ' + NOTHING_SENT,
+    "op": NOTHING_SENT,
+    "value": 'Give a value, or op "empty".',
+    "choice": 'describe("{model}", "{name}") lists its values. ' + NOTHING_SENT,
+    "one_value": "Give one value per condition.",
+    "field": 'describe("{model}") lists its fields.',
+    "group": 'describe("{model}") lists its fields.',
+}
+
+
+def refused(p: validate.Problem) -> Refused:
+    """A problem the schema found, said with the closest valid names (or the ops the filter takes)."""
+    text = p.message
+    if p.kind == "op":
+        text += "; ops: " + ", ".join(o for o in p.allowed if o in OPS)
+    elif p.allowed and p.kind in ("model", "filter", "choice", "field", "group"):
+        text += "; closest: " + ", ".join(closest(p.value or p.name, list(p.allowed)))
+    return Refused(text, HINTS[p.kind].format(model=p.model, name=p.name))
+
+
+def check(*found: Optional[validate.Problem]) -> None:
+    """Refused on the first problem found, if any."""
+    first = next((p for p in found if p is not None), None)
+    if first is not None:
+        raise refused(first)
 
 
 def _bool(value: Any, field: str) -> bool:
@@ -108,7 +118,8 @@ def _number(value: Any, field: str) -> Any:
 
 
 def condition(m: Model, raw: Any) -> Condition:
-    """One `{field, op, value}` -> a Condition the planner turns into exactly one NetBox filter."""
+    """One `{field, op, value}` -> a Condition the planner turns into exactly one NetBox filter. The
+    form is read here; what the schema says of it (filter, op, value, choice) is core/validate.py's."""
     if not isinstance(raw, dict) or "field" not in raw:
         raise Refused(
             f"a condition is an object {{field, op, value}}, not {raw!r}",
@@ -138,78 +149,76 @@ def condition(m: Model, raw: Any) -> Condition:
                 f'Use op instead, e.g. {{"field": "{base}", "op": "ic", "value": "…"}}.',
             )
     if base == "id":
-        values = value if isinstance(value, list) else [value]
-        ids = _number(values, "id")
-        if op not in ("eq", "ne") or any(not isinstance(i, int) for i in ids):
-            raise Refused(
-                "id takes object ids (numbers) with op eq or ne", 'E.g. {"field": "id", "value": [1, 2]}.'
-            )
-        refs = [Ref(model=m.name, id=i, label=str(i)) for i in ids]
-        return Condition(field="id", op=op, value=ids, text=f"id {ids}", model=m.name, resolved=refs)
-    if base not in m.filters or base in HIDDEN_FILTERS:
-        names = [n for n in m.filters if n not in HIDDEN_FILTERS]
-        raise Refused(f"{m.name} has no filter {base!r}; closest: {', '.join(closest(base, names))}",
-                      f'describe("{m.name}") lists its filters. Nothing was sent to NetBox.')
+        return _ids(m, op, value)
+    check(validate.filter_named(m, base))
     f = m.filters[base]
-    ops = _ops_of(m, base)
-    if op not in ops:
-        raise Refused(
-            f"{m.name} filter {base} does not take op {op}; ops: {', '.join(ops)}",
-            "Nothing was sent to NetBox.",
-        )
     if op in ("empty", "not_empty"):
         value = None
-    elif value is None:
-        raise Refused(f"the condition on {base} has no value", 'Give a value, or op "empty".')
+    check(validate.value_problem(Condition(field=base, op=op, value=value)))  # type: ignore[arg-type]
     text = f"{base} {op} {value}" if value is not None else f"{base} {op}"
     if f.type == REF:
-        if op not in ("eq", "ne", "empty", "not_empty"):
-            raise Refused(
-                f"{base} names objects: ops eq, ne, empty, not_empty", "Nothing was sent to NetBox."
-            )
-        if f.key == "id" and value is not None:
-            values = value if isinstance(value, list) else [value]
-            ids = _number(values, base)
-            if any(not isinstance(i, int) for i in ids):
-                raise Refused(
-                    f"{base} takes ids of {f.to}", f'Give ids, or the filter {base[:-3]} with names.'
-                )
-            refs = [Ref(model=f.to or "", id=i, label=f"#{i}") for i in ids]
-            return Condition(field=base, op=op, value=ids, text=text, model=f.to, resolved=refs)
-        if isinstance(value, list):
-            raise Refused(
-                f"{base} takes one name per condition", f"Give ids with {base}_id for several objects."
-            )
-        stem = base[:-3] if base.endswith("_id") else base
-        return Condition(
-            field=stem,
-            op=op,
-            value=None if value is None else str(value),
-            text=str(value or base),
-            model=f.to,
+        cond = _named(m, base, op, value, text)
+    elif f.type == BOOL:
+        cond = _true_or_false(m, base, op, value, text)
+    else:
+        if f.type == CHOICE and value is not None:
+            value = _choice_values(m, base, op, value)
+        if f.type == NUM and value is not None:
+            value = _number(value, base)
+        cond = Condition(field=base, op=op, value=value, text=text)
+    check(*validate.condition_problems(m, cond))
+    return cond
+
+
+def _ids(m: Model, op: str, value: Any) -> Condition:
+    """The objects themselves, by id (`{"field": "id", "value": [1, 2]}`): found already."""
+    values = value if isinstance(value, list) else [value]
+    ids = _number(values, "id")
+    cond = Condition(field="id", op=op, value=ids, text=f"id {ids}", model=m.name,
+                     resolved=[Ref(model=m.name, id=i, label=str(i)) for i in ids if isinstance(i, int)])
+    if validate.op_problem(m, cond) is not None or any(not isinstance(i, int) for i in ids):
+        raise Refused(
+            "id takes object ids (numbers) with op eq or ne", 'E.g. {"field": "id", "value": [1, 2]}.'
         )
-    if f.type == BOOL:
-        if op in ("empty", "not_empty"):
-            raise Refused(f"{base} is true or false: ops eq, ne", "Nothing was sent to NetBox.")
-        b = _bool(value, base)
-        return Condition(field=base, op="eq", value=(not b) if op == "ne" else b, text=text)
-    if f.type == CHOICE and value is not None:
-        valid = [c.value for c in m.choices(base)]
+    return cond
+
+
+def _named(m: Model, base: str, op: str, value: Any, text: str) -> Condition:
+    """A filter naming objects: by ids (`site_id`), found already, or by one name, matched as in questions."""
+    f = m.filters[base]
+    check(validate.op_problem(m, Condition(field=base, op=op, model=f.to)))  # type: ignore[arg-type]
+    if f.key == "id" and value is not None:
         values = value if isinstance(value, list) else [value]
-        bad = [str(v) for v in values if valid and str(v) not in valid]
-        if bad and op in ("eq", "ne"):
-            labels = {c.label.lower(): c.value for c in m.choices(base)}
-            fixed = [labels.get(str(v).lower()) for v in values]
-            if all(fixed):  # a label ("Active") for its value ("active")
-                value = fixed if isinstance(value, list) else fixed[0]
-            else:
-                raise Refused(f"{base} has no value {bad[0]!r}; closest: {', '.join(closest(bad[0], valid))}",
-                              f'describe("{m.name}", "{base}") lists its values. Nothing was sent to NetBox.')
-    if f.type == NUM and value is not None:
-        value = _number(value, base)
-    if isinstance(value, list) and not f.multi:
-        raise Refused(f"{base} takes one value", "Give one value per condition.")
-    return Condition(field=base, op=op, value=value, text=text)
+        ids = _number(values, base)
+        if any(not isinstance(i, int) for i in ids):
+            raise Refused(f"{base} takes ids of {f.to}", f'Give ids, or the filter {base[:-3]} with names.')
+        refs = [Ref(model=f.to or "", id=i, label=f"#{i}") for i in ids]
+        return Condition(field=base, op=op, value=ids, text=text, model=f.to, resolved=refs)
+    if isinstance(value, list):
+        raise Refused(f"{base} takes one name per condition", f"Give ids with {base}_id for several objects.")
+    stem = base[:-3] if base.endswith("_id") else base
+    return Condition(field=stem, op=op, value=None if value is None else str(value), text=str(value or base),
+                     model=f.to)
+
+
+def _true_or_false(m: Model, base: str, op: str, value: Any, text: str) -> Condition:
+    check(validate.op_problem(m, Condition(field=base, op=op, value=value)))  # type: ignore[arg-type]
+    if op in ("empty", "not_empty"):
+        raise Refused(f"{base} is true or false: ops eq, ne", NOTHING_SENT)
+    b = _bool(value, base)
+    return Condition(field=base, op="eq", value=(not b) if op == "ne" else b, text=text)
+
+
+def _choice_values(m: Model, base: str, op: str, value: Any) -> Any:
+    """A label ("Active") for its value ("active"); any other value the filter lacks is refused."""
+    problem = validate.choice_problem(m, Condition(field=base, op=op, value=value))
+    if problem is None:
+        return value
+    labels = {c.label.lower(): c.value for c in m.choices(base)}
+    fixed = [labels.get(str(v).lower()) for v in (value if isinstance(value, list) else [value])]
+    if not all(fixed):
+        raise refused(problem)
+    return fixed if isinstance(value, list) else fixed[0]
 
 
 def build_intent(model: str, conditions: Any, fields: Any = None, aggregate: Any = None) -> Intent:
@@ -223,18 +232,7 @@ def build_intent(model: str, conditions: Any, fields: Any = None, aggregate: Any
             "conditions is a list of {field, op, value}", 'E.g. [{"field": "site", "value": "DM-Akron"}].'
         )
     conds = [condition(m, c) for c in conditions]
-    attrs: list[str] = []
-    for name in fields or []:
-        root = str(name).split(".")[0]
-        if root == "id":
-            continue
-        if root not in m.fields:
-            raise Refused(
-                f"{m.name} has no field {name!r}; closest: "
-                f"{', '.join(closest(root, [f for f in m.fields if not f.startswith('_')]))}",
-                f'describe("{m.name}") lists its fields.',
-            )
-        attrs.append(str(name))
+    attrs = [str(name) for name in fields or [] if str(name).split(".")[0] != "id"]
     agg = None
     if aggregate:
         word = str(aggregate).strip()
@@ -242,20 +240,10 @@ def build_intent(model: str, conditions: Any, fields: Any = None, aggregate: Any
             agg = Aggregate(op="count", text="count")
         else:
             by = word.removeprefix("group:").removeprefix("by ").strip()
-            if by.split(".")[0] not in m.fields:
-                raise Refused(
-                    f"aggregate is \"count\" or a field of {m.name} to group by; {by!r} is not one; closest: "
-                    + ", ".join(closest(by, [f for f in m.fields if not f.startswith('_')])),
-                    f'describe("{m.name}") lists its fields.',
-                )
             agg = Aggregate(op="group", by=by, text=f"per {by}")
     intent = Intent(target=m.name, conditions=conds, attributes=attrs, aggregate=agg, source="choice")
-    try:
-        return validate(intent)  # the core's own check, as for an LLM's intent
-    except LLMError as exc:
-        raise Refused(
-            str(exc), f'describe("{m.name}") lists its fields and filters. Nothing was sent to NetBox.'
-        ) from None
+    check(*validate.problems(intent))  # the one check, as for an LLM's intent and the planner's filters
+    return intent
 
 
 def check_limit(limit: Any, offset: Any) -> tuple[int, int]:

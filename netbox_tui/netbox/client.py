@@ -301,6 +301,9 @@ class NetBoxClient:
         self.base_url = profile.url
         # What messages say: the URL without any user:password it may carry.
         self.shown_url = re.sub(r"//[^/@]*@", "//", self.base_url)
+        # Set by the back-end when the client answers from a snapshot file (the embedded demo's too): its url,
+        # netbox_version and taken_at, for whatever must say the data is not the NetBox's as it is now.
+        self.snapshot_meta: Optional[dict[str, Any]] = None
         token = profile.resolved_token()
         self._token_id = token_identity(token)
         # What an answer must never echo: the token (a proxy or error page may reflect request headers).

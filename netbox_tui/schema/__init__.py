@@ -134,6 +134,14 @@ class Model:
         name = other.split(".")[1] + "_count"
         return name if name in self.fields else None
 
+    @property
+    def nested(self) -> bool:
+        """A tree (regions, site groups, locations…: a `parent` of its own kind): NetBox's counts on its
+        rows are cumulative (North America's site_count holds every state's sites), so summed over a
+        grouping they count an object once per ancestor."""
+        parent = self.fields.get("parent")
+        return parent is not None and parent.to == self.name
+
 
 class Schema:
     """Models are built from the generated data on first use: start-up reads only the JSON."""

@@ -73,6 +73,7 @@ class Vocab:
     place: frozenset[str]
     alternatives: frozenset[str]
     also: tuple[str, ...]
+    greeting: tuple[str, ...]  # words that carry nothing where a question opens ("hi, …")
     negation: tuple[str, ...]
     patterns: dict[str, tuple[str, ...]]
     abbreviations: dict[str, str]
@@ -164,6 +165,7 @@ def parse(data: dict[str, Any]) -> Vocab:
         place=frozenset(cues.get("place", ())),
         alternatives=frozenset(cues.get("alternatives", ())),
         also=tuple(cues.get("also", ())),
+        greeting=tuple(cues.get("greeting", ())),
         negation=tuple(cues.get("negation", ())),
         patterns={k: tuple(v) for k, v in data.get("patterns", {}).items()},
         abbreviations={k.lower(): v for k, v in data.get("abbreviations", {}).items()},

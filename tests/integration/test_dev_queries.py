@@ -85,7 +85,6 @@ HONEST_MISSES = {
     "is two steps",
     "what's plugged into PP:B128 port 2": "“port 2” names a front port by position; it is read as an "
     "interface name",
-    "ncsu coreswitch 2 interfaces pls": "a hostname typed as separate words is not joined",
     "how many ports carry voice vlan 200 at dm-stamford": "“voice” is read as the VLAN role, which "
     "interfaces cannot be filtered by",
     "members of ae1 on ncsu117-distswitch1": "LAG members (the lag filter) are not in the vocabulary",
