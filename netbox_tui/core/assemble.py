@@ -121,6 +121,23 @@ class Assembler:
             j += 1
         return None
 
+    def tags_of_another_model(self, intent: Intent) -> None:
+        """"devices at sites tagged Zulu": the tag is the sites', which NetBox cannot filter devices by. Read
+        as the devices' own tag, it answered "no devices" ok; the words are said as not understood instead."""
+        for cond in [c for c in intent.conditions if c.model == TAG and c.span is not None]:
+            a, b = cond.span  # type: ignore[misc]
+            i = next((t.i for t in self.toks if t.start == a), None)
+            j = next((t.i for t in self.toks if t.end == b), None)
+            if i is None or j is None:
+                continue
+            first = self.at(i)  # the span begins at "tagged", or at the tag's name after it
+            word = first if first is not None and first.has("field") else self.prev_content(i)
+            owner = self.prev_content(word.a) if word is not None and word.has("field") else None
+            models = {m.model for m in owner.of("noun")} if owner is not None else set()
+            if owner is not None and models and intent.target not in models:
+                intent.conditions.remove(cond)
+                intent.not_understood.append(self.surface(owner.a, j + 1))
+
     def prev_content(self, i: int) -> Optional[Cand]:
         j = i - 1
         while j >= 0:
@@ -171,6 +188,7 @@ class Assembler:
         # A name scoped by others ("front port 2 on PP:B128": a port of that device) is looked up after them.
         intent.conditions.sort(key=lambda c: c.model in self.vocab.scoped_names and not c.resolved)
         intent.not_understood = self.leftover()
+        self.tags_of_another_model(intent)
         intent.claims = sorted(self.claims, key=lambda c: c.start)
         intent.corrected = self.corrected() + custom_field_notes(self, intent)
         return intent

@@ -221,10 +221,23 @@ def read(asm: Assembler, pattern: str, now: Optional[datetime] = None) -> Intent
         _fields_asked(asm, intent, subject)
         intent.conditions += _values_set(asm, intent, subject.models)  # after the fields: "was it enabled"
     _closing_words(asm, pattern, taken)
-    intent.not_understood = asm.leftover()
+    intent.not_understood = asm.leftover() + _objects_of_two_kinds(intent)
     intent.claims = sorted(asm.claims, key=lambda c: c.start)
     intent.corrected = asm.corrected()
     return intent
+
+
+def _objects_of_two_kinds(intent: Intent) -> list[str]:
+    """A change has one object: objects of two kinds named apart ("the nashua switch": the site DM-Nashua,
+    the switch roles) would be asked of the same change and always answer none, ok and wrong. The first
+    stays; the others' words are returned to be said as not understood."""
+    objects = [c for c in intent.conditions if c.field == "object"]
+    kinds = {c.model for c in objects}
+    if len(kinds) < 2:
+        return []
+    dropped = [c for c in objects if c.model != objects[0].model]
+    intent.conditions = [c for c in intent.conditions if c not in dropped]
+    return list(dict.fromkeys(c.text or str(c.value) for c in dropped))
 
 
 def _time_and_user(asm: Assembler, intent: Intent, pattern: str, now: Optional[datetime]) -> set[int]:

@@ -309,7 +309,7 @@ class Resolver:
             ).results
             if not found:
                 found = await self._chassis_member(m, text, base, fields)
-            if not found and base:
+            if not found and base and exact_only:
                 # The scope said nothing of the named object ("Dunder-Mifflin devices in rack R107": the
                 # rack's tenant is its own): the name alone, then.
                 return await self._search(model, text, (), exact_only, want, also)
@@ -322,6 +322,10 @@ class Resolver:
             m.path, {**base, f"{label}__ic": words[:8]}, limit=1000, fields=fields, kind=kind_of(model)
         )
         rows = page.results
+        if not rows and base:
+            # Not in the scope (it said nothing of the named object): the name alone, then. In it, loose words
+            # are that place's ("akron rtr01": dmi01-akron-rtr01, not a choice of 13 routers).
+            return await self._search(model, text, (), exact_only, want, also)
         if not rows:
             # Nothing holds the words: names that start alike ("KKDG9999" -> KKDG4923), for "Closest:".
             stem = max(

@@ -1,7 +1,7 @@
 """Questions that ask to change NetBox, refused in words whatever the verb.
 
 The words are the vocabulary's (`[writes]` in schema/vocab.toml), not a list kept here: a word of
-`anywhere` outside quotes, or a `commands` word opening the question after a polite lead ("please
+`anywhere` outside quotes (not a few words after a `past` one: "what did dwight delete"), or a `commands` word opening the question after a polite lead ("please
 add VLAN 400 to X"), unless a `reads` phrase makes it describe ("change log of X", "shutdown
 ports"). A typed intent (a choice, a drill, a follow-up, an MCP tool) is never checked: its words
 are a label, and an intent can only read.
@@ -26,6 +26,7 @@ class WriteWords:
     commands: tuple[tuple[str, ...], ...]
     lead: tuple[tuple[str, ...], ...]
     reads: tuple[tuple[str, ...], ...]
+    past: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +37,8 @@ def write_words() -> WriteWords:
         # Longest first, so "go ahead and" is taken before "go".
         return tuple(sorted((tuple(_words(p)) for p in section.get(key, ())), key=len, reverse=True))
 
-    return WriteWords(phrases("anywhere"), phrases("commands"), phrases("lead"), phrases("reads"))
+    past = frozenset(w for p in section.get("past", ()) for w in _words(p))
+    return WriteWords(phrases("anywhere"), phrases("commands"), phrases("lead"), phrases("reads"), past)
 
 
 def _words(text: str) -> list[str]:
@@ -52,7 +54,8 @@ def asks_to_write(text: str) -> bool:
     ww = write_words()
     words = _words(_QUOTED.sub(" ", text))
     for i in range(len(words)):
-        if any(_at(words, i, p) for p in ww.anywhere) and not any(_at(words, i, r) for r in ww.reads):
+        if any(_at(words, i, p) for p in ww.anywhere) and not any(_at(words, i, r) for r in ww.reads) \
+                and not ww.past & set(words[max(0, i - 3) : i]):  # "what did dwight delete": what was done
             return True
     i = 0
     while i < len(words):  # polite lead-ins: "please", "can you", "go ahead and"

@@ -176,3 +176,13 @@ async def test_a_name_with_a_kind_after_it_is_only_that_kind(nb_client: Client, 
     assert not rest("dcim/power-feeds/", {"name": "dmi01-yonkers-pdu01"})["results"]
     ans = await Orchestrator(nb_client()).ask("what does dmi01-yonkers-pdu01 feed")
     assert ans.status != "ok"
+
+
+async def test_a_loose_hostname_after_its_site_is_that_sites_device(nb_client: Client, rest: Rest) -> None:
+    """"akron rtr01": "rtr01" alone names 13 routers; the site the question names keeps the one there."""
+    site = _one(rest, "dcim/sites/", name="DM-Akron")
+    [device] = [d for d in rest("dcim/devices/", {"site_id": site["id"], "limit": 1000})["results"]
+                if "rtr01" in (d["name"] or "")]
+    ans = await Orchestrator(nb_client()).ask("interfaces on akron rtr01")
+    assert ans.status == "ok", ans.answer
+    assert {r["id"] for r in ans.tables[0].rows} == _ids(rest, "dcim/interfaces/", device_id=device["id"])

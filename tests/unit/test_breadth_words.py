@@ -235,3 +235,13 @@ def test_each_before_a_name_and_its_model_word_groups_by_that_model() -> None:
     it = parse("how many devices in each IDF rack")
     assert it.aggregate is not None and it.aggregate.op == "group" and it.aggregate.by == "rack"
     assert [c.text for c in it.conditions] == ["IDF"] and not it.not_understood
+
+
+def test_a_tag_of_another_model_is_said_not_put_on_the_target() -> None:
+    """"devices at sites tagged Zulu": the tag is the sites' (NetBox cannot filter devices by it). Read as the
+    devices' own tag the answer was "no devices", ok and wrong; now the words are said as not understood."""
+    it = parse("devices at sites tagged Zulu")
+    assert it.target == "dcim.device" and not any(c.model == "extras.tag" for c in it.conditions)
+    assert it.not_understood == ["sites tagged Zulu"]
+    own = parse("sites tagged Zulu")  # the target's own tag stays a condition
+    assert [c.model for c in own.conditions] == ["extras.tag"] and not own.not_understood

@@ -327,3 +327,25 @@ async def test_the_journal_search_is_sent_as_q_and_said_as_the_comments() -> Non
     await run(plan_journal(intent), ctx)
     assert ("q", "RMA") in client.sent[0]
     assert [(a.field, a.op, a.value) for a in ctx.applied] == [("comments", "contains", "RMA")]
+
+
+@pytest.mark.parametrize("question, write", [
+    ("what did dwight delete?", False),  # asks what was done
+    ("what did admin remove today", False),
+    ("delete dmi01-akron-rtr01", True),
+    ("please remove vlan 400", True),
+])
+def test_a_write_verb_after_did_asks_what_was_done(question: str, write: bool) -> None:
+    from netbox_tui.core.writes import asks_to_write
+
+    assert asks_to_write(question) is write
+
+
+def test_objects_of_two_kinds_named_apart_are_not_both_asked_of_one_change(parser: Parser) -> None:
+    """"the nashua switch": the site DM-Nashua and the switch roles, asked of the same change, always answered
+    none (ok and wrong). A change has one object: the first stays, the other's words are said."""
+    intent = parser.parse("what did dwight change on the nashua switch")
+    objects = [c for c in intent.conditions if c.field == "object"]
+    assert len({c.model for c in objects}) == 1 and intent.not_understood == ["switch"]
+    port = parser.parse("who shut xe-1/3/7 on ncsu-coreswitch2")  # a port of a device is one object
+    assert not port.not_understood
