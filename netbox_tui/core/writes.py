@@ -1,10 +1,10 @@
 """Questions that ask to change NetBox, refused in words whatever the verb.
 
 The words are the vocabulary's (`[writes]` in schema/vocab.toml), not a list kept here: a word of
-`anywhere` outside quotes (not a few words after a `past` one: "what did dwight delete"), or a `commands` word opening the question after a polite lead ("please
-add VLAN 400 to X"), unless a `reads` phrase makes it describe ("change log of X", "shutdown
-ports"). A typed intent (a choice, a drill, a follow-up, an MCP tool) is never checked: its words
-are a label, and an intent can only read.
+`anywhere` outside quotes (not a few words after a `past` one: "what did dwight delete"), or a
+`commands` word opening the question after a polite lead ("please add VLAN 400 to X"), unless a
+`reads` phrase makes it describe ("change log of X", "shutdown ports"). A typed intent (a choice, a
+drill, a follow-up, an MCP tool) is never checked: its words are a label, and an intent can only read.
 """
 
 from __future__ import annotations
