@@ -208,10 +208,11 @@ def read(asm: Assembler, pattern: str, now: Optional[datetime] = None) -> Intent
     if pattern == "changes":
         _what_was_done(asm, intent, taken)
     _pattern_words(asm, pattern, taken)
-    subject = _objects(asm, intent, pattern, taken)
+    # Choice values first, with the word naming their field: "info level entries" is no provider Level 3.
     if pattern == "journal":
         _journal_kinds(asm, intent)
     intent.conditions += _skipped_choices(asm, intent, target, taken)
+    subject = _objects(asm, intent, pattern, taken)
     if pattern == "journal":
         intent.conditions += _mentioned(asm, taken)
     if pattern == "changes":
