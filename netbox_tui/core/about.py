@@ -33,8 +33,11 @@ def asks_about(asm: Assembler, found: list[Cand]) -> bool:
     """Whether the question asks about NetBox itself: an `about` word, and no model word or named object
     (those ask about NetBox's data; the `about` word is then left to them) but a plugin's ("is the bgp
     plugin installed")."""
-    if not any(m.name == PATTERN for c in found for m in c.of("pattern")):
+    said = [c for c in found if any(m.name == PATTERN for m in c.of("pattern"))]
+    if not said:
         return False
+    if {"netbox", "version"} <= {w for c in said for w in asm.surface(c.a, c.b).lower().split()}:
+        return True  # "what netbox version is this server running": NetBox's own, whatever else is named
     nouns = [c for c in asm.items("noun") if not asm.in_mention(c)]
     return not asm.mentions and all(_plugin_of(asm, c) for c in nouns)
 
@@ -55,6 +58,10 @@ def read(asm: Assembler) -> Intent:
         if app is not None and not asm.is_used(c):
             span = asm.claim(c.a, c.b, f"plugin {app}")
             intent.conditions.append(Condition(field="plugin", value=app, text=asm.r.text[span[0] : span[1]]))
+    itself = set(load_vocab().history.get("about_self", ()))  # "this server", "the instance": NetBox
+    for t in asm.toks:
+        if t.low in itself and t.i not in asm.used:
+            asm.claim(t.i, t.i + 1, "NetBox itself")
     for c in asm.items("pattern"):
         if any(m.name == PATTERN for m in c.of("pattern")) and not asm.is_used(c):
             asm.claim(c.a, c.b, f"pattern {PATTERN}")

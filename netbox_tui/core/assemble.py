@@ -644,9 +644,9 @@ class Assembler:
         attrs: list[Meaning] = []
         if subject is not None:
             for c in list(bare):
-                if not self._singular(c) and subject.how != "iface":  # "vlans on X ae0": the port's VLANs
-                    continue
                 f = next((f for sm in subject.models if (f := self.field_for_noun(sm, c)) is not None), None)
+                if not self._singular(c) and subject.how != "iface" and not self._many_of(c, subject, f):
+                    continue  # "vlans on X ae0": the port's VLANs
                 if f is not None:
                     attrs.append(f)
                     self.claim(c.a, c.b, f"field {f.name}")
@@ -762,6 +762,19 @@ class Assembler:
             if m.how == "name" and not any(self.vocab.model(x).stands_for for x in m.models):
                 return m
         return None
+
+    def _many_of(self, noun: Cand, subject: Mention, f: Optional[Meaning]) -> bool:
+        """"what tags are on X": a plural model word is a field of the named object when that field holds
+        many and NetBox cannot filter the word's model by the object (no tags?device_id=)."""
+        if f is None:
+            return False
+        nouns = [m.model for m in noun.of("noun") if m.model and self.schema.get(m.model) is not None]
+        for sm in subject.models:
+            field = self.schema.model(sm).fields.get(f.name) if self.schema.get(sm) is not None else None
+            if field is not None and field.many and nouns \
+                    and all(self.schema.model(n).ref_filter(sm) is None for n in nouns):
+                return True
+        return False
 
     def field_for_noun(self, model: str, noun: Cand) -> Optional[Meaning]:
         """The field of `model` a model word asks for: a VLAN's `group` for "VLAN group", a device's

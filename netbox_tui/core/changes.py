@@ -84,6 +84,7 @@ class HistoryWords:
     choice_words: frozenset[str]  # words naming a choice field beside its value ("info level")
     anyone: frozenset[str]  # words for any user ("did anyone change X"): no user named
     mentions: tuple[tuple[str, ...], ...]  # words before text the journal's comments contain
+    wrote: frozenset[str]  # verbs right after a user's name ("notes dwight wrote")
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +100,7 @@ def history_words() -> HistoryWords:
         frozenset(section.get("choice_words", ())),
         frozenset(section.get("anyone", ())),
         tuple(sorted((tuple(p.split()) for p in section.get("mentions", ())), key=len, reverse=True)),
+        frozenset(section.get("wrote", ())),
     )
 
 
@@ -603,6 +605,9 @@ def _user(asm: Assembler, taken: set[int]) -> Optional[tuple[int, int, str]]:
             and _change_word_after(asm, t.i + 1)
         ):
             return t.i, t.i + 1, t.text  # "dwight changed …"
+        if free(t.i) and t.i + 1 < len(toks) and toks[t.i + 1].low in history_words().wrote \
+                and not (t.i > 0 and toks[t.i - 1].low == "who"):
+            return t.i, t.i + 2, t.text  # "journal notes dwight wrote", "changes dwight made": the verb too
     return None
 
 

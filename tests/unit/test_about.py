@@ -47,6 +47,7 @@ def parser() -> Parser:
         "which netbox are we connected to",
         "what version of django is netbox running",
         "list plugins with versions",
+        "what netbox version is this server running?",  # "server" also names device roles
     ],
 )
 def test_questions_about_netbox_itself(parser: Parser, question: str) -> None:

@@ -187,6 +187,7 @@ def test_the_plugins_models_are_listed_by_their_names(parser: Parser, question: 
         ("sessions to AS209", "remote_as", "209"),  # no field word: the AS peered with (vocab.toml relation)
         ("bgp sessions with remote AS 3356", "remote_as", "3356"),
         ("sessions with local AS 65001", "local_as", "65001"),  # five digits, yet no circuit id
+        ("which sessions peer with AS3356", "remote_as", "3356"),  # "peer with" carries nothing but the AS
     ],
 )
 def test_an_asn_is_the_remote_or_the_local_as_as_said(

@@ -245,3 +245,13 @@ def test_a_tag_of_another_model_is_said_not_put_on_the_target() -> None:
     assert it.not_understood == ["sites tagged Zulu"]
     own = parse("sites tagged Zulu")  # the target's own tag stays a condition
     assert [c.model for c in own.conditions] == ["extras.tag"] and not own.not_understood
+
+
+@pytest.mark.parametrize("question", ["what tags are on dmi01-scranton-rtr01",
+                                      "tags of dmi01-scranton-rtr01"])
+def test_a_plural_word_for_a_many_valued_field_of_one_object_asks_that_field(question: str) -> None:
+    """NetBox cannot filter tags by device: "what tags are on X" is X's `tags` (it listed every tag and said
+    the device was not applied), while "interfaces on X" stays the interfaces filtered by the device."""
+    it = parse(question)
+    assert it.target == "dcim.device" and it.attributes == ["tags"] and not it.not_understood
+    assert parse("interfaces on dmi01-akron-rtr01").target == "dcim.interface"

@@ -349,3 +349,20 @@ def test_objects_of_two_kinds_named_apart_are_not_both_asked_of_one_change(parse
     assert len({c.model for c in objects}) == 1 and intent.not_understood == ["switch"]
     port = parser.parse("who shut xe-1/3/7 on ncsu-coreswitch2")  # a port of a device is one object
     assert not port.not_understood
+
+
+@pytest.mark.parametrize("question, field, user", [
+    ("journal notes dwight wrote", "created_by", "dwight"),
+    ("changes dwight made today", "user_name", "dwight"),
+])
+def test_a_name_before_an_authoring_verb_is_the_user(
+        parser: Parser, question: str, field: str, user: str) -> None:
+    intent = parser.parse(question)
+    assert conds(intent)[f"{field}:eq"] == user and not intent.not_understood
+
+
+def test_make_after_did_someone_is_what_they_did_not_a_manufacturer(parser: Parser) -> None:
+    """"make" is a manufacturer's synonym ("make of X"); "what changes did admin make" was changes to
+    manufacturers (none, ok)."""
+    intent = parser.parse("what changes did admin make")
+    assert conds(intent) == {"user_name:eq": "admin"} and not intent.not_understood
