@@ -155,12 +155,14 @@ class Assembler:
         self.mentions = self.find_mentions()
         tag_mentions(self)
         pattern = self.pattern()
+        from netbox_tui.core import numbers, ranking
+
+        if pattern == "changes" and (ranked := ranking.read(self)) is not None:
+            return ranked  # "devices most recently added": the devices by creation time, not the change log
         if pattern in ("changes", "journal", "about"):  # the change log, the journal, NetBox: core/changes.py
             from netbox_tui.core.changes import read as read_history
 
             return read_history(self, pattern)
-        from netbox_tui.core import numbers, ranking
-
         if pattern is None and (ranked := ranking.read(self)) is not None:
             return ranked  # "which rack has the most devices": a grouped count, ranked (core/ranking.py)
         rels = self.relation_cues()

@@ -21,7 +21,6 @@ from netbox_tui.core.cfwords import (
     IS,
     LESS,
     MORE,
-    SYMBOLS,
     TEXT_TYPES,
     TRUE,
     UNSET,
@@ -29,6 +28,7 @@ from netbox_tui.core.cfwords import (
     _abbreviates,
     _labels,
     _match,
+    symbol_op,
 )
 from netbox_tui.core.customfields import (
     CUSTOM_FIELD,
@@ -396,9 +396,7 @@ def _compare_at(asm: Assembler, c: Cand, j: int) -> tuple[Optional[str], int]:
     x = asm.at(j)
     if x is not None and asm.cue(x, "compare") and not asm.is_used(x):
         return next(m.value for m in x.of("cue") if m.name == "compare"), x.b
-    gap = _gap(asm, j - 1, j)
-    op = next((o for s, o in SYMBOLS if s in gap), None)
-    return op, j
+    return symbol_op(_gap(asm, j - 1, j)), j
 
 
 def _number_after(
@@ -418,8 +416,8 @@ def _number_after(
             _unit_after(asm, j + 4, cf), None
     op, j = _compare_at(asm, c, j)
     value = num(j)
-    if value is None:
-        return None
+    if value is None or op in ("ne", "?"):
+        return None  # "sla hours != 8": no lookup of a custom field says it; the words stay said
     end = j + 1
     if end + 1 < n and toks[end].low == "or" and toks[end + 1].low in MORE | LESS and op in (None, "eq"):
         op, end = ("gte" if toks[end + 1].low in MORE else "lte"), end + 2  # "12 or more"

@@ -39,7 +39,18 @@ TEXT_TYPES = ("text", "longtext", "url")
 # Date words -> how the period they name bounds the field: start/end of that day, month or year.
 DATE_CMP: dict[str, str] = dict(_WORDS.get("date_bounds", {}))
 CMP_DATE = {"lt": "lt:start", "lte": "lt:end", "gt": "gte:end", "gte": "gte:start"}
-SYMBOLS = (("<=", "lte"), (">=", "gte"), ("≤", "lte"), ("≥", "gte"), ("<", "lt"), (">", "gt"), ("=", "eq"))
+SYMBOLS = (("<=", "lte"), (">=", "gte"), ("=<", "lte"), ("=>", "gte"), ("≤", "lte"), ("≥", "gte"),
+           ("<", "lt"), (">", "gt"), ("=", "eq"), ("==", "eq"), ("!=", "ne"), ("<>", "ne"), ("≠", "ne"))
+
+
+def symbol_op(gap: str) -> Optional[str]:
+    """The comparison a symbol typed between two words says, matched whole ("!=" is no "=", "<>" no "<"):
+    None for no symbol, "?" for one nothing reads (never a plain equality)."""
+    typed = gap.strip()
+    if not typed:
+        return None
+    op = dict(SYMBOLS).get(typed)
+    return op if op is not None else "?" if re.search(r"[<>=!~≤≥≠]", typed) else None
 
 
 # -- readings: spans of the question that name a custom field or one of its values ---------------------------

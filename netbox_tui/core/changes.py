@@ -809,10 +809,18 @@ async def _gone_rows(
         ctx.applied.append(Applied(field="object", op="=", value=f"{name} (not in NetBox now)",
                                    text=exc.cond.text, filter=flt))
         got = await _changelog(ctx, pairs + [("changed_object_type", model), ("object_repr__isw", name)])
+        got = [r for r in got if _repr_names(str(r.get("object_repr") or ""), name)]  # not "Temp-Event-2"
         if not got:
             raise exc
         rows.update((r["id"], r) for r in got)
     return [(r, None) for r in sorted(rows.values(), key=lambda r: str(r.get("time")), reverse=True)]
+
+
+def _repr_names(shown: str, name: str) -> bool:
+    """Whether a change log's `object_repr` is the object named: the name itself, or it and what NetBox adds
+    in brackets ("Temp-Event (410)"); `__isw` alone also finds "Temp-Event-2 (411)"."""
+    low, want = shown.lower(), name.lower()
+    return low == want or low.startswith(want + " (")
 
 
 def _kept_here(c: Condition) -> bool:

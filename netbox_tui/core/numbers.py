@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional
 
 from netbox_tui.core import ops
-from netbox_tui.core.cfwords import LESS, MORE, SYMBOLS
+from netbox_tui.core.cfwords import LESS, MORE, symbol_op
 from netbox_tui.core.intent import Condition, Intent
 from netbox_tui.schema import Model
 from netbox_tui.schema.vocab import load as load_vocab
@@ -98,12 +98,7 @@ def _gap_op(asm: Assembler, k: int) -> Optional[str]:
     """A comparison symbol typed right before token k ("vid >= 100", "≥ 4 vcpus")."""
     start = asm.toks[k - 1].end if k > 0 else 0
     gap = asm.r.text[start : asm.toks[k].start]
-    if any(s in gap for s in _words().get("unequal", ())):
-        return "ne"
-    op = next((o for s, o in SYMBOLS if s in gap), None)
-    if op is None and re.search(r"[<>=!~]", gap):
-        return "?"  # a symbol nothing reads: never a plain equality
-    return op
+    return symbol_op(gap)  # "vid ~ 100": "?", a symbol nothing reads, never a plain equality
 
 
 def _phrase_at(asm: Assembler, j: int) -> Optional[tuple[str, int]]:

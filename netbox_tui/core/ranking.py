@@ -30,7 +30,6 @@ else:  # pragma: no cover - Python 3.10
 if TYPE_CHECKING:
     from netbox_tui.core.assemble import Assembler
     from netbox_tui.core.intent import Intent
-    from netbox_tui.core.parser import Parser
     from netbox_tui.core.readings import Cand
     from netbox_tui.core.results import Answer, Table
 
@@ -56,7 +55,7 @@ def words() -> dict[str, Any]:
     return dict(tomllib.loads(raw).get("ranking", {}))
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
 def _phrases(key: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted({tuple(str(p).lower().split()) for p in words().get(key, ())}, key=len, reverse=True))
 
@@ -73,34 +72,13 @@ class _Shape:
 
 
 def read(asm: Assembler) -> Optional[Intent]:
-    """The question as a ranked grouped count, when the intent can carry a rank (else None: unread)."""
-    from netbox_tui.core.intent import Intent
-
-    if "rank" not in Intent.model_fields:
-        return None  # nowhere to say the order: "most" stays said as not understood, never dropped
+    """The question as a ranked grouped count or ordered rows, else None (its words left to the rest)."""
     found = reading(asm)
     if found is None:
         return None
     intent, rank = found
-    setattr(intent, "rank", rank)
+    intent.rank = rank
     return intent
-
-
-def understand(parser: Parser, question: str) -> Optional[tuple[Intent, Rank]]:
-    """What `read` finds in a question, whatever the intent carries (for tests and callers that keep it)."""
-    from netbox_tui.core.assemble import Assembler
-    from netbox_tui.core.question import check_question
-    from netbox_tui.core.readings import Readings
-    from netbox_tui.core.tokens import tokenize
-
-    text = check_question(question)
-    run = Readings(parser, text, tokenize(text, parser.lex))
-    run.find()
-    run.select()
-    run.fuzzy()
-    asm = Assembler(run)
-    asm.mentions = asm.find_mentions()
-    return reading(asm)
 
 
 def reading(asm: Assembler) -> Optional[tuple[Intent, Rank]]:

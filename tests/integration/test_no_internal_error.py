@@ -22,8 +22,10 @@ pytestmark = pytest.mark.integration
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TOKEN = "0123456789abcdef0123456789abcdef01234567"  # the demo dump's public read-only token
-DEMO_SETS = ["queries/dev.yaml", "queries/dev2.yaml", "corpus.yaml", "heldout/heldout.yaml"]
-FIXTURE_SETS = ["corpus-fixture.yaml", "heldout17/heldout17.yaml", "heldout17b/heldout17b.yaml"]
+DEMO_SETS = ["queries/dev.yaml", "queries/dev2.yaml", "corpus.yaml", "heldout/heldout.yaml",
+             "heldout18demo/heldout18demo.yaml"]
+FIXTURE_SETS = ["corpus-fixture.yaml", "heldout17/heldout17.yaml", "heldout17b/heldout17b.yaml",
+                "heldout18fix/heldout18fix.yaml"]
 
 
 def questions(name: str) -> list[str]:

@@ -10,9 +10,7 @@ from typing import Any, Callable
 import httpx
 import pytest
 
-from netbox_tui.core import ranking
 from netbox_tui.core.orchestrator import Orchestrator
-from netbox_tui.core.parser import Parser
 
 pytestmark = pytest.mark.integration
 
@@ -44,11 +42,8 @@ async def test_a_number_field_compared(
 
 
 async def _ranked(client: Any, question: str) -> Any:
-    orch = Orchestrator(client)
-    found = ranking.understand(Parser(await orch.resolver.names()), question)  # the real NetBox's names
-    assert found is not None
-    intent, rank = found
-    return await ranking.apply(orch, await orch.ask(question, intent=intent), rank)
+    """As the question is asked: read with the real NetBox's names, ranked by the orchestrator."""
+    return await Orchestrator(client).ask(question)
 
 
 def _devices_per(netbox_url: str, key: str) -> Counter[str]:

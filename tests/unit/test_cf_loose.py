@@ -201,3 +201,19 @@ def test_an_asn_typed_apart(parser: Parser) -> None:
     assert _asn_cands(parser, "sessions to AS3356") == [(2, 3)]
     assert _asn_cands(parser, "bgp neighbors in as 3356") == [(3, 5)]
     assert _asn_cands(parser, "sort as 10") == []  # "as" in lower case before a short number is English
+
+
+@pytest.mark.parametrize("question", ["circuits with sla hours != 8", "circuits with sla hours <> 8",
+                                      "circuits with sla hours ~ 8"])
+def test_a_symbol_no_lookup_says_is_never_read_as_another(parser: Parser, question: str) -> None:
+    """"!=" holds "=", "<>" holds "<": matched by a part, they were read as sla = 8 and sla < 8, ok."""
+    intent = parser.parse(question)
+    assert not any(c.field == "cf_sla_hours" and c.op in ("eq", "lt") for c in intent.conditions)
+    assert intent.not_understood
+
+
+@pytest.mark.parametrize("question, op", [("circuits with sla hours >= 8", "gte"),
+                                          ("circuits with sla hours => 8", "gte"),
+                                          ("circuits with sla hours <= 8", "lte")])
+def test_a_symbol_is_read_whole(parser: Parser, question: str, op: str) -> None:
+    assert _conds(parser.parse(question)) == [("cf_sla_hours", op, 8)]

@@ -366,3 +366,10 @@ def test_make_after_did_someone_is_what_they_did_not_a_manufacturer(parser: Pars
     manufacturers (none, ok)."""
     intent = parser.parse("what changes did admin make")
     assert conds(intent) == {"user_name:eq": "admin"} and not intent.not_understood
+
+
+@pytest.mark.parametrize("shown, named", [("Temp-Event (410)", True), ("Temp-Event", True),
+                                          ("Temp-Event-2 (411)", False), ("Temp-Events (412)", False)])
+def test_a_deleted_objects_changes_are_its_own_not_those_of_a_longer_name(shown: str, named: bool) -> None:
+    """NetBox's `object_repr__isw=Temp-Event` also finds Temp-Event-2: only the name itself is kept."""
+    assert changes._repr_names(shown, "Temp-Event") is named

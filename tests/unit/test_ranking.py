@@ -11,13 +11,12 @@ from functools import lru_cache
 from typing import Any, AsyncIterator, Optional
 
 import pytest
-from _demo import DEMO, demo_names, parse
+from _demo import DEMO, parse
 
 from netbox_tui.config import Settings
 from netbox_tui.core import ranking
 from netbox_tui.core.intent import Intent
 from netbox_tui.core.orchestrator import Orchestrator
-from netbox_tui.core.parser import Parser
 from netbox_tui.session import Session
 
 
@@ -56,6 +55,8 @@ def _conds(intent: Intent) -> list[tuple[str, str, Any]]:
     ("VLANs with vid >= 100", [("vid", "gte", 100)]),  # the symbol the tokens drop: never "vid = 100"
     ("VLANs with vid > 100", [("vid", "gt", 100)]),
     ("VLANs with vid != 100", [("vid", "ne", 100)]),
+    ("VLANs with vid <> 100", [("vid", "ne", 100)]),  # "<>" holds "<": read whole, never vid < 100
+    ("VLANs with vid => 100", [("vid", "gte", 100)]),  # "=>" holds ">": never vid > 100
     ("racks with a height of more than 42", [("u_height", "gt", 42)]),
     ("circuits with commit rate over 10000", [("commit_rate", "gt", 10000)]),  # not also a circuit ID
 ])
@@ -92,7 +93,8 @@ async def test_number_comparisons_answer_what_the_demo_rows_say(orch: Orchestrat
 
 
 def _read(question: str) -> Optional[tuple[Intent, ranking.Rank]]:
-    return ranking.understand(Parser(demo_names()), question)
+    intent = parse(question)
+    return (intent, intent.rank) if intent.rank is not None else None
 
 
 @pytest.mark.parametrize("question,target,by,order,limit", [
@@ -123,12 +125,9 @@ def test_a_superlative_that_cannot_be_computed_is_not_read(question: str) -> Non
     assert _read(question) is None
 
 
-def test_until_an_intent_carries_a_rank_the_superlative_is_said_not_understood() -> None:
+def test_the_parser_puts_the_rank_on_the_intent() -> None:
     intent = parse("which rack has the most devices")
-    if "rank" in Intent.model_fields:
-        assert getattr(intent, "rank").order == "desc" and intent.not_understood == []
-    else:
-        assert "most" in intent.not_understood  # honest partial, never "racks with some devices" as ok
+    assert intent.rank is not None and intent.rank.order == "desc" and intent.not_understood == []
 
 
 def _counts(endpoint: str, key: str) -> Counter[str]:
@@ -136,10 +135,8 @@ def _counts(endpoint: str, key: str) -> Counter[str]:
 
 
 async def _ranked(orch: Orchestrator, question: str) -> Any:
-    found = _read(question)
-    assert found is not None
-    intent, rank = found
-    return await ranking.apply(orch, await orch.ask(question, intent=intent), rank)
+    """As the question is asked: the parser's rank, applied by the orchestrator."""
+    return await orch.ask(question)
 
 
 async def test_the_rack_with_the_most_devices_names_every_tied_winner(orch: Orchestrator) -> None:
