@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import httpx
 import pytest
 from fixture_env import fixture_env
 
@@ -49,3 +50,17 @@ async def client(nb_client: Callable[..., NetBoxClient]) -> NetBoxClient:
 def fixture_url() -> str:
     """The seeded fixture NetBox (scripts/netbox-fixture, :8001)."""
     return fixture_env("NETBOX_FIXTURE_URL")
+
+
+@pytest.fixture
+def rest(netbox_url: str) -> Callable[..., Any]:
+    """rest(path, params) -> the JSON of GET /api/<path> on the demo NetBox with the read-only token: the
+    hand-written side of a comparison (tests/integration/fixture/ has its own, on the fixture NetBox)."""
+    headers = {"Authorization": f"Token {TOKEN_V1}"}
+
+    def get(path: str, params: Any = None) -> Any:
+        resp = httpx.get(f"{netbox_url}/api/{path}", params=params, headers=headers, timeout=60)
+        resp.raise_for_status()
+        return resp.json()
+
+    return get

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Callable
 
-import httpx
 import pytest
 
 from netbox_tui.core.orchestrator import Orchestrator
@@ -15,21 +14,8 @@ from netbox_tui.netbox.client import NetBoxClient
 
 pytestmark = pytest.mark.integration
 
-TOKEN_V1 = "0123456789abcdef0123456789abcdef01234567"  # the demo dump's public read-only token
 Client = Callable[..., NetBoxClient]
 Rest = Callable[..., Any]
-
-
-@pytest.fixture
-def rest(netbox_url: str) -> Rest:
-    headers = {"Authorization": f"Token {TOKEN_V1}"}
-
-    def get(path: str, params: Any = None) -> Any:
-        resp = httpx.get(f"{netbox_url}/api/{path}", params=params, headers=headers, timeout=60)
-        resp.raise_for_status()
-        return resp.json()
-
-    return get
 
 
 def _tally(rest: Rest, path: str, field: str) -> Counter[str]:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from _cf import CIRCUIT, DEVICE, FIELDS, PREFIX, TENANT
 
 from netbox_tui.core.cfdates import today_utc
 from netbox_tui.core.customfields import CustomFields, needed, period
@@ -17,24 +18,7 @@ from netbox_tui.core.names import Named, NameIndex
 from netbox_tui.core.parser import Parser
 from netbox_tui.core.readings import Readings
 from netbox_tui.core.tokens import tokenize
-from netbox_tui.netbox.client import CustomField
 
-DEVICE, CIRCUIT, PREFIX, TENANT = "dcim.device", "circuits.circuit", "ipam.prefix", "tenancy.tenant"
-FIELDS = [
-    CustomField("warranty_end", "Warranty end", "date", (DEVICE,)),
-    CustomField("monitored", "Monitored", "boolean", (DEVICE,)),
-    CustomField(
-        "support_tier",
-        "Support tier",
-        "select",
-        (CIRCUIT, DEVICE),
-        choices=(("gold", "Gold"), ("silver", "Silver"), ("bronze", "Bronze")),
-    ),
-    CustomField("cost_center", "Cost center", "text", (CIRCUIT, PREFIX, DEVICE)),
-    CustomField("sla_hours", "SLA hours", "integer", (CIRCUIT,)),
-    CustomField("owner", "Owner", "object", (CIRCUIT, PREFIX, DEVICE), related_object_type="tenancy.contact"),
-    CustomField("cust_id", "Customer ID", "text", (TENANT,)),
-]
 MODELS = (DEVICE, CIRCUIT, PREFIX, TENANT)
 CFS = CustomFields({m: {f.name: f for f in FIELDS if m in f.object_types} for m in MODELS})
 NAMES = NameIndex(

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, AsyncIterator
 
 import pytest
+from _cf import CIRCUIT, DEVICE, FIELDS, PREFIX
 from _demo import DEMO
 
 from netbox_tui.config import Settings
@@ -24,21 +25,6 @@ from netbox_tui.core.planner import build_query, model_of
 from netbox_tui.netbox.client import CustomField
 from netbox_tui.session import Session
 
-DEVICE, CIRCUIT, PREFIX = "dcim.device", "circuits.circuit", "ipam.prefix"
-FIELDS = [
-    CustomField("warranty_end", "Warranty end", "date", (DEVICE,)),
-    CustomField("monitored", "Monitored", "boolean", (DEVICE,)),
-    CustomField(
-        "support_tier",
-        "Support tier",
-        "select",
-        (CIRCUIT, DEVICE),
-        choices=(("gold", "Gold"), ("silver", "Silver"), ("bronze", "Bronze")),
-    ),
-    CustomField("cost_center", "Cost center", "text", (CIRCUIT, PREFIX, DEVICE)),
-    CustomField("sla_hours", "SLA hours", "integer", (CIRCUIT,)),
-    CustomField("owner", "Owner", "object", (CIRCUIT, PREFIX, DEVICE), related_object_type="tenancy.contact"),
-]
 CFS = CustomFields({m: {f.name: f for f in FIELDS if m in f.object_types} for m in (DEVICE, CIRCUIT, PREFIX)})
 NAMES = NameIndex(
     [
