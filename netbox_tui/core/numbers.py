@@ -28,14 +28,6 @@ Found = tuple[list[Condition], int, int]  # the conditions, the first token and 
 
 
 @lru_cache(maxsize=1)
-def _words() -> dict[str, Any]:
-    """vocab.toml [ranking]: words of superlatives and the few symbols [compare] has not (core/ranking.py)."""
-    from netbox_tui.core.ranking import words
-
-    return words()
-
-
-@lru_cache(maxsize=1)
 def _phrases() -> tuple[tuple[tuple[str, ...], str], ...]:
     """[compare]'s word phrases ("more than" -> gt), longest first; its symbols are read from the gaps."""
     out = [

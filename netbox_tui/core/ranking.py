@@ -14,18 +14,11 @@ follow-up's "sorted by" (core/conversation.py), cut like its "the first N", and 
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 if TYPE_CHECKING:
     from netbox_tui.core.assemble import Assembler
@@ -48,11 +41,11 @@ class Rank(BaseModel):
     text: str = ""
 
 
-@lru_cache(maxsize=1)
 def words() -> dict[str, Any]:
-    """vocab.toml's [ranking] (read here: the typed vocabulary has no field for it)."""
-    raw = resources.files("netbox_tui.schema").joinpath("vocab.toml").read_text(encoding="utf-8")
-    return dict(tomllib.loads(raw).get("ranking", {}))
+    """vocab.toml's [ranking]."""
+    from netbox_tui.schema.vocab import load as load_vocab
+
+    return load_vocab().ranking
 
 
 @lru_cache(maxsize=None)

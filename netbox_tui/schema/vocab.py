@@ -100,6 +100,7 @@ class Vocab:
     followups: dict[str, Any]  # words that open a follow-up of each kind (core/refine.py)
     text_ops: dict[str, Any]  # words between a text field and its value -> the operation (core/textvalues.py)
     custom_field_words: dict[str, Any]  # how a custom field's value is said (core/customfields.py)
+    ranking: dict[str, Any]  # superlatives and orderings (core/ranking.py)
     drill: dict[str, DrillRule]  # model -> where its rows lead
     hop_columns: frozenset[str]  # a table with all of these lists a trace's hops, not objects
 
@@ -190,6 +191,7 @@ def parse(data: dict[str, Any]) -> Vocab:
         followups=dict(data.get("followups", {})),
         text_ops=dict(data.get("text_ops", {})),
         custom_field_words=dict(data.get("custom_fields", {})),
+        ranking=dict(data.get("ranking", {})),
         drill={
             name: DrillRule(
                 ask=spec.get("ask"),
