@@ -81,8 +81,6 @@ INCOMPLETE = {
 # Answers that say they are not exact (partial, a choice, not found) where the corpus expects more,
 # each known by name: a new one fails, and one that comes right fails too (strict) until it is taken off.
 HONEST_MISSES = {
-    "how many devices in each IDF rack": "a rack role is not a device filter; counting per rack of a role "
-    "is two steps",
     "what's plugged into PP:B128 port 2": "“port 2” names a front port by position; it is read as an "
     "interface name",
     "how many ports carry voice vlan 200 at dm-stamford": "“voice” is read as the VLAN role, which "
