@@ -99,13 +99,23 @@ def score(query: str, name: str, slug: str = "") -> float:
             per.append(100.0 if qw in n_words else 0.0)
         else:
             typed = {qw, singular(qw)}  # "routres" is a typo of the plural of "Router"
-            per.append(max(_name_word(t, nw) for t in typed for nw in letters) if letters else 0.0)
+            best = 0.0
+            for t in typed:
+                for nw in letters:
+                    sim = typo_score(t, nw)
+                    if sim > 60.0 and t[:1] != nw[:1] and t[:2] != nw[1::-1]:
+                        # A typo seldom hits a name's first letter, while an ordinary word often ends like
+                        # one ("newest" is no "West" Virginia): held below a match.
+                        sim = 60.0
+                    best = max(best, sim)
+            per.append(best)
     worst = min(per)
     # One badly matched word sinks the match: "dmi01-hartford-rtr01" is not "dmi01-stamford-rtr01".
     wordwise = worst if worst < 70 else worst * 0.7 + (sum(per) / len(per)) * 0.3
-    joined = fuzz.ratio(q, norm(name)) if len(q_words) == 1 else 0.0  # typed without separators: "dmakron"
-    if q[:1] != norm(name)[:1]:
-        joined = min(joined, 60.0)  # as for a word ("brouter" is no "Router")
+    joined = 0.0
+    if len(q_words) == 1:  # typed without separators: "dmakron"; as for a word, "brouter" is no "Router"
+        whole = norm(name)
+        joined = fuzz.ratio(q, whole) if q[:1] == whole[:1] else min(fuzz.ratio(q, whole), 60.0)
     return min(max(wordwise, joined), 99.0)
 
 
@@ -113,16 +123,6 @@ def rank(query: str, name: str, sc: float) -> tuple[float, float, str]:
     """Sort key, best first: the score, then the likeness of the whole name, so that among names
     that fail alike ("sw03" matches no digit group) dmi01-akron-sw01 comes before dmi01-akron-pdu01."""
     return (-sc, -fuzz.ratio(norm(query), norm(name)), name)
-
-
-def _name_word(typed: str, word: str) -> float:
-    """typo_score of a typed word against a word of a name, held below a match (60) when it begins
-    otherwise (first two letters swapped aside): a typo seldom hits the first letter, while an ordinary
-    word often ends like a name ("newest" is no "West" Virginia)."""
-    sim = typo_score(typed, word)
-    if typed[:1] != word[:1] and typed[:2] != word[1::-1]:
-        return min(sim, 60.0)
-    return sim
 
 
 def typo_score(typed: str, word: str, *, score_cutoff: float | None = 0) -> float:
