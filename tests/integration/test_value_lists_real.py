@@ -23,6 +23,7 @@ Rest = Callable[..., Any]
 
 
 def _rest(url: str) -> Rest:
+    """The same as tests/integration/conftest.py's `rest` fixture, for another NetBox (the fixture one)."""
     headers = {"Authorization": f"Token {TOKEN_V1}"}
 
     def get(path: str, params: Any = None) -> Any:
@@ -31,11 +32,6 @@ def _rest(url: str) -> Rest:
         return resp.json()
 
     return get
-
-
-@pytest.fixture
-def rest(netbox_url: str) -> Rest:
-    return _rest(netbox_url)
 
 
 def _ids(rest: Rest, path: str, params: list[tuple[str, Any]]) -> set[int]:
