@@ -118,15 +118,8 @@ def cands(run: Readings) -> list[Cand]:
     if not unique:
         return []
     toks, out = run.toks, []
-    words = [(t.low, t.keys[0] if t.kind == "word" and len(t.keys) == 1 else t.low) for t in toks]
     labels = [lb for cf in unique.values() for lb in _labels(cf)]
-    counts: dict[str, int] = {}  # how many custom fields have a word in their label: 1 = the word says which
-    for cf in unique.values():
-        for w in {w for lb in _labels(cf) for w in lb.key}:
-            counts[w] = counts.get(w, 0) + 1
-    known = frozenset().union(
-        *(_known(run.p.lex, m) for cf in unique.values() for m in cf.object_types if m in run.p.schema.names)
-    )
+    words, counts, known = _question_words(run, unique)
     for a in range(len(toks)):
         if toks[a].kind != "word":
             continue
@@ -196,6 +189,23 @@ def _fields_of(run: Readings) -> dict[str, CustomField]:
     }
 
 
+def _question_words(
+    run: Readings, unique: dict[str, CustomField]
+) -> tuple[list[tuple[str, str]], dict[str, int], frozenset[str]]:
+    """What both readings of labels compare with: each word of the question (as typed, as the lexicon keys
+    it), how many custom fields have each label word (1: the word says which), and every word the lexicon
+    reads about their models (a label word among them is no reading alone)."""
+    words = [(t.low, t.keys[0] if t.kind == "word" and len(t.keys) == 1 else t.low) for t in run.toks]
+    counts: dict[str, int] = {}
+    for cf in unique.values():
+        for w in {w for lb in _labels(cf) for w in lb.key}:
+            counts[w] = counts.get(w, 0) + 1
+    known = frozenset().union(
+        *(_known(run.p.lex, m) for cf in unique.values() for m in cf.object_types if m in run.p.schema.names)
+    )
+    return words, counts, known
+
+
 def typo_cands(run: Readings, free: set[int]) -> list[Cand]:
     """Labels typed with a typo ("warrenty", "cost centre"), read last like misspelt model words and said as
     guesses: every word of a label, one at least misspelt and unread; or a misspelt first or last word of a
@@ -205,14 +215,7 @@ def typo_cands(run: Readings, free: set[int]) -> list[Cand]:
 
     unique = _fields_of(run)
     toks, out = run.toks, []
-    words = [(t.low, t.keys[0] if t.kind == "word" and len(t.keys) == 1 else t.low) for t in toks]
-    counts: dict[str, int] = {}
-    for cf in unique.values():
-        for w in {w for lb in _labels(cf) for w in lb.key}:
-            counts[w] = counts.get(w, 0) + 1
-    known = frozenset().union(
-        *(_known(run.p.lex, m) for cf in unique.values() for m in cf.object_types if m in run.p.schema.names)
-    )
+    words, counts, known = _question_words(run, unique)
 
     def close(i: int, raw: str) -> bool:  # a misspelt word: long enough, same first letter, one typo or two
         low = words[i][0]
